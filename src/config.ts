@@ -1,0 +1,198 @@
+// Start-up configuration from the environment (and `.env`, read by dotenv in index.ts).
+// Every problem is collected, so one message names every missing or malformed variable.
+import { z } from 'zod';
+
+const SLACK_CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
+const SLACK_USER_OR_GROUP_ID = /^[UWS][A-Z0-9]{2,}$/;
+
+function idList(pattern: RegExp, what: string) {
+  return z
+    .string()
+    .optional()
+    .transform((raw) => (raw ?? '').split(/[\s,]+/).filter(Boolean))
+    .refine((ids) => ids.every((id) => pattern.test(id)), {
+      message: `must be a comma-separated list of ${what}`,
+    });
+}
+
+function int(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .optional()
+    .transform((raw) => (raw === undefined || raw.trim() === '' ? String(fallback) : raw.trim()))
+    .refine((raw) => /^\d+$/.test(raw) && Number(raw) >= min && Number(raw) <= max, {
+      message: `must be a whole number from ${min} to ${max}`,
+    })
+    .transform(Number);
+}
+
+function decimal(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .optional()
+    .transform((raw) => (raw === undefined || raw.trim() === '' ? String(fallback) : raw.trim()))
+    .refine((raw) => /^\d+(\.\d+)?$/.test(raw) && Number(raw) >= min && Number(raw) <= max, {
+      message: `must be a number from ${min} to ${max}`,
+    })
+    .transform(Number);
+}
+
+const bool = z
+  .string()
+  .optional()
+  .refine((raw) => raw === undefined || /^(true|false|1|0|yes|no|)$/i.test(raw.trim()), {
+    message: 'must be true or false',
+  })
+  .transform((raw) => raw !== undefined && /^(true|1|yes)$/i.test(raw.trim()));
+
+const url = (fallback?: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw) => (raw === undefined || raw.trim() === '' ? fallback : raw.trim()))
+    .refine((raw) => raw === undefined || /^https?:\/\/[^\s]+$/.test(raw), { message: 'must be an http(s) URL' });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((raw) => (raw === undefined || raw.trim() === '' ? undefined : raw.trim()));
+
+const schema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'is required (the Bot User OAuth Token, xoxb-...)' })
+    .trim()
+    .min(1, 'is required (the Bot User OAuth Token, xoxb-...)')
+    .refine((t) => t.startsWith('xoxb-'), { message: 'must be a bot token starting with xoxb-' }),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.refine((t) => t === undefined || t.startsWith('xapp-'), {
+    message: 'must be an app-level token starting with xapp-',
+  }),
+  SLACK_API_URL: url(),
+  PORT: int(1, 65535, 3000),
+  AWS_REGION: optionalText,
+  SWITCHOVER_CHANNELS: idList(SLACK_CHANNEL_ID, 'Slack channel IDs (C0123ABCD)'),
+  SWITCHOVER_OPERATORS: idList(SLACK_USER_OR_GROUP_ID, 'Slack user IDs (U...) or user group IDs (S...)'),
+  SWITCHOVER_APPROVERS: idList(SLACK_USER_OR_GROUP_ID, 'Slack user IDs (U...) or user group IDs (S...)'),
+  SWITCHOVER_APPROVAL_TTL_MINUTES: int(1, 1440, 15),
+  SWITCHOVER_DATA_DIR: optionalText.transform((dir) => dir ?? './data'),
+  SWITCHOVER_STAGES_FILE: optionalText,
+  SWITCHOVER_SIMULATE: bool,
+  QUICKCHART_URL: url('https://quickchart.io'),
+  SWITCHOVER_PREP_TIMEOUT_MINUTES: int(1, 120, 15),
+  SWITCHOVER_WATCH_MINUTES: int(5, 1440, 60),
+  SWITCHOVER_GUARD_5XX_POINTS: decimal(0, 100, 1),
+  SWITCHOVER_GUARD_5XX_MINUTES: int(1, 60, 2),
+  SWITCHOVER_GUARD_P99_FACTOR: decimal(1, 100, 2),
+  SWITCHOVER_GUARD_P99_MINUTES: int(1, 60, 3),
+  SWITCHOVER_MIN_REQUESTS_PER_MINUTE: int(1, 1_000_000, 20),
+  SWITCHOVER_COMPLETE_MINUTES: int(1, 60, 5),
+  SWITCHOVER_AWS_MAX_ATTEMPTS: int(1, 20, 5),
+  LOG_LEVEL: z
+    .string()
+    .optional()
+    .transform((raw) => (raw === undefined || raw.trim() === '' ? 'info' : raw.trim().toLowerCase()))
+    .refine((l) => ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(l), {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    }),
+});
+
+export interface Config {
+  slack: {
+    botToken: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl?: string;
+    /** Socket Mode when an app-level token is set, HTTP otherwise. */
+    mode: 'socket' | 'http';
+    port: number;
+  };
+  aws: { region?: string; maxAttempts: number };
+  access: {
+    channels: string[];
+    operators: string[];
+    approvers: string[];
+  };
+  approvalTtlMinutes: number;
+  dataDir: string;
+  stagesFile?: string;
+  simulate: boolean;
+  quickchartUrl: string;
+  prepTimeoutMinutes: number;
+  watch: {
+    minutes: number;
+    /** Target 5xx rate above the baseline by more than this many percentage points... */
+    errorRatePoints: number;
+    /** ...for this many consecutive minutes. */
+    errorRateMinutes: number;
+    /** Target p99 latency above this multiple of the baseline... */
+    p99Factor: number;
+    /** ...for this many consecutive minutes. */
+    p99Minutes: number;
+    /** Fewer requests per minute than this on a side is "not enough traffic to judge". */
+    minRequestsPerMinute: number;
+    /** Minutes without requests on the source proxy after a 100% shift that make the switchover complete. */
+    completeMinutes: number;
+  };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment; throws one ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? 'environment');
+      problems.push(`${name} ${issue.message}`);
+    }
+  }
+  // Cross-variable rules are checked on the raw values, so they are reported alongside schema problems.
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  if (!set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
+    problems.push('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (!/^(true|1|yes)$/i.test((env.SWITCHOVER_SIMULATE ?? '').trim()) && !set('AWS_REGION')) {
+    problems.push('AWS_REGION is required (or set SWITCHOVER_SIMULATE=true to rehearse without AWS)');
+  }
+  const v = parsed.success ? parsed.data : undefined;
+  if (problems.length > 0 || !v) throw new ConfigError(problems);
+  return {
+    slack: {
+      botToken: v.SLACK_BOT_TOKEN,
+      signingSecret: v.SLACK_SIGNING_SECRET,
+      appToken: v.SLACK_APP_TOKEN,
+      apiUrl: v.SLACK_API_URL,
+      mode: v.SLACK_APP_TOKEN ? 'socket' : 'http',
+      port: v.PORT,
+    },
+    aws: { region: v.AWS_REGION, maxAttempts: v.SWITCHOVER_AWS_MAX_ATTEMPTS },
+    access: {
+      channels: v.SWITCHOVER_CHANNELS,
+      operators: v.SWITCHOVER_OPERATORS,
+      approvers: v.SWITCHOVER_APPROVERS,
+    },
+    approvalTtlMinutes: v.SWITCHOVER_APPROVAL_TTL_MINUTES,
+    dataDir: v.SWITCHOVER_DATA_DIR,
+    stagesFile: v.SWITCHOVER_STAGES_FILE,
+    simulate: v.SWITCHOVER_SIMULATE,
+    quickchartUrl: v.QUICKCHART_URL ?? 'https://quickchart.io',
+    prepTimeoutMinutes: v.SWITCHOVER_PREP_TIMEOUT_MINUTES,
+    watch: {
+      minutes: v.SWITCHOVER_WATCH_MINUTES,
+      errorRatePoints: v.SWITCHOVER_GUARD_5XX_POINTS,
+      errorRateMinutes: v.SWITCHOVER_GUARD_5XX_MINUTES,
+      p99Factor: v.SWITCHOVER_GUARD_P99_FACTOR,
+      p99Minutes: v.SWITCHOVER_GUARD_P99_MINUTES,
+      minRequestsPerMinute: v.SWITCHOVER_MIN_REQUESTS_PER_MINUTE,
+      completeMinutes: v.SWITCHOVER_COMPLETE_MINUTES,
+    },
+    logLevel: v.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,137 @@
+// Domain types shared by the switchover core and the adapters that implement its ports.
+// Nothing here knows about Slack or the AWS SDK.
+
+/** Weights of the switchover listener's default forward action (ALB integers 0-999). */
+export interface Weights {
+  source: number; // source proxy target group (capture proxy)
+  target: number; // target proxy target group
+}
+
+/** A target group as the core needs it: ARN for API calls, dimension for CloudWatch. */
+export interface TargetGroupRef {
+  arn: string;
+  name: string;
+  /** CloudWatch `TargetGroup` dimension value: `targetgroup/<name>/<id>`. */
+  dimension: string;
+}
+
+/** Every AWS resource of one Migration Assistant stage that the runbook touches. */
+export interface StageResources {
+  stage: string;
+  loadBalancer: {
+    arn: string;
+    name: string;
+    /** CloudWatch `LoadBalancer` dimension value: `app/<name>/<id>`. */
+    dimension: string;
+  };
+  /** The listener whose default action is a weighted forward to both proxy target groups. */
+  switchoverListener: { arn: string; port: number };
+  sourceProxyTargetGroup: TargetGroupRef;
+  targetProxyTargetGroup: TargetGroupRef;
+  ecsCluster: string;
+  captureProxyService: string;
+  targetProxyService: string;
+}
+
+/** Which side of the switchover a target group or a metric belongs to. */
+export type Side = 'source' | 'target';
+
+/** The two ECS services of the runbook. */
+export type ProxyService = 'captureProxy' | 'targetProxy';
+
+/** What the switchover listener's default rule holds now. */
+export interface ListenerState {
+  weights: Weights;
+  stickiness: { enabled: boolean; durationSeconds?: number };
+  /**
+   * Whatever the load balancer adapter needs to write the default action back with only the weights
+   * changed (for AWS: the DefaultActions as read). Opaque to the core: it only hands it back.
+   */
+  defaultAction: unknown;
+}
+
+/** ELBv2 target health states. */
+export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'unused' | 'draining' | 'unavailable' | 'unhealthy.draining';
+
+export interface TargetHealthEntry {
+  id: string;
+  port?: number;
+  state: TargetState;
+  /** AWS reason code, e.g. `Target.FailedHealthChecks`, `Elb.RegistrationInProgress`. */
+  reason?: string;
+  description?: string;
+}
+
+export interface TargetGroupHealth {
+  targetGroup: TargetGroupRef;
+  targets: TargetHealthEntry[];
+}
+
+export interface EcsDeployment {
+  id: string;
+  status: string; // PRIMARY | ACTIVE | INACTIVE
+  rolloutState?: string; // COMPLETED | IN_PROGRESS | FAILED
+  desired: number;
+  running: number;
+  pending: number;
+  failedTasks: number;
+}
+
+export interface EcsServiceCounts {
+  name: string;
+  status: string; // ACTIVE | DRAINING | INACTIVE
+  desired: number;
+  running: number;
+  pending: number;
+  deployments: EcsDeployment[];
+}
+
+export interface ProxyServices {
+  captureProxy: EcsServiceCounts;
+  targetProxy: EcsServiceCounts;
+}
+
+/** Per-target-group metrics the runbook looks at. */
+export type TargetGroupMetric =
+  | 'requests'
+  | 'http2xx'
+  | 'http3xx'
+  | 'http4xx'
+  | 'http5xx'
+  | 'latencyAvg'
+  | 'latencyP99'
+  | 'healthyHosts'
+  | 'unhealthyHosts';
+
+/** Per-load-balancer metrics (connections exist only per load balancer). */
+export type LoadBalancerMetric = 'activeConnections' | 'newConnections' | 'elb5xx';
+
+/** One value per complete minute; `t` is the minute's start (epoch ms). */
+export interface MetricPoint {
+  t: number;
+  v: number;
+}
+
+/**
+ * Datapoints of one metric over a window. A minute with no datapoint is absent from `points`:
+ * CloudWatch sends none while no traffic flows, and that means "no traffic", never "zero errors".
+ */
+export type MetricSeries = MetricPoint[];
+
+export interface MetricsWindow {
+  /** Inclusive start, aligned to a minute (epoch ms). */
+  start: number;
+  /** Exclusive end, aligned to a minute; never later than the start of the newest, incomplete minute. */
+  end: number;
+}
+
+export interface MetricsSnapshot {
+  window: MetricsWindow;
+  source: Partial<Record<TargetGroupMetric, MetricSeries>>;
+  target: Partial<Record<TargetGroupMetric, MetricSeries>>;
+  loadBalancer: Partial<Record<LoadBalancerMetric, MetricSeries>>;
+  /** Numbers that could not be fetched, in words (e.g. "target p99 latency: AccessDenied ..."). Empty when complete. */
+  missing: string[];
+}
+
+export const MINUTE_MS = 60_000;
