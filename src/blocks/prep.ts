@@ -1,0 +1,274 @@
+// Prep's two messages: the progress message (updated in place, one line per step) and the summary (verdict,
+// reasons, warnings, health, ECS counts, weights, baseline, and buttons to request a shift). Pure data.
+import type { types } from '@slack/bolt';
+import type { Baseline } from '../core/journal';
+import type { PrepBusy, PrepCompleted, PrepFailed, PrepOutcome, PrepStep, PrepStepStatus } from '../core/prep';
+import type { EcsServiceCounts } from '../core/types';
+import { describeHealth } from '../core/health';
+import { describeWeights } from '../core/weights';
+import { type Block, context, escapeMrkdwn, header, mention, section } from './common';
+
+/** Buttons of the summary: action_id is this prefix plus the percent (Slack wants unique ids per block). */
+export const SHIFT_ACTION_PREFIX = 'switchover_request_shift_';
+/** Matches every shift button's action_id, for registering one action handler. */
+export const SHIFT_ACTION_PATTERN = /^switchover_request_shift_(\d{1,3})$/;
+export const PREP_SHIFT_PERCENTS = [10, 50, 100] as const;
+
+export interface ShiftButtonValue {
+  stage: string;
+  percent: number;
+}
+
+export function shiftActionId(percent: number): string {
+  return `${SHIFT_ACTION_PREFIX}${percent}`;
+}
+
+/** Reads a shift button's value back; undefined when it is not what the summary wrote. */
+export function parseShiftButtonValue(value: string | undefined): ShiftButtonValue | undefined {
+  if (!value) return undefined;
+  try {
+    const parsed = JSON.parse(value) as Partial<ShiftButtonValue>;
+    if (typeof parsed.stage !== 'string' || !/^[A-Za-z0-9-]{1,15}$/.test(parsed.stage)) return undefined;
+    if (typeof parsed.percent !== 'number' || !Number.isInteger(parsed.percent) || parsed.percent < 1 || parsed.percent > 100) {
+      return undefined;
+    }
+    return { stage: parsed.stage, percent: parsed.percent };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface SlackMessage {
+  /** Notification and screen-reader fallback. */
+  text: string;
+  blocks: Block[];
+}
+
+// Block Kit limits: section text 3000 characters, a field 2000, header 150, message text well above ours.
+const SECTION_MAX = 3000;
+const FIELD_MAX = 2000;
+const TEXT_MAX = 3000;
+const HEADER_MAX = 150;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** "• a\n• b", as many lines as fit within `max`, then "…and N more". */
+function bullets(lines: readonly string[], max = SECTION_MAX - 100): string {
+  const out: string[] = [];
+  let used = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = `• ${clip(escapeMrkdwn(lines[i]!), 500)}`;
+    const rest = lines.length - i;
+    if (used + line.length + 30 > max) {
+      out.push(`…and ${rest} more`);
+      break;
+    }
+    out.push(line);
+    used += line.length + 1;
+  }
+  return out.join('\n');
+}
+
+/** "45s", "2m 05s", "1h 02m". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+function hhmm(t: number): string {
+  return `${new Date(t).toISOString().slice(11, 16)} UTC`;
+}
+
+const STATUS_EMOJI: Record<PrepStepStatus, string> = {
+  pending: ':white_circle:',
+  running: ':hourglass_flowing_sand:',
+  done: ':white_check_mark:',
+  failed: ':x:',
+  skipped: ':heavy_minus_sign:',
+};
+
+function stepLine(step: PrepStep, now: number): string {
+  let took = '';
+  if (step.startedAt !== undefined && step.status !== 'pending' && step.status !== 'skipped') {
+    took = ` _(${formatDuration((step.endedAt ?? now) - step.startedAt)})_`;
+  }
+  const detail = step.detail ? ` — ${clip(escapeMrkdwn(step.detail), 300)}` : '';
+  return `${STATUS_EMOJI[step.status]} *${step.label}*${detail}${took}`;
+}
+
+/** The progress message, redrawn from every PrepProgress report. */
+export function prepProgressMessage(stage: string, steps: readonly PrepStep[], startedAt: number, now: number): SlackMessage {
+  const finished = steps.every((s) => s.status === 'done' || s.status === 'failed' || s.status === 'skipped');
+  const failed = steps.some((s) => s.status === 'failed');
+  const state = finished ? (failed ? 'finished with problems' : 'finished') : 'running';
+  const title = `Prep \`${stage}\` ${state} · ${formatDuration(now - startedAt)} elapsed`;
+  const current = steps.find((s) => s.status === 'running');
+  return {
+    text: clip(`Prep ${stage} ${state}${current ? `: ${current.label}${current.detail ? ` (${current.detail})` : ''}` : ''}`, TEXT_MAX),
+    blocks: [
+      section(`*${title}*`),
+      section(clip(steps.map((s) => stepLine(s, now)).join('\n'), SECTION_MAX)),
+      context(`Started ${hhmm(startedAt)}`),
+    ],
+  };
+}
+
+function ecsLine(service: EcsServiceCounts): string {
+  const parts = [`${service.desired} desired / ${service.running} running`];
+  if (service.pending > 0) parts.push(`${service.pending} pending`);
+  if (service.status !== 'ACTIVE') parts.push(service.status);
+  return parts.join(', ');
+}
+
+function number(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+function seconds(value: number | null): string {
+  if (value === null) return 'n/a';
+  return value < 1 ? `${Math.round(value * 1000)} ms` : `${(Math.round(value * 100) / 100).toFixed(2)} s`;
+}
+
+function percent(value: number | null): string {
+  if (value === null) return 'n/a';
+  const pct = value * 100;
+  // Small rates are the normal case: keep three decimals below 1% so 0.035% does not read as 0.03%.
+  if (pct === 0) return '0%';
+  return `${pct < 1 ? pct.toFixed(3) : pct.toFixed(2)}%`;
+}
+
+/** The baseline as a compact monospace table. */
+export function baselineTable(baseline: Baseline): string {
+  const rows: [string, string][] = [
+    ['requests/min', number(baseline.requestsPerMinute)],
+    ['2XX', number(baseline.http2xx)],
+    ['3XX', number(baseline.http3xx)],
+    ['4XX', number(baseline.http4xx)],
+    ['5XX', number(baseline.http5xx)],
+    ['5xx rate', percent(baseline.errorRate5xx)],
+    ['latency avg', seconds(baseline.latencyAvg)],
+    ['latency p99', seconds(baseline.latencyP99)],
+    ['active conn/min', baseline.activeConnections === null ? 'n/a' : number(baseline.activeConnections)],
+    ['new conn/min', baseline.newConnections === null ? 'n/a' : number(baseline.newConnections)],
+  ];
+  const width = Math.max(...rows.map(([, v]) => v.length));
+  return '```\n' + rows.map(([k, v]) => `${k.padEnd(16)}${v.padStart(width)}`).join('\n') + '\n```';
+}
+
+function shiftButtons(stage: string): types.ActionsBlock {
+  const button = (percent: number, text: string, primary = false): types.Button => ({
+    type: 'button',
+    action_id: shiftActionId(percent),
+    text: { type: 'plain_text', text, emoji: true },
+    value: JSON.stringify({ stage, percent } satisfies ShiftButtonValue),
+    ...(primary ? { style: 'primary' as const } : {}),
+  });
+  return {
+    type: 'actions',
+    block_id: `prep_shift_${stage}`,
+    elements: [
+      button(10, 'Request 10% shift'),
+      button(50, 'Request 50% shift'),
+      button(100, 'Request full switchover (100%)', true),
+    ],
+  };
+}
+
+function completedMessage(outcome: PrepCompleted, chartsNote?: string): SlackMessage {
+  const ready = outcome.verdict === 'ready';
+  const blocks: Block[] = [
+    header(clip(ready ? `:white_check_mark: ${outcome.stage}: READY for switchover` : `:no_entry: ${outcome.stage}: BLOCKED`, HEADER_MAX)),
+    context(`Prep by ${mention(outcome.user)} · finished ${hhmm(outcome.finishedAt)} · took ${formatDuration(outcome.finishedAt - outcome.startedAt)}`),
+  ];
+  if (!ready) blocks.push(section(`*Blocked because:*\n${bullets(outcome.reasons)}`));
+  if (outcome.warnings.length > 0) blocks.push(section(`*Warnings:*\n${bullets(outcome.warnings)}`));
+
+  const { resources } = outcome;
+  const scaled = outcome.scaled ? ` (scaled from ${outcome.scaled.from})` : '';
+  const stickiness = outcome.stickiness.enabled
+    ? `on${outcome.stickiness.durationSeconds ? ` (${outcome.stickiness.durationSeconds} s)` : ''}: pins clients`
+    : 'off';
+  const fields: [string, string][] = [
+    [`Source proxy group`, `\`${resources.sourceProxyTargetGroup.name}\`\n${describeHealth(outcome.sourceHealth)}`],
+    [`Target proxy group`, `\`${resources.targetProxyTargetGroup.name}\`\n${describeHealth(outcome.targetHealth)}`],
+    [`Capture proxy (ECS)`, ecsLine(outcome.captureProxy)],
+    [`Target proxy (ECS)`, `${ecsLine(outcome.targetProxy)}${scaled}`],
+    [`Weights now`, describeWeights(outcome.weights)],
+    [`Stickiness`, stickiness],
+  ];
+  blocks.push({
+    type: 'section',
+    fields: fields.map(([title, body]) => ({ type: 'mrkdwn', text: clip(`*${title}*\n${body}`, FIELD_MAX) })),
+  });
+
+  if (outcome.baseline) {
+    const b = outcome.baseline;
+    const minutes = Math.round((b.end - b.start) / 60_000);
+    blocks.push(
+      section(
+        `*Baseline* (source proxy, ${hhmm(b.start).replace(' UTC', '')}–${hhmm(b.end)}, ${b.minutesWithTraffic} of ${minutes} min with traffic)\n${baselineTable(b)}`,
+      ),
+    );
+  } else {
+    blocks.push(section('*Baseline:* none (see the warnings); a shift can still be judged side by side against the source proxy.'));
+  }
+  if (outcome.connectionReuse) {
+    blocks.push(section(clip(`*Connection reuse (${outcome.connectionReuse.reading}):* ${escapeMrkdwn(outcome.connectionReuse.text)}`, SECTION_MAX)));
+  }
+  if (chartsNote) blocks.push(context(clip(escapeMrkdwn(chartsNote), SECTION_MAX)));
+
+  // The shift core refuses while the target proxy group has no healthy target, so offer nothing then.
+  if (outcome.targetHealth.healthy > 0) {
+    if (!ready) {
+      blocks.push(context('Prep is blocked; you can still request a shift, but read the reasons above first. Each request needs a second person to approve.'));
+    } else {
+      blocks.push(context('Each request opens an approval request that a second person must approve.'));
+    }
+    blocks.push(shiftButtons(outcome.stage));
+  }
+
+  const text = ready
+    ? `${outcome.stage}: READY for switchover (target proxy group ${describeHealth(outcome.targetHealth)}; ${describeWeights(outcome.weights)})`
+    : `${outcome.stage}: BLOCKED: ${outcome.reasons.join(' ')}`;
+  return { text: clip(text + (chartsNote ? ` ${chartsNote}` : ''), TEXT_MAX), blocks };
+}
+
+function failedMessage(outcome: PrepFailed): SlackMessage {
+  const step = outcome.steps.find((s) => s.name === outcome.failedStep);
+  const blocks: Block[] = [
+    header(clip(`:x: ${outcome.stage}: prep failed`, HEADER_MAX)),
+    section(clip(`*${step?.label ?? outcome.failedStep} failed:* ${escapeMrkdwn(outcome.message)}`, SECTION_MAX)),
+  ];
+  if (outcome.scaled) {
+    blocks.push(section(`The target proxy was scaled from ${outcome.scaled.from} to ${outcome.scaled.to} tasks before the failure.`));
+  }
+  if (outcome.warnings.length > 0) blocks.push(section(`*Warnings:*\n${bullets(outcome.warnings)}`));
+  blocks.push(
+    context(
+      `Prep by ${mention(outcome.user)} · ${hhmm(outcome.finishedAt)}. Running \`/switchover prep ${outcome.stage}\` again is safe: nothing is scaled twice.`,
+    ),
+  );
+  return { text: clip(`${outcome.stage}: prep failed: ${outcome.message}`, TEXT_MAX), blocks };
+}
+
+function busyMessage(outcome: PrepBusy): SlackMessage {
+  const text = `A prep for ${outcome.stage} is already in progress, started by ${mention(outcome.holder.user)} at ${hhmm(outcome.holder.startedAt)}; its progress message is in the channel, and its summary follows when it ends.`;
+  return { text: clip(`A prep for ${outcome.stage} is already in progress.`, TEXT_MAX), blocks: [section(text)] };
+}
+
+/** The summary after prep: whatever the outcome, a message that says where things stand. */
+export function prepSummaryMessage(outcome: PrepOutcome, options: { chartsNote?: string } = {}): SlackMessage {
+  switch (outcome.kind) {
+    case 'completed':
+      return completedMessage(outcome, options.chartsNote);
+    case 'failed':
+      return failedMessage(outcome);
+    case 'busy':
+      return busyMessage(outcome);
+  }
+}
