@@ -1,0 +1,56 @@
+// Block Kit for `/switchover history <stage>`: one page of the audit trail, newest first, with an
+// "Older" button that asks for the next page. Pure: data in, blocks out.
+import type { types } from '@slack/bolt';
+import type { HistoryPage } from '../core/history';
+import { context, escapeText, header, MAX_BLOCKS, plain, section, slackDate, type SlackMessage } from './request';
+
+export const HISTORY_PAGE_ACTION = 'switchover_history_page';
+
+/** What the Older button's value carries (JSON). */
+export interface HistoryPageValue {
+  stage: string;
+  page: number;
+}
+
+/** Parses an Older button's value; undefined when it is not one of ours. */
+export function parseHistoryPageValue(value: string | undefined): HistoryPageValue | undefined {
+  if (!value) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    const { stage, page } = parsed as Record<string, unknown>;
+    if (typeof stage !== 'string' || typeof page !== 'number' || !Number.isInteger(page) || page < 1) return undefined;
+    return { stage, page };
+  } catch {
+    return undefined;
+  }
+}
+
+// Header, page line and buttons take 3 blocks; the rest is for entries.
+const MAX_ENTRIES = MAX_BLOCKS - 3;
+
+export function historyBlocks(history: HistoryPage): SlackMessage {
+  const blocks: types.KnownBlock[] = [header(`History of ${history.stage}`)];
+  if (history.totalEntries === 0) {
+    blocks.push(section(`Nothing has been recorded for ${escapeText(history.stage)} yet.`));
+    return { text: `History of ${history.stage}: nothing recorded yet.`, blocks };
+  }
+  blocks.push(
+    context(`Page ${history.page} of ${history.totalPages} · newest first · ${history.totalEntries} entries in all`),
+  );
+  for (const entry of history.entries.slice(0, MAX_ENTRIES)) {
+    blocks.push(section(`${slackDate(entry.at)} · ${escapeText(entry.text)}`));
+  }
+  if (history.page < history.totalPages) {
+    const value: HistoryPageValue = { stage: history.stage, page: history.page + 1 };
+    const actions: types.ActionsBlock = {
+      type: 'actions',
+      elements: [{ type: 'button', action_id: HISTORY_PAGE_ACTION, text: plain('Older'), value: JSON.stringify(value) }],
+    };
+    blocks.push(actions);
+  }
+  return {
+    text: `History of ${history.stage}, page ${history.page} of ${history.totalPages} (newest first).`,
+    blocks,
+  };
+}

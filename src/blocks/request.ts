@@ -1,0 +1,237 @@
+// Block Kit for a request message (open with Approve / Reject, then its final state, updated in place)
+// and the confirmation dialog of Approve. Pure: data in, blocks out.
+import type { types } from '@slack/bolt';
+import { describeHealth, type HealthSummary } from '../core/health';
+import { describeChange, describeKind, describeStatus, formatTime, mention } from '../core/requests/describe';
+import type { Preview, ProxyTasks } from '../core/requests/preview';
+import type { SwitchoverRequest } from '../core/requests/request';
+import { describeWeights } from '../core/weights';
+
+export const APPROVE_ACTION = 'switchover_approve';
+export const REJECT_ACTION = 'switchover_reject';
+export const APPROVE_CONFIRM_CALLBACK = 'switchover_approve_confirm';
+export const REQUEST_ACTIONS_BLOCK = 'switchover_request_actions';
+
+/** A message as chat.postMessage / chat.update take it: `text` is the notification and screen-reader fallback. */
+export interface SlackMessage {
+  text: string;
+  blocks: types.KnownBlock[];
+}
+
+// Block Kit limits.
+export const MAX_BLOCKS = 50;
+export const MAX_SECTION_TEXT = 3000;
+export const MAX_FIELD_TEXT = 2000;
+export const MAX_HEADER_TEXT = 150;
+const MAX_PROBLEMS_SHOWN = 3;
+
+export function requestMessage(request: SwitchoverRequest, preview?: Preview): SlackMessage {
+  switch (request.status) {
+    case 'open':
+      return openMessage(request, preview);
+    case 'approved':
+      return finalMessage(request, 'Applying', `Approved by ${mention(request.approver ?? 'unknown')}; applying now.`);
+    case 'applied':
+      return appliedMessage(request);
+    case 'failed':
+      return finalMessage(
+        request,
+        'Failed',
+        `*Failed*${request.closedAt === undefined ? '' : ` ${slackDate(request.closedAt)}`}: ${escapeText(request.error ?? 'unknown error')}` +
+          (request.after ? `\n*AWS now has:* ${describeWeights(request.after)}` : ''),
+      );
+    case 'rejected':
+    case 'cancelled':
+      return finalMessage(
+        request,
+        request.status === 'rejected' ? 'Rejected' : 'Cancelled',
+        `${request.status === 'rejected' ? 'Rejected' : 'Cancelled'} by ${mention(request.closedBy ?? 'unknown')}${when(request.closedAt)}. Nothing changed.`,
+      );
+    case 'expired':
+      return finalMessage(request, 'Expired', `Expired${when(request.closedAt ?? request.expiresAt)} without approval. Nothing changed.`);
+  }
+}
+
+/** The dialog Approve opens: exactly what will change, submitted with "Apply". */
+export function approveConfirmView(request: SwitchoverRequest): types.ModalView {
+  const what =
+    request.kind === 'forceReconnect'
+      ? `*Change:* a rolling restart of the capture proxy on *${escapeText(request.stage)}*, so clients pinned by keep-alive reconnect and follow the weights.\n` +
+        `*Weights stay:* ${describeWeights(request.to)}`
+      : `*Change:* ${escapeText(describeChange(request))}\n` +
+        `*Weights now:* ${describeWeights(request.from)}\n` +
+        `*Will become:* ${describeWeights(request.to)}`;
+  return {
+    type: 'modal',
+    callback_id: APPROVE_CONFIRM_CALLBACK,
+    private_metadata: request.id,
+    title: plain('Approve the change'),
+    submit: plain('Apply'),
+    close: plain('Cancel'),
+    blocks: [
+      section(`${what}\n*Requested by:* ${mention(request.requester)}\n*Expires:* ${slackDate(request.expiresAt)}`),
+      context(
+        request.kind === 'forceReconnect'
+          ? `Request ${request.id}. Applied once: later clicks change nothing.`
+          : `Request ${request.id}. The bot re-reads the listener first and changes nothing if the weights moved since the request; ` +
+              'afterwards it reads them back and reports what AWS has. Applied once: later clicks change nothing.',
+      ),
+    ],
+  };
+}
+
+function openMessage(request: SwitchoverRequest, preview?: Preview): SlackMessage {
+  const blocks: types.KnownBlock[] = [header(`Request: ${describeChange(request)}`)];
+  blocks.push(section(weightsText(request, preview)));
+  if (preview) {
+    blocks.push({
+      type: 'section',
+      fields: [
+        field(`*Source proxy group*\n${escapeText(preview.sourceGroup)}: ${healthText(preview.sourceHealth)}`),
+        field(`*Target proxy group*\n${escapeText(preview.targetGroup)}: ${healthText(preview.targetHealth)}`),
+        field(`*Target proxy tasks*\n${tasksText(preview.targetProxy)}`),
+        field(`*Capture proxy tasks*\n${tasksText(preview.captureProxy)}`),
+        field(`*Requested by*\n${mention(request.requester)}`),
+        field(`*Expires*\n${slackDate(request.expiresAt)}`),
+      ],
+    });
+    const problems = [
+      ...problemLines('Source proxy', preview.sourceHealth),
+      ...problemLines('Target proxy', preview.targetHealth),
+      ...preview.notes.map((n) => `:warning: ${escapeText(n)}`),
+    ];
+    if (problems.length > 0) blocks.push(section(problems.join('\n')));
+  } else {
+    blocks.push({
+      type: 'section',
+      fields: [field(`*Requested by*\n${mention(request.requester)}`), field(`*Expires*\n${slackDate(request.expiresAt)}`)],
+    });
+  }
+  const approve: types.Button = { type: 'button', action_id: APPROVE_ACTION, text: plain('Approve'), value: request.id, style: 'primary' };
+  const reject: types.Button = { type: 'button', action_id: REJECT_ACTION, text: plain('Reject'), value: request.id, style: 'danger' };
+  const actions: types.ActionsBlock = { type: 'actions', block_id: REQUEST_ACTIONS_BLOCK, elements: [approve, reject] };
+  blocks.push(actions);
+  blocks.push(context(`Request ${request.id} · needs approval by someone other than ${mention(request.requester)}`));
+  return {
+    text: `Switchover request on ${request.stage}: ${describeKind(request.kind, request.percent)}, asked by ${mention(request.requester)}; approve or reject before ${formatTime(request.expiresAt)}.`,
+    blocks: capBlocks(blocks),
+  };
+}
+
+function appliedMessage(request: SwitchoverRequest): SlackMessage {
+  const lines = [
+    `*Asked by* ${mention(request.requester)} · *Approved by* ${mention(request.approver ?? 'unknown')}${when(request.closedAt)}`,
+  ];
+  if (request.kind === 'forceReconnect') {
+    lines.push(`A rolling restart of the capture proxy has started. Weights unchanged: ${describeWeights(request.after ?? request.to)}`);
+  } else {
+    lines.push(`*Before:* ${describeWeights(request.before ?? request.from)}`);
+    lines.push(`*After (as AWS reports):* ${describeWeights(request.after ?? request.to)}`);
+  }
+  if (request.note) lines.push(`:warning: ${escapeText(request.note)}`);
+  return {
+    text: `Applied on ${request.stage}: ${describeKind(request.kind, request.percent)} (asked by ${mention(request.requester)}, approved by ${mention(request.approver ?? 'unknown')}).`,
+    blocks: [header(`Applied: ${describeChange(request)}`), section(lines.join('\n')), context(`Request ${request.id}`)],
+  };
+}
+
+function finalMessage(request: SwitchoverRequest, state: string, detail: string): SlackMessage {
+  const asked = `*Asked by* ${mention(request.requester)}${when(request.createdAt)}${
+    request.approver && request.status !== 'approved' ? ` · *Approved by* ${mention(request.approver)}` : ''
+  }`;
+  const weights =
+    request.kind === 'forceReconnect'
+      ? `*Weights:* ${describeWeights(request.from)} (a restart does not change them)`
+      : `*Requested:* ${describeWeights(request.from)} → ${describeWeights(request.to)}`;
+  return {
+    text: `${state} on ${request.stage}: ${describeKind(request.kind, request.percent)}. ${capitalize(describeStatus(request)).replace(/\.$/, '')}.`,
+    blocks: [header(`${state}: ${describeChange(request)}`), section(`${asked}\n${weights}\n${detail}`), context(`Request ${request.id}`)],
+  };
+}
+
+function weightsText(request: SwitchoverRequest, preview?: Preview): string {
+  const current = preview ? preview.current : request.from;
+  if (request.kind === 'forceReconnect') {
+    return (
+      `*Weights (unchanged):* ${describeWeights(current)}\n` +
+      '*Action:* a rolling restart of the capture proxy, so clients pinned to it by keep-alive reconnect and follow the weights.'
+    );
+  }
+  return `*Weights now:* ${describeWeights(current)}\n*Proposed:* ${describeWeights(request.to)}`;
+}
+
+function healthText(health: HealthSummary | null): string {
+  return health ? describeHealth(health) : 'unknown';
+}
+
+function problemLines(side: string, health: HealthSummary | null): string[] {
+  if (!health || health.problems.length === 0) return [];
+  const shown = health.problems.slice(0, MAX_PROBLEMS_SHOWN).map(escapeText).join('; ');
+  const more = health.problems.length > MAX_PROBLEMS_SHOWN ? ` and ${health.problems.length - MAX_PROBLEMS_SHOWN} more` : '';
+  return [`:warning: ${side} targets not healthy: ${shown}${more}`];
+}
+
+function tasksText(tasks: ProxyTasks | null): string {
+  if (!tasks) return 'unknown';
+  return `${tasks.running} running of ${tasks.desired} desired${tasks.pending > 0 ? `, ${tasks.pending} pending` : ''}`;
+}
+
+function when(epochMs: number | undefined): string {
+  return epochMs === undefined ? '' : ` ${slackDate(epochMs)}`;
+}
+
+// ---- small Block Kit helpers, shared with the history message ----
+
+/** Slack renders the date in the reader's time zone; the fallback is UTC. */
+export function slackDate(epochMs: number): string {
+  return `<!date^${Math.floor(epochMs / 1000)}^{date_short_pretty} {time}|${formatTime(epochMs)}>`;
+}
+
+/** Slack tokens the core writes on purpose (mentions, dates) pass; any other `<`, `>` and `&` is escaped. */
+const SLACK_TOKEN = /<(?:@[UW][A-Z0-9]+|!subteam\^[A-Z0-9]+|!date\^[^<>|]+\|[^<>]*)>/g;
+
+export function escapeText(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(SLACK_TOKEN)) {
+    out += escapeRaw(text.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return out + escapeRaw(text.slice(last));
+}
+
+function escapeRaw(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function plain(text: string) {
+  return { type: 'plain_text' as const, text, emoji: true };
+}
+
+export function header(text: string): types.HeaderBlock {
+  return { type: 'header', text: plain(truncate(text, MAX_HEADER_TEXT)) };
+}
+
+export function section(text: string): types.SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, MAX_SECTION_TEXT) } };
+}
+
+export function context(text: string): types.ContextBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, MAX_SECTION_TEXT) }] };
+}
+
+function field(text: string) {
+  return { type: 'mrkdwn' as const, text: truncate(text, MAX_FIELD_TEXT) };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function capBlocks(blocks: types.KnownBlock[]): types.KnownBlock[] {
+  return blocks.slice(0, MAX_BLOCKS);
+}

@@ -1,0 +1,69 @@
+// Requests in words, for refusals, outcomes and the audit trail. User IDs are written as Slack mentions
+// (the IDs are Slack's anyway); everything else is plain text.
+import { describeWeights } from '../weights';
+import type { RequestKind } from '../journal';
+import type { SwitchoverRequest } from './request';
+
+/** `<@U123>` for a user, `<!subteam^S123>` for a user group. */
+export function mention(id: string): string {
+  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
+}
+
+/** E.g. "2026-01-01 12:03 UTC". */
+export function formatTime(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** What the request asks for, e.g. "shift 25% of new traffic to the target proxy on dev". */
+export function describeChange(request: Pick<SwitchoverRequest, 'kind' | 'percent' | 'stage'>): string {
+  return `${describeKind(request.kind, request.percent)} on ${request.stage}`;
+}
+
+export function describeKind(kind: RequestKind, percent: number): string {
+  switch (kind) {
+    case 'shift':
+      return `shift ${percent}% of new traffic to the target proxy`;
+    case 'fallback':
+      return 'fall back to the source proxy (all new traffic)';
+    case 'forceReconnect':
+      return 'restart the capture proxy so pinned clients reconnect';
+  }
+}
+
+/** E.g. "<@U1>'s request r-abc to shift 25% ... on dev (asked 12:00 UTC, expires 12:15 UTC)". */
+export function describeRequest(request: SwitchoverRequest): string {
+  return (
+    `${mention(request.requester)}'s request ${request.id} to ${describeChange(request)} ` +
+    `(asked ${formatTime(request.createdAt)}, expires ${formatTime(request.expiresAt)})`
+  );
+}
+
+/** Where the request stands, in words: who decided what, and when. */
+export function describeStatus(request: SwitchoverRequest): string {
+  const when = request.closedAt === undefined ? '' : ` at ${formatTime(request.closedAt)}`;
+  switch (request.status) {
+    case 'open':
+      return `waiting for approval until ${formatTime(request.expiresAt)}`;
+    case 'approved':
+      return `being applied now (approved by ${mention(request.approver ?? 'unknown')}${
+        request.approvedAt === undefined ? '' : ` at ${formatTime(request.approvedAt)}`
+      })`;
+    case 'applied':
+      return request.kind === 'forceReconnect'
+        ? `applied: approved by ${mention(request.approver ?? 'unknown')}${when}`
+        : `applied: approved by ${mention(request.approver ?? 'unknown')}${when}; AWS now has ${describeWeights(request.after ?? request.to)}`;
+    case 'failed':
+      return `failed${when}${request.approver ? ` (approved by ${mention(request.approver)})` : ''}: ${request.error ?? 'unknown error'}`;
+    case 'rejected':
+      return `rejected by ${mention(request.closedBy ?? 'unknown')}${when}`;
+    case 'cancelled':
+      return `cancelled by ${mention(request.closedBy ?? 'unknown')}${when}`;
+    case 'expired':
+      return `expired${when} without approval`;
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}

@@ -1,0 +1,19 @@
+// Request IDs travel in button values: short, but not guessable from one another.
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+const LENGTH = 10;
+
+/** `r-` and 10 random base36 characters (about 51 bits). */
+export function newRequestId(): string {
+  let id = '';
+  while (id.length < LENGTH) {
+    for (const byte of randomBytes(16)) {
+      // 252 is the largest multiple of 36 that fits a byte: rejecting above it keeps characters uniform.
+      if (byte < 252 && id.length < LENGTH) id += ALPHABET[byte % 36];
+    }
+  }
+  return `r-${id}`;
+}
+
+export const REQUEST_ID_PATTERN = /^r-[0-9a-z]{10}$/;
