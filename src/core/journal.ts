@@ -47,6 +47,8 @@ export interface RequestApplied extends Base {
   before: Weights;
   /** What AWS reported after the write (read back). */
   after: Weights;
+  /** Anything the operator should know about the outcome, e.g. a read-back that differs from the request. */
+  note?: string;
 }
 
 export interface RequestFailed extends Base {
@@ -90,6 +92,17 @@ export interface WatchStarted extends Base {
   /** The progress message, updated in place every minute (set once posted). */
   messageTs?: string;
   until: string;
+  /** Weights AWS reported after the watched change, and when it was applied (so a resumed watch judges alike). */
+  appliedWeights?: Weights;
+  appliedAt?: string;
+}
+
+/** The watch's progress message was posted; later minutes update it in place (after a restart too). */
+export interface WatchProgressPosted extends Base {
+  type: 'watch.progress-posted';
+  requestId: string;
+  channel: string;
+  messageTs: string;
 }
 
 export interface WatchEnded extends Base {
@@ -115,6 +128,7 @@ export type JournalRecord =
   | PrepScaled
   | PrepBaseline
   | WatchStarted
+  | WatchProgressPosted
   | WatchEnded
   | GuardrailBreached;
 

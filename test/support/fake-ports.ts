@@ -73,7 +73,7 @@ export class FakeLoadBalancer implements LoadBalancerPort {
   writes: Weights[] = [];
   fail: Partial<Record<'readListener' | 'setWeights' | 'targetHealth', Error>> = {};
 
-  async readListener(): Promise<ListenerState> {
+  async readListener(_r?: StageResources): Promise<ListenerState> {
     this.calls.push('readListener');
     if (this.fail.readListener) throw this.fail.readListener;
     return { weights: { ...this.weights }, stickiness: { enabled: false }, defaultAction: { weights: { ...this.weights } } };
@@ -122,12 +122,17 @@ export class FakeEcs implements EcsPort {
   }
 }
 
-/** Answers with whatever snapshot the test sets (window replaced by the one asked for). */
+/**
+ * Answers with whatever snapshot the test sets (window replaced by the one asked for), or, when `script` is
+ * set, with what it builds for the window asked for (e.g. traffic scripted per minute; throw to fail the read).
+ */
 export class FakeMetrics implements MetricsPort {
   calls: MetricsWindow[] = [];
   next: Omit<MetricsSnapshot, 'window'> = { source: {}, target: {}, loadBalancer: {}, missing: [] };
-  async snapshot(_r: StageResources, window: MetricsWindow): Promise<MetricsSnapshot> {
+  script?: (window: MetricsWindow, resources: StageResources) => Omit<MetricsSnapshot, 'window'>;
+  async snapshot(r: StageResources, window: MetricsWindow): Promise<MetricsSnapshot> {
     this.calls.push(window);
+    if (this.script) return { ...this.script(window, r), window };
     return { ...structuredClone(this.next), window };
   }
 }
@@ -159,8 +164,22 @@ export class FakePeople implements PeopleDirectory {
   }
 }
 
+export interface FakeDeps {
+  resolver: FakeResolver;
+  loadBalancer: FakeLoadBalancer;
+  ecs: FakeEcs;
+  metrics: FakeMetrics;
+  charts: FakeCharts;
+  journal: MemoryJournal;
+  clock: ManualClock;
+  people: FakePeople;
+}
+
+/** Fakes for every port; an override replaces one fake and keeps its own type. */
+export function fakeDeps<O extends Partial<CoreDeps>>(overrides: O): Omit<FakeDeps, keyof O> & O;
+export function fakeDeps(): FakeDeps;
 export function fakeDeps(overrides: Partial<CoreDeps> = {}) {
-  const deps = {
+  const deps: FakeDeps = {
     resolver: new FakeResolver(),
     loadBalancer: new FakeLoadBalancer(),
     ecs: new FakeEcs(),

@@ -1,0 +1,170 @@
+// Block Kit for `/switchover status`: one stage in full, or every stage on one line each.
+// Pure: data in, blocks out.
+import { describeHealth, type HealthSummary } from '../core/health';
+import type { Known, LastAppliedSummary, OpenRequestSummary, SideStatus, StageLine, StageStatus } from '../core/status';
+import type { EcsServiceCounts } from '../core/types';
+import { describeWeights } from '../core/weights';
+import { type Block, context, escapeMrkdwn, header, mention, section } from './common';
+
+/** A message as chat.postMessage / chat.update take it; `text` is the notification and screen-reader fallback. */
+export interface StatusSlackMessage {
+  text: string;
+  blocks: Block[];
+}
+
+const MAX_TEXT = 3000;
+const MAX_HEADER = 150;
+const MAX_BLOCKS = 50;
+const MAX_PROBLEMS_SHOWN = 3;
+
+export function clip(text: string, max = MAX_TEXT): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function utc(t: number): string {
+  return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export function hhmm(t: number): string {
+  return new Date(t).toISOString().slice(11, 16);
+}
+
+function healthText(health: Known<HealthSummary>): string {
+  if (!health.ok) return `unknown: ${escapeMrkdwn(health.error)}`;
+  const s = health.value;
+  const problems = s.problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `\n    • ${escapeMrkdwn(p)}`).join('');
+  const more = s.problems.length > MAX_PROBLEMS_SHOWN ? `\n    • …and ${s.problems.length - MAX_PROBLEMS_SHOWN} more` : '';
+  return `${describeHealth(s)}${problems}${more}`;
+}
+
+function ecsText(service: EcsServiceCounts): string {
+  const parts = [`${service.running}/${service.desired} running`];
+  if (service.pending > 0) parts.push(`${service.pending} pending`);
+  if (service.status !== 'ACTIVE') parts.push(service.status.toLowerCase());
+  const rolling = service.deployments.filter((d) => d.rolloutState === 'IN_PROGRESS' || d.status === 'ACTIVE');
+  if (rolling.length > 0) parts.push('deployment in progress');
+  return parts.join(', ');
+}
+
+function sideSection(status: StageStatus, side: SideStatus): Block {
+  const title = side.side === 'source' ? 'Source proxy (capture proxy)' : 'Target proxy';
+  const group = side.side === 'source' ? status.resources.sourceProxyTargetGroup.name : status.resources.targetProxyTargetGroup.name;
+  const ecs = status.proxies.ok
+    ? ecsText(side.side === 'source' ? status.proxies.value.captureProxy : status.proxies.value.targetProxy)
+    : `unknown: ${escapeMrkdwn(status.proxies.error)}`;
+  return section(
+    clip(
+      `*${title}* — \`${escapeMrkdwn(group)}\`\n` +
+        `• Targets: ${healthText(side.health)}\n` +
+        `• ECS tasks: ${ecs}\n` +
+        `• Last ${minutesOf(status)} min: ${escapeMrkdwn(side.comparison)}`,
+    ),
+  );
+}
+
+function minutesOf(status: StageStatus): number {
+  return Math.round((status.recentWindow.end - status.recentWindow.start) / 60_000);
+}
+
+function splitText(status: StageStatus): string {
+  const window = `${hhmm(status.recentWindow.start)}-${hhmm(status.recentWindow.end)} UTC`;
+  const split = status.split;
+  if (!split || split.sourceRequests === null || split.targetRequests === null) return `unknown (${window})`;
+  const pct = split.targetPercent === null ? 'no traffic' : `${split.targetPercent}% to the target proxy`;
+  return `source ${split.sourceRequests} / target ${split.targetRequests} requests, ${pct} (${window})`;
+}
+
+function connectionsText(status: StageStatus): string {
+  const { active, new: fresh } = status.connections;
+  const fmt = (v: number | null) => (v === null ? 'unknown' : String(Math.round(v)));
+  const b = status.baseline;
+  const base =
+    b && (b.activeConnections !== null || b.newConnections !== null)
+      ? ` (baseline ${fmt(b.activeConnections)} active / ${fmt(b.newConnections)} new)`
+      : '';
+  return `${fmt(active)} active / ${fmt(fresh)} new per minute${base}`;
+}
+
+export function openRequestText(request: OpenRequestSummary | undefined): string {
+  if (!request) return 'none';
+  const what =
+    request.kind === 'shift'
+      ? `shift ${request.percent}% to the target proxy`
+      : request.kind === 'fallback'
+        ? 'fall back to the source proxy'
+        : 'force reconnect (capture proxy restart)';
+  return `${request.id}: ${what}, by ${mention(request.requester)}, expires ${hhmm(request.expiresAt)} UTC`;
+}
+
+export function lastAppliedText(applied: LastAppliedSummary | undefined): string {
+  if (!applied) return 'none recorded';
+  const what = applied.kind === 'shift' ? `shift ${applied.percent}%` : applied.kind === 'fallback' ? 'fallback' : 'force reconnect';
+  const who = applied.approver ? `, approved by ${mention(applied.approver)}` : '';
+  return `${applied.id}: ${what} at ${utc(applied.appliedAt)}${who}; ${describeWeights(applied.before)} → ${describeWeights(applied.after)}`;
+}
+
+/** The full status of one stage. */
+export function statusMessage(status: StageStatus): StatusSlackMessage {
+  const weights = status.listener.ok ? status.listener.value.description : `unknown: ${escapeMrkdwn(status.listener.error)}`;
+  const sticky =
+    status.listener.ok && status.listener.value.stickiness.enabled
+      ? `\n:warning: Stickiness is on (${status.listener.value.stickiness.durationSeconds ?? '?'} s): clients stay on their group longer than the weights say.`
+      : '';
+  const blocks: Block[] = [
+    header(clip(`Switchover status: ${status.stage}`, MAX_HEADER)),
+    section(clip(`*Verdict:* ${escapeMrkdwn(status.verdict)}`)),
+    section(
+      clip(
+        `*Weights:* ${escapeMrkdwn(weights)}${sticky}\n` +
+          `*Observed split:* ${splitText(status)}\n` +
+          `*Connections (load balancer):* ${connectionsText(status)}`,
+      ),
+    ),
+    sideSection(status, status.source),
+    sideSection(status, status.target),
+    section(
+      clip(
+        `*Baseline:* ${escapeMrkdwn(status.baselineNote)}\n` +
+          `*Open request:* ${openRequestText(status.openRequest)}\n` +
+          `*Last applied change:* ${lastAppliedText(status.lastApplied)}`,
+      ),
+    ),
+  ];
+  if (status.unknown.length > 0) {
+    blocks.push(context(clip(`:warning: Could not read: ${status.unknown.map(escapeMrkdwn).join('; ')}. Everything else above is current.`)));
+  }
+  blocks.push(context(`Read at ${utc(status.at)}; traffic figures cover complete minutes that CloudWatch has settled.`));
+  return { text: clip(`Switchover status of ${status.stage}: ${status.verdict}`), blocks };
+}
+
+function lineText(line: StageLine): string {
+  const weights = line.weights ? describeWeights(line.weights) : escapeMrkdwn(line.description);
+  const open = line.openRequest ? `  :hourglass_flowing_sand: open request ${openRequestText(line.openRequest)}` : '';
+  return `• *${escapeMrkdwn(line.stage)}*: ${weights}${open}`;
+}
+
+/** `/switchover status` without a stage: every stage on one line. */
+export function stageListMessage(lines: StageLine[]): StatusSlackMessage {
+  if (lines.length === 0) {
+    const text = 'No Migration Assistant stage found: no `MigrationAssistant-<stage>` load balancer is visible and the stages file names none.';
+    return { text, blocks: [section(text)] };
+  }
+  const blocks: Block[] = [header('Switchover stages')];
+  let chunk = '';
+  let shown = 0;
+  for (const line of lines) {
+    const text = lineText(line);
+    if (chunk && chunk.length + 1 + text.length > MAX_TEXT) {
+      if (blocks.length >= MAX_BLOCKS - 2) break;
+      blocks.push(section(chunk));
+      chunk = '';
+    }
+    chunk = chunk ? `${chunk}\n${text}` : clip(text);
+    shown++;
+  }
+  if (chunk) blocks.push(section(chunk));
+  const hidden = lines.length - shown;
+  blocks.push(context(`${hidden > 0 ? `${hidden} more stages not shown. ` : ''}Details: \`/switchover status <stage>\``));
+  const open = lines.filter((l) => l.openRequest).length;
+  return { text: `${lines.length} stage${lines.length === 1 ? '' : 's'}${open ? `, ${open} with an open request` : ''}`, blocks };
+}

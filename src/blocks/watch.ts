@@ -1,0 +1,172 @@
+// Block Kit for watching a stage after a change: the progress message (updated in place every minute), the
+// guardrail alert with "Request fallback", pinned connections with "Request force reconnect", completion,
+// and the end of a watch. Pure: data in, blocks out.
+import type { ActionsBlock, Button } from '@slack/types';
+import { describeHealth } from '../core/health';
+import type { GuardrailBreach, GuardrailEvaluation, GuardrailName } from '../core/judge';
+import type { MinuteFigures, ObservedSplit } from '../core/traffic';
+import type { WatchEndReason } from '../core/watch';
+import type { PinnedConnections, WatchInfo, WatchTick } from '../core/watch-tick';
+import { describeWeights } from '../core/weights';
+import { type Block, context, escapeMrkdwn, section } from './common';
+import { type StatusSlackMessage, clip, hhmm, utc } from './status';
+
+export const REQUEST_FALLBACK_ACTION = 'switchover_request_fallback';
+export const REQUEST_FORCE_RECONNECT_ACTION = 'switchover_request_force_reconnect';
+
+const GUARDRAIL_WORDS: Record<GuardrailName, string> = {
+  'error-rate': '5xx rate',
+  'p99-latency': 'p99 latency',
+  'unhealthy-targets': 'unhealthy targets',
+};
+
+function changeText(watch: WatchInfo): string {
+  return watch.mode === 'fallback'
+    ? `fallback (${describeWeights(watch.appliedWeights)})`
+    : `shift to ${describeWeights(watch.appliedWeights)}`;
+}
+
+function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button {
+  return { type: 'button', text: { type: 'plain_text', text, emoji: true }, action_id: actionId, value, ...(style ? { style } : {}) };
+}
+
+function figuresText(label: string, m: MinuteFigures | null): string {
+  if (!m) return `*${label}:* no complete minute yet`;
+  if (m.requests === null) return `*${label}:* unknown (metrics unavailable)`;
+  const parts = [`${m.requests} requests`];
+  if (m.requests > 0) {
+    parts.push(`5xx ${m.errorRate5xx === null ? 'unknown' : `${Math.round(m.errorRate5xx * 10000) / 100}%`}`);
+    if (m.latencyAvg !== null) parts.push(`avg ${Math.round(m.latencyAvg * 1000)} ms`);
+    if (m.latencyP99 !== null) parts.push(`p99 ${Math.round(m.latencyP99 * 1000)} ms`);
+  }
+  return `*${label}:* ${parts.join(', ')}`;
+}
+
+function splitText(split: ObservedSplit | null): string {
+  if (!split || split.sourceRequests === null || split.targetRequests === null) return 'unknown';
+  if (split.targetPercent === null) return 'no traffic';
+  return `${split.targetPercent}% to the target proxy (source ${split.sourceRequests} / target ${split.targetRequests})`;
+}
+
+/** The guardrail state in words, e.g. ":white_check_mark: within guardrails against the prep baseline". */
+export function evaluationText(evaluation: GuardrailEvaluation, settings?: { minRequestsPerMinute: number }): string {
+  const latest = evaluation.latest;
+  switch (evaluation.state) {
+    case 'breach':
+      return `:rotating_light: *guardrail breached:* ${evaluation.breaches.map((b) => GUARDRAIL_WORDS[b.guardrail]).join(', ')}`;
+    case 'ok':
+      return `:white_check_mark: within guardrails, judged against ${latest?.reference.description ?? 'the reference'}`;
+    case 'not-enough-traffic':
+      return `:hourglass: not enough traffic to judge${latest?.reason ? `: ${escapeMrkdwn(latest.reason)}` : settings ? ` (fewer than ${settings.minRequestsPerMinute} requests/min)` : ''}`;
+    case 'no-data':
+      return latest
+        ? `:grey_question: no data to judge: ${escapeMrkdwn(latest.reason ?? 'metrics unavailable')}`
+        : ':hourglass: waiting for the first complete minute after the change';
+  }
+}
+
+/** The progress message in the request's thread, updated in place every minute. */
+export function watchProgressMessage(tick: WatchTick): StatusSlackMessage {
+  const { watch } = tick;
+  const minute = tick.minute === null ? 'waiting for CloudWatch' : `minute ${hhmm(tick.minute)}-${hhmm(tick.minute + 60_000)} UTC`;
+  const health =
+    'summary' in tick.health
+      ? `${describeHealth(tick.health.summary)}`
+      : `unknown: ${escapeMrkdwn(tick.health.error)}`;
+  const lines = [
+    `*Watching ${escapeMrkdwn(watch.stage)}* after the ${changeText(watch)} (${escapeMrkdwn(watch.requestId)}) — ${minute}`,
+    evaluationText(tick.evaluation),
+    `*Split:* last minute ${splitText(tick.splitLastMinute)}; last 5 min ${splitText(tick.splitLast5)}; configured ${tick.configuredPercent}%`,
+    figuresText('Source proxy', tick.source),
+    figuresText('Target proxy', tick.target),
+    `*${tick.health.side === 'source' ? 'Source' : 'Target'} proxy targets:* ${health}`,
+  ];
+  for (const b of tick.evaluation.breaches) lines.push(`• ${escapeMrkdwn(b.detail)}`);
+  for (const n of tick.evaluation.notes) lines.push(`• ${escapeMrkdwn(n)}`);
+  if (tick.completion.applies) {
+    lines.push(
+      tick.pinned
+        ? `*Completion:* requests still reach the source proxy (~${tick.pinned.requestsPerMinute}/min for ${tick.pinned.minutes} min): pinned connections`
+        : `*Completion:* ${tick.completion.quietMinutes}/${tick.completion.needed} minutes without requests on the source proxy`,
+    );
+  }
+  const blocks: Block[] = [section(clip(lines.join('\n')))];
+  if (tick.missing.length > 0) {
+    blocks.push(context(clip(`:warning: Not available this minute: ${tick.missing.map(escapeMrkdwn).join('; ')}. Watching goes on.`)));
+  }
+  blocks.push(context(`Updated ${hhmm(tick.at)} UTC; watching until ${hhmm(watch.until)} UTC.`));
+  const state = tick.evaluation.state === 'ok' ? 'within guardrails' : tick.evaluation.state.replace(/-/g, ' ');
+  return { text: clip(`Watching ${watch.stage}: ${state}`), blocks };
+}
+
+/** Posted in the channel once per breach episode, with a button that opens a fallback request. */
+export function guardrailAlertMessage(watch: WatchInfo, breach: GuardrailBreach): StatusSlackMessage {
+  const what = GUARDRAIL_WORDS[breach.guardrail];
+  const actions: ActionsBlock = {
+    type: 'actions',
+    block_id: 'switchover_guardrail_actions',
+    elements: [button('Request fallback', REQUEST_FALLBACK_ACTION, watch.stage, 'danger')],
+  };
+  return {
+    text: clip(`Guardrail breached on ${watch.stage}: ${what}. ${breach.detail}`),
+    blocks: [
+      section(
+        clip(
+          `:rotating_light: *Guardrail breached on ${escapeMrkdwn(watch.stage)}: ${what}*\n${escapeMrkdwn(breach.detail)}\n` +
+            `After the ${changeText(watch)} (${escapeMrkdwn(watch.requestId)}).`,
+        ),
+      ),
+      actions,
+      context('A fallback sends all new traffic back to the source proxy; it needs a second person to approve.'),
+    ],
+  };
+}
+
+/** Requests keep reaching the source proxy at weight 0: say how many and offer the force reconnect. */
+export function pinnedConnectionsMessage(watch: WatchInfo, pinned: PinnedConnections): StatusSlackMessage {
+  const actions: ActionsBlock = {
+    type: 'actions',
+    block_id: 'switchover_pinned_actions',
+    elements: [button('Request force reconnect', REQUEST_FORCE_RECONNECT_ACTION, watch.stage)],
+  };
+  const text =
+    `Requests still reach the source proxy on ${watch.stage} at weight 0: ~${pinned.requestsPerMinute} requests/min ` +
+    `for ${pinned.minutes} minutes. These are clients on kept-alive (pinned) connections opened before the change.`;
+  return {
+    text: clip(text),
+    blocks: [
+      section(clip(`:pushpin: ${escapeMrkdwn(text)}`)),
+      section(
+        'A *force reconnect* is a rolling restart of the capture proxy service (ECS force new deployment): ' +
+          'its connections close and clients reconnect through the load balancer, which now sends them to the target proxy. ' +
+          'It needs a second person to approve.',
+      ),
+      actions,
+    ],
+  };
+}
+
+/** The source proxy served nothing for the configured minutes after a 100% shift. */
+export function completedMessage(watch: WatchInfo, tick: WatchTick): StatusSlackMessage {
+  const text =
+    `Switchover of ${watch.stage} is complete: the source proxy has served no requests for ${tick.completion.quietMinutes} ` +
+    `consecutive minutes after the change to ${describeWeights(watch.appliedWeights)}. The source cluster can be taken offline.`;
+  const since = tick.minute === null ? '' : ` (through ${hhmm(tick.minute + 60_000)} UTC)`;
+  return {
+    text: clip(text),
+    blocks: [section(clip(`:checkered_flag: ${escapeMrkdwn(text)}${since}`)), context(`Watch of ${escapeMrkdwn(watch.requestId)} ended at ${utc(tick.at)}.`)],
+  };
+}
+
+const END_WORDS: Record<Exclude<WatchEndReason, 'completed'>, string> = {
+  'window-elapsed': 'the watch window has elapsed',
+  superseded: 'a newer change on this stage is being watched instead',
+  stopped: 'watching was stopped',
+};
+
+/** A watch ended without completing. */
+export function watchEndedMessage(watch: WatchInfo, reason: Exclude<WatchEndReason, 'completed'>): StatusSlackMessage {
+  const text = `Stopped watching ${watch.stage} (${watch.requestId}): ${END_WORDS[reason]}.`;
+  const hint = reason === 'window-elapsed' ? ' Use `/switchover status ' + watch.stage + '` to check it again.' : '';
+  return { text, blocks: [section(clip(`${escapeMrkdwn(text)}${hint}`))] };
+}

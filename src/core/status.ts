@@ -1,0 +1,333 @@
+// `/switchover status [<stage>]`: where a stage stands, from a fixed number of AWS reads made in parallel.
+// Each read may fail on its own; the status then says what is unknown, in words, and answers with the rest.
+import type { Baseline, RequestKind } from './journal';
+import type { HealthSummary } from './health';
+import { summarizeHealth } from './health';
+import type { CoreDeps } from './ports';
+import type { ObservedSplit, SideTotals } from './traffic';
+import { lastMinutes, loadBalancerAverage, observedSplit, settledWindow, sideTotals } from './traffic';
+import type { MetricsSnapshot, MetricsWindow, ProxyServices, Side, StageResources, Weights } from './types';
+import { describeWeights, targetPercent } from './weights';
+
+/** The chart and the status look back this far. */
+export const STATUS_WINDOW_MINUTES = 60;
+/** The observed split, errors and latency are read over the last minutes of that window. */
+export const RECENT_MINUTES = 5;
+/** Default for "too few requests to observe the split" when the caller passes no setting. */
+const DEFAULT_MIN_REQUESTS_PER_MINUTE = 20;
+/** The no-stage form reads this many listeners at a time, so many stages do not trip AWS throttling. */
+const LIST_CONCURRENCY = 8;
+
+/** The stage's open request, as the approval service knows it (plain data; a SwitchoverRequest fits). */
+export interface OpenRequestSummary {
+  id: string;
+  kind: RequestKind;
+  percent: number;
+  requester: string;
+  to: Weights;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** The stage's last applied change of weights. */
+export interface LastAppliedSummary {
+  id: string;
+  kind: RequestKind;
+  percent: number;
+  before: Weights;
+  after: Weights;
+  /** Epoch ms. */
+  appliedAt: number;
+  requester?: string;
+  approver?: string;
+}
+
+/** A moment to mark on the charts, e.g. an applied change. */
+export interface ChangeMark {
+  at: number;
+  label: string;
+}
+
+export interface StatusContext {
+  baseline?: Baseline;
+  openRequest?: OpenRequestSummary;
+  lastApplied?: LastAppliedSummary;
+  changes: ChangeMark[];
+  /** SWITCHOVER_MIN_REQUESTS_PER_MINUTE; below it on average the split is not observed. */
+  minRequestsPerMinute?: number;
+}
+
+/** A read that worked, or why it did not. */
+export type Known<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface ListenerStatus {
+  weights: Weights;
+  /** "source 90 / target 10 (10% of new traffic to the target proxy)". */
+  description: string;
+  targetPercent: number;
+  stickiness: { enabled: boolean; durationSeconds?: number };
+}
+
+export interface SideStatus {
+  side: Side;
+  health: Known<HealthSummary>;
+  /** Last RECENT_MINUTES complete minutes; null when CloudWatch could not be read at all. */
+  recent: SideTotals | null;
+  /** Errors and latency against the baseline, in words. */
+  comparison: string;
+}
+
+export interface StageStatus {
+  stage: string;
+  /** When the status was gathered (epoch ms). */
+  at: number;
+  resources: StageResources;
+  listener: Known<ListenerStatus>;
+  proxies: Known<ProxyServices>;
+  source: SideStatus;
+  target: SideStatus;
+  /** The 60-minute snapshot (charts use it); absent when the metrics read failed outright. */
+  snapshot?: MetricsSnapshot;
+  /** Window of the observed split and the recent figures. */
+  recentWindow: MetricsWindow;
+  split: ObservedSplit | null;
+  connections: { active: number | null; new: number | null };
+  baseline?: Baseline;
+  /** "baseline from prep at ..." or "no baseline (run /switchover prep dev)". */
+  baselineNote: string;
+  openRequest?: OpenRequestSummary;
+  lastApplied?: LastAppliedSummary;
+  changes: ChangeMark[];
+  /** One line: configured against observed. */
+  verdict: string;
+  /** Everything that could not be read, in words. */
+  unknown: string[];
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+function known<T>(result: PromiseSettledResult<T>): Known<T> {
+  return result.status === 'fulfilled' ? { ok: true, value: result.value } : { ok: false, error: errorText(result.reason) };
+}
+
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+function percentText(v: number): string {
+  return `${round1(v)}%`;
+}
+
+function msText(seconds: number): string {
+  return `${Math.round(seconds * 1000)} ms`;
+}
+
+/**
+ * Recent errors, latency and volume of one side next to the baseline, in words. The baseline is the
+ * source proxy's before the switchover, so both sides are held against it.
+ */
+export function compareWithBaseline(recent: SideTotals | null, baseline: Baseline | undefined): string {
+  if (recent === null || recent.requests === null) return 'requests unknown (CloudWatch unavailable)';
+  if (recent.requests === 0) return `no requests in the last ${recent.minutes} minutes`;
+  const b = baseline;
+  const parts: string[] = [`${Math.round(recent.requestsPerMinute ?? 0)} requests/min`];
+  if (b) parts[0] += ` (baseline ${Math.round(b.requestsPerMinute)})`;
+  const rate = recent.errorRate5xx === null ? 'unknown' : percentText(recent.errorRate5xx * 100);
+  parts.push(`5xx ${rate}${b && b.errorRate5xx !== null ? ` (baseline ${percentText(b.errorRate5xx * 100)})` : ''}`);
+  if (recent.latencyAvg !== null) {
+    parts.push(`avg ${msText(recent.latencyAvg)}${b && b.latencyAvg !== null ? ` (baseline ${msText(b.latencyAvg)})` : ''}`);
+  }
+  if (recent.latencyP99 !== null) {
+    const factor = b && b.latencyP99 !== null && b.latencyP99 > 0 ? `, ${round1(recent.latencyP99 / b.latencyP99)}x` : '';
+    parts.push(`p99 ${msText(recent.latencyP99)}${b && b.latencyP99 !== null ? ` (baseline ${msText(b.latencyP99)}${factor})` : ''}`);
+  }
+  return parts.join(', ');
+}
+
+/**
+ * The verdict line: what the weights ask for against what the load balancer actually did, e.g.
+ * "100% configured, 97% observed: 3% still on pinned connections (~36 requests/min)".
+ */
+export function statusVerdict(
+  configuredPercent: number | null,
+  split: ObservedSplit | null,
+  minRequestsPerMinute: number,
+  metricsProblem?: string,
+): string {
+  const configured = configuredPercent === null ? 'weights unknown' : `${percentText(configuredPercent)} configured`;
+  if (!split || split.targetPercent === null) {
+    if (split && split.sourceRequests !== null && split.targetRequests !== null) {
+      const minutes = (split.window.end - split.window.start) / 60_000;
+      return `${configured}; no traffic in the last ${minutes} minutes to observe the split`;
+    }
+    return `${configured}; observed split unknown (${metricsProblem ?? 'CloudWatch unavailable'})`;
+  }
+  const minutes = (split.window.end - split.window.start) / 60_000;
+  const total = (split.sourceRequests ?? 0) + (split.targetRequests ?? 0);
+  if (total < minRequestsPerMinute * minutes) {
+    return `${configured}; not enough traffic in the last ${minutes} minutes to observe the split (${total} requests)`;
+  }
+  const observed = `${percentText(split.targetPercent)} observed`;
+  const head = `${configured}, ${observed}`;
+  if (configuredPercent === 100 && (split.sourceRequests ?? 0) > 0) {
+    const perMinute = Math.round((split.sourceRequests ?? 0) / minutes);
+    return `${head}: ${percentText(100 - split.targetPercent)} still on pinned connections (~${perMinute} requests/min to the source proxy)`;
+  }
+  if (configuredPercent === 0 && (split.targetRequests ?? 0) > 0) {
+    const perMinute = Math.round((split.targetRequests ?? 0) / minutes);
+    return `${head}: ${percentText(split.targetPercent)} still reaching the target proxy on kept-alive connections (~${perMinute} requests/min)`;
+  }
+  if (configuredPercent !== null && Math.abs(configuredPercent - split.targetPercent) >= 5) {
+    return `${head}: the split follows new connections, so clients that keep connections alive move later`;
+  }
+  return head;
+}
+
+type StatusDeps = Pick<CoreDeps, 'resolver' | 'loadBalancer' | 'ecs' | 'metrics' | 'clock'>;
+
+/**
+ * Everything `/switchover status <stage>` shows. Costs exactly 5 AWS reads, in parallel, whatever the
+ * number of targets: the listener, both groups' target health, both ECS services (one call), and one
+ * metrics snapshot of the last 60 settled minutes (one GetMetricData). Stage resolution is cached by its adapter.
+ */
+export async function gatherStatus(deps: StatusDeps, stage: string, context: StatusContext): Promise<StageStatus> {
+  const resources = await deps.resolver.resolve(stage);
+  const at = deps.clock.now();
+  const window = settledWindow(at, STATUS_WINDOW_MINUTES);
+  const [listenerR, sourceHealthR, targetHealthR, proxiesR, snapshotR] = await Promise.allSettled([
+    deps.loadBalancer.readListener(resources),
+    deps.loadBalancer.targetHealth(resources.sourceProxyTargetGroup),
+    deps.loadBalancer.targetHealth(resources.targetProxyTargetGroup),
+    deps.ecs.describeProxies(resources),
+    deps.metrics.snapshot(resources, window),
+  ]);
+
+  const unknown: string[] = [];
+  const listenerRead = known(listenerR);
+  const listener: Known<ListenerStatus> = listenerRead.ok
+    ? {
+        ok: true,
+        value: {
+          weights: listenerRead.value.weights,
+          description: describeWeights(listenerRead.value.weights),
+          targetPercent: targetPercent(listenerRead.value.weights),
+          stickiness: listenerRead.value.stickiness,
+        },
+      }
+    : listenerRead;
+  if (!listener.ok) unknown.push(`switchover listener weights: ${listener.error}`);
+
+  const health = (r: PromiseSettledResult<Awaited<ReturnType<StatusDeps['loadBalancer']['targetHealth']>>>, side: Side) => {
+    const k = known(r);
+    if (!k.ok) {
+      unknown.push(`${side} proxy target group health: ${k.error}`);
+      return k;
+    }
+    return { ok: true as const, value: summarizeHealth(k.value) };
+  };
+  const sourceHealth = health(sourceHealthR, 'source');
+  const targetHealth = health(targetHealthR, 'target');
+
+  const proxies = known(proxiesR);
+  if (!proxies.ok) unknown.push(`ECS proxy services: ${proxies.error}`);
+
+  const snapshotRead = known(snapshotR);
+  const snapshot = snapshotRead.ok ? snapshotRead.value : undefined;
+  if (!snapshotRead.ok) unknown.push(`CloudWatch metrics: ${snapshotRead.error}`);
+  else unknown.push(...snapshotRead.value.missing.map((m) => `CloudWatch: ${m}`));
+
+  const recentWindow = snapshot ? lastMinutes(snapshot, RECENT_MINUTES) : { start: window.end - RECENT_MINUTES * 60_000, end: window.end };
+  const recent = (side: Side) => (snapshot ? sideTotals(snapshot, side, recentWindow) : null);
+  const sourceRecent = recent('source');
+  const targetRecent = recent('target');
+  const split = snapshot ? observedSplit(snapshot, RECENT_MINUTES) : null;
+  const { baseline } = context;
+
+  const metricsProblem = snapshotRead.ok
+    ? (snapshotRead.value.missing.find((m) => /request/i.test(m)) ?? snapshotRead.value.missing[0] ?? 'requests not available from CloudWatch')
+    : `CloudWatch: ${snapshotRead.error}`;
+
+  return {
+    stage,
+    at,
+    resources,
+    listener,
+    proxies,
+    source: { side: 'source', health: sourceHealth, recent: sourceRecent, comparison: compareWithBaseline(sourceRecent, baseline) },
+    target: { side: 'target', health: targetHealth, recent: targetRecent, comparison: compareWithBaseline(targetRecent, baseline) },
+    snapshot,
+    recentWindow,
+    split,
+    connections: {
+      active: snapshot ? loadBalancerAverage(snapshot, 'activeConnections', recentWindow) : null,
+      new: snapshot ? loadBalancerAverage(snapshot, 'newConnections', recentWindow) : null,
+    },
+    baseline,
+    baselineNote: baseline
+      ? `baseline from prep (${new Date(baseline.start).toISOString().slice(11, 16)}-${new Date(baseline.end).toISOString().slice(11, 16)} UTC, ${baseline.minutesWithTraffic} minutes with traffic)`
+      : `no baseline (run /switchover prep ${stage})`,
+    openRequest: context.openRequest,
+    lastApplied: context.lastApplied,
+    changes: context.changes,
+    verdict: statusVerdict(
+      listener.ok ? listener.value.targetPercent : null,
+      split,
+      context.minRequestsPerMinute ?? DEFAULT_MIN_REQUESTS_PER_MINUTE,
+      metricsProblem,
+    ),
+    unknown,
+  };
+}
+
+/** One line of the no-stage form. */
+export interface StageLine {
+  stage: string;
+  weights?: Weights;
+  /** Weights in words, or "unknown: <reason>". */
+  description: string;
+  openRequest?: OpenRequestSummary;
+}
+
+export interface StageListEntry {
+  stage: string;
+  openRequest?: OpenRequestSummary;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/**
+ * `/switchover status` without a stage: one line per stage, weights in words and the open request flag.
+ * One readListener per stage (plus the adapter-cached resolution), a few at a time; a failure is that
+ * stage's line, never the whole answer. Without `stages`, lists every stage the resolver can see.
+ */
+export async function listStatus(
+  deps: Pick<CoreDeps, 'resolver' | 'loadBalancer'>,
+  stages?: Array<string | StageListEntry>,
+): Promise<StageLine[]> {
+  const entries: StageListEntry[] = (stages ?? (await deps.resolver.listStages())).map((s) =>
+    typeof s === 'string' ? { stage: s } : s,
+  );
+  return mapLimit(entries, LIST_CONCURRENCY, async ({ stage, openRequest }) => {
+    try {
+      const resources = await deps.resolver.resolve(stage);
+      const listener = await deps.loadBalancer.readListener(resources);
+      return { stage, weights: listener.weights, description: describeWeights(listener.weights), openRequest };
+    } catch (error) {
+      return { stage, description: `unknown: ${errorText(error)}`, openRequest };
+    }
+  });
+}

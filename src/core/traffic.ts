@@ -1,0 +1,173 @@
+// Per-minute figures of each side of the switchover, read from a MetricsSnapshot, and the traffic split
+// actually observed (as opposed to the one the weights ask for). Pure: no ports, no clock.
+//
+// CloudWatch sends no datapoint for a minute without traffic: a fetched series with no point for a minute
+// means 0 requests (and 0 errors) in that minute. A series that is absent from the snapshot was not fetched
+// (CloudWatch failed): that is "unknown", which is never read as zero.
+import type { MetricPoint, MetricSeries, MetricsSnapshot, MetricsWindow, Side } from './types';
+import { MINUTE_MS } from './types';
+
+/**
+ * How long after a minute ends its ALB datapoints are trusted to be published. Reading earlier would show
+ * the newest minute short of requests (CloudWatch publishes ALB metrics about a minute late), which looks
+ * exactly like traffic draining. 90 s after the minute's end is the margin the watcher and status use.
+ */
+export const SETTLE_MS = 90_000;
+
+/** The `minutes` complete minutes that ended at least SETTLE_MS before `now`. */
+export function settledWindow(now: number, minutes: number): MetricsWindow {
+  const end = Math.floor((now - SETTLE_MS) / MINUTE_MS) * MINUTE_MS;
+  return { start: end - minutes * MINUTE_MS, end };
+}
+
+/** One side (source or target proxy target group) in one complete minute. */
+export interface MinuteFigures {
+  /** Minute start (epoch ms). */
+  t: number;
+  /** Requests; null when the requests series could not be fetched. */
+  requests: number | null;
+  /** 5xx responses from the targets; null when unknown. */
+  http5xx: number | null;
+  /** 5xx per request, 0..1; null when unknown or without requests. */
+  errorRate5xx: number | null;
+  /** Seconds; null without data. */
+  latencyAvg: number | null;
+  latencyP99: number | null;
+}
+
+function valueAt(series: MetricSeries | undefined, t: number): number | null | undefined {
+  if (series === undefined) return undefined; // not fetched
+  const point = series.find((p: MetricPoint) => p.t === t);
+  return point ? point.v : null; // null: no datapoint
+}
+
+/** Figures of one side for the minute starting at `t`. */
+export function sideMinute(snapshot: MetricsSnapshot, side: Side, t: number): MinuteFigures {
+  const metrics = snapshot[side];
+  const requestsRaw = valueAt(metrics.requests, t);
+  const requests = requestsRaw === undefined ? null : (requestsRaw ?? 0);
+  const errorsRaw = valueAt(metrics.http5xx, t);
+  // 5xx is only meaningful alongside a known request count.
+  const http5xx = errorsRaw === undefined || requests === null ? null : (errorsRaw ?? 0);
+  const errorRate5xx = http5xx !== null && requests !== null && requests > 0 ? http5xx / requests : null;
+  return {
+    t,
+    requests,
+    http5xx,
+    errorRate5xx,
+    latencyAvg: valueAt(metrics.latencyAvg, t) ?? null,
+    latencyP99: valueAt(metrics.latencyP99, t) ?? null,
+  };
+}
+
+/** Minute starts of a window, oldest first. */
+export function minutesOf(window: MetricsWindow): number[] {
+  const out: number[] = [];
+  for (let t = window.start; t < window.end; t += MINUTE_MS) out.push(t);
+  return out;
+}
+
+/** Every minute of the snapshot's window for one side, oldest first. */
+export function sideMinutes(snapshot: MetricsSnapshot, side: Side): MinuteFigures[] {
+  return minutesOf(snapshot.window).map((t) => sideMinute(snapshot, side, t));
+}
+
+/** The last `minutes` minutes of the snapshot's window (fewer when the window is shorter). */
+export function lastMinutes(snapshot: MetricsSnapshot, minutes: number): MetricsWindow {
+  return { start: Math.max(snapshot.window.start, snapshot.window.end - minutes * MINUTE_MS), end: snapshot.window.end };
+}
+
+/** A side over several minutes. */
+export interface SideTotals {
+  minutes: number;
+  /** null when the requests series could not be fetched. */
+  requests: number | null;
+  requestsPerMinute: number | null;
+  http5xx: number | null;
+  errorRate5xx: number | null;
+  /** Request-weighted mean of the per-minute averages (seconds). */
+  latencyAvg: number | null;
+  /**
+   * Median of the per-minute p99s (seconds), minutes with data only. Percentiles do not add up; this is
+   * how the prep baseline (core/baseline.ts) takes it, so the two compare.
+   */
+  latencyP99: number | null;
+}
+
+function weightedMean(minutes: MinuteFigures[], pick: (m: MinuteFigures) => number | null): number | null {
+  let sum = 0;
+  let weight = 0;
+  for (const m of minutes) {
+    const v = pick(m);
+    if (v === null) continue;
+    const w = m.requests && m.requests > 0 ? m.requests : 1;
+    sum += v * w;
+    weight += w;
+  }
+  return weight > 0 ? sum / weight : null;
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function sideTotals(snapshot: MetricsSnapshot, side: Side, window: MetricsWindow = snapshot.window): SideTotals {
+  const minutes = minutesOf(window).map((t) => sideMinute(snapshot, side, t));
+  const count = minutes.length;
+  const known = minutes.every((m) => m.requests !== null);
+  const requests = known ? minutes.reduce((s, m) => s + (m.requests ?? 0), 0) : null;
+  const errorsKnown = known && minutes.every((m) => m.http5xx !== null);
+  const http5xx = errorsKnown ? minutes.reduce((s, m) => s + (m.http5xx ?? 0), 0) : null;
+  return {
+    minutes: count,
+    requests,
+    requestsPerMinute: requests !== null && count > 0 ? requests / count : null,
+    http5xx,
+    errorRate5xx: http5xx !== null && requests !== null && requests > 0 ? http5xx / requests : null,
+    latencyAvg: weightedMean(minutes, (m) => m.latencyAvg),
+    latencyP99: median(minutes.map((m) => m.latencyP99).filter((v): v is number => v !== null)),
+  };
+}
+
+/** The split of requests between the two proxy target groups over some minutes. */
+export interface ObservedSplit {
+  window: MetricsWindow;
+  sourceRequests: number | null;
+  targetRequests: number | null;
+  /** Share of requests served by the target proxy, 0-100 (one decimal); null when unknown or no traffic. */
+  targetPercent: number | null;
+}
+
+export function observedSplit(snapshot: MetricsSnapshot, minutes = 5): ObservedSplit {
+  const window = lastMinutes(snapshot, minutes);
+  const source = sideTotals(snapshot, 'source', window).requests;
+  const target = sideTotals(snapshot, 'target', window).requests;
+  const total = (source ?? 0) + (target ?? 0);
+  const targetPercent =
+    source === null || target === null || total === 0 ? null : Math.round((target / total) * 1000) / 10;
+  return { window, sourceRequests: source, targetRequests: target, targetPercent };
+}
+
+/**
+ * Per-minute average of a load balancer count (connections) over a window; minutes without a datapoint
+ * count as 0 (no traffic). null when the series could not be fetched.
+ */
+export function loadBalancerAverage(
+  snapshot: MetricsSnapshot,
+  metric: 'activeConnections' | 'newConnections' | 'elb5xx',
+  window: MetricsWindow = snapshot.window,
+): number | null {
+  const series = snapshot.loadBalancer[metric];
+  const minutes = (window.end - window.start) / MINUTE_MS;
+  if (series === undefined || minutes <= 0) return null;
+  const points = series.filter((p) => p.t >= window.start && p.t < window.end);
+  return points.reduce((s, p) => s + p.v, 0) / minutes;
+}
+
+/** Whether the requests of a side could be fetched at all. */
+export function requestsKnown(snapshot: MetricsSnapshot, side: Side): boolean {
+  return snapshot[side].requests !== undefined;
+}

@@ -1,0 +1,180 @@
+// One minute of watching a stage after an applied change, as data: the figures, the judgement, the guardrails,
+// and how far the switchover is from complete. Pure: the Watcher (watch.ts) does the reading and the talking.
+import { computeBaseline } from './baseline';
+import type { Baseline } from './journal';
+import type { GuardrailEvaluation, MinuteJudgement, SubjectHealth, WatchSettings } from './judge';
+import { evaluateGuardrails, judgeMinute } from './judge';
+import type { MinuteFigures, ObservedSplit } from './traffic';
+import { minutesOf, observedSplit, sideMinute } from './traffic';
+import type { MetricsSnapshot, MetricsWindow, Side, Weights } from './types';
+import { MINUTE_MS } from './types';
+import { targetPercent } from './weights';
+
+/** Minutes before the change read with every tick: the source's "before" figures when there is no baseline. */
+export const PRE_CHANGE_MINUTES = 10;
+/** Consecutive minutes of source traffic after a 100% shift before it is called pinned connections. */
+export const PINNED_MINUTES = 3;
+
+/** What to watch: an applied change of weights on a stage, and where to talk about it. */
+export interface WatchRequest {
+  stage: string;
+  requestId: string;
+  channel: string;
+  /** The request message; progress goes in its thread. */
+  threadTs: string;
+  /** Weights AWS reported after the change. */
+  appliedWeights: Weights;
+  /** Epoch ms. */
+  appliedAt: number;
+}
+
+/** A running watch. */
+export interface WatchInfo extends WatchRequest {
+  /** 'fallback' when the change sends no new traffic to the target proxy: then the source is judged. */
+  mode: 'shift' | 'fallback';
+  /** Epoch ms when the watch window ends. */
+  until: number;
+  /** The progress message, once posted. */
+  messageTs?: string;
+}
+
+export interface CompletionProgress {
+  /** Only after a change that sends all new traffic to the target proxy. */
+  applies: boolean;
+  /** Newest consecutive complete minutes after the change in which the source proxy served no request. */
+  quietMinutes: number;
+  needed: number;
+  complete: boolean;
+}
+
+export interface PinnedConnections {
+  /** Consecutive complete minutes after the change with requests still reaching the source proxy. */
+  minutes: number;
+  /** Average over those minutes (at most the last 5). */
+  requestsPerMinute: number;
+}
+
+export interface WatchTick {
+  watch: WatchInfo;
+  /** When the tick ran (epoch ms). */
+  at: number;
+  /** The minutes read (ends at the newest settled complete minute). */
+  window: MetricsWindow;
+  /** Start of the newest minute read; null before any minute after the change is complete. */
+  minute: number | null;
+  configuredPercent: number;
+  /** Newest minute's figures per side (null before the first minute after the change). */
+  source: MinuteFigures | null;
+  target: MinuteFigures | null;
+  /** Split in the newest minute and over the last 5 minutes. */
+  splitLastMinute: ObservedSplit | null;
+  splitLast5: ObservedSplit | null;
+  /** Every minute since the change, oldest first. */
+  judgements: MinuteJudgement[];
+  evaluation: GuardrailEvaluation;
+  /** Health of the judged side's target group. */
+  health: SubjectHealth;
+  /** What could not be read this minute, in words (metrics unavailable: the watch goes on). */
+  missing: string[];
+  completion: CompletionProgress;
+  /** Set when requests keep reaching the source proxy after a 100% shift. */
+  pinned: PinnedConnections | null;
+}
+
+export function watchMode(weights: Weights): WatchInfo['mode'] {
+  return weights.target === 0 ? 'fallback' : 'shift';
+}
+
+/** The minute containing the change: judging starts there (it already carries some traffic under the new weights). */
+export function changeMinute(appliedAt: number): number {
+  return Math.floor(appliedAt / MINUTE_MS) * MINUTE_MS;
+}
+
+/** The first minute entirely under the new weights: completion and pinned connections count from here. */
+export function firstFullMinute(appliedAt: number): number {
+  return Math.ceil(appliedAt / MINUTE_MS) * MINUTE_MS;
+}
+
+/** What a tick reads: from PRE_CHANGE_MINUTES before the change to the newest settled minute. */
+export function watchWindow(appliedAt: number, settledEnd: number): MetricsWindow {
+  const start = changeMinute(appliedAt) - PRE_CHANGE_MINUTES * MINUTE_MS;
+  return { start, end: Math.max(start, settledEnd) };
+}
+
+function newestRun(minutes: MinuteFigures[], pred: (m: MinuteFigures) => boolean): MinuteFigures[] {
+  const run: MinuteFigures[] = [];
+  for (let i = minutes.length - 1; i >= 0 && pred(minutes[i]!); i--) run.push(minutes[i]!);
+  return run;
+}
+
+/**
+ * Everything one tick shows and decides, from the snapshot read (undefined when the read failed outright)
+ * and the judged side's health.
+ */
+export function analyzeTick(args: {
+  watch: WatchInfo;
+  at: number;
+  window: MetricsWindow;
+  snapshot: MetricsSnapshot | undefined;
+  snapshotError?: string;
+  health: SubjectHealth;
+  baseline: Baseline | undefined;
+  settings: WatchSettings;
+}): WatchTick {
+  const { watch, at, window, snapshot, health, baseline, settings } = args;
+  const subject: Side = watch.mode === 'fallback' ? 'source' : 'target';
+  const missing: string[] = [];
+  if (!snapshot) missing.push(`CloudWatch metrics unavailable: ${args.snapshotError ?? 'no answer'}`);
+  else missing.push(...snapshot.missing);
+  if ('error' in health) missing.push(`${health.side} proxy target group health: ${health.error}`);
+
+  // Without a snapshot every minute is unknown (requests null): judged as 'no-data', never as a pass.
+  const data: MetricsSnapshot = snapshot ?? { window, source: {}, target: {}, loadBalancer: {}, missing: [] };
+  const from = changeMinute(watch.appliedAt);
+  const beforeChange = computeBaseline({ ...data, window: { start: window.start, end: Math.min(from, window.end) } });
+  const judged = minutesOf(window).filter((t) => t >= from);
+  const judgements = judged.map((t) =>
+    judgeMinute(sideMinute(data, 'source', t), sideMinute(data, 'target', t), baseline, beforeChange, settings, { subject }),
+  );
+  const evaluation = evaluateGuardrails(judgements, health, settings);
+  const newest = judgements[judgements.length - 1];
+
+  const full = firstFullMinute(watch.appliedAt);
+  const after = minutesOf(window).filter((t) => t >= full).map((t) => sideMinute(data, 'source', t));
+  const allToTarget = watch.appliedWeights.source === 0 && watch.appliedWeights.target > 0;
+  const quiet = newestRun(after, (m) => m.requests === 0);
+  const completion: CompletionProgress = {
+    applies: allToTarget,
+    quietMinutes: allToTarget ? quiet.length : 0,
+    needed: settings.completeMinutes,
+    complete: allToTarget && quiet.length >= settings.completeMinutes,
+  };
+  const busy = allToTarget ? newestRun(after, (m) => m.requests !== null && m.requests > 0) : [];
+  const recentBusy = busy.slice(0, 5);
+  const pinned =
+    busy.length >= PINNED_MINUTES
+      ? {
+          minutes: busy.length,
+          requestsPerMinute: Math.round(recentBusy.reduce((s, m) => s + (m.requests ?? 0), 0) / recentBusy.length),
+        }
+      : null;
+
+  const hasMinute = newest !== undefined;
+  return {
+    watch,
+    at,
+    window,
+    minute: hasMinute ? newest.t : null,
+    configuredPercent: targetPercent(watch.appliedWeights),
+    source: hasMinute ? newest.source : null,
+    target: hasMinute ? newest.target : null,
+    splitLastMinute: snapshot && hasMinute ? observedSplit(data, 1) : null,
+    splitLast5: snapshot && hasMinute ? observedSplit(data, 5) : null,
+    judgements,
+    evaluation,
+    health,
+    missing,
+    completion,
+    pinned,
+  };
+}

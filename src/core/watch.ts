@@ -1,0 +1,365 @@
+// Watching a stage after each applied shift or fallback: every minute, aligned to CloudWatch's complete
+// minutes, read the stage once, judge it, update one progress message in the request's thread, alert on a
+// guardrail breach, and say when the switchover is complete (or when pinned connections hold it up).
+// Every watch is in the journal, so a restarted bot resumes it where it was.
+import type { Baseline, GuardrailBreached, JournalRecord, WatchEnded, WatchStarted } from './journal';
+import type { GuardrailBreach, GuardrailName, SubjectHealth, WatchSettings } from './judge';
+import { summarizeHealth } from './health';
+import type { CoreDeps } from './ports';
+import { errorText } from './status';
+import { SETTLE_MS, settledWindow } from './traffic';
+import type { MetricsSnapshot } from './types';
+import { MINUTE_MS } from './types';
+import type { PinnedConnections, WatchInfo, WatchRequest, WatchTick } from './watch-tick';
+import { analyzeTick, watchMode, watchWindow } from './watch-tick';
+
+export type { PinnedConnections, WatchInfo, WatchRequest, WatchTick } from './watch-tick';
+
+/**
+ * Ticks run this long after each minute boundary. With SETTLE_MS (90 s) the newest minute read is the one
+ * that ended 90 s earlier: CloudWatch publishes ALB datapoints about a minute late, and reading a minute
+ * too early would show the source proxy "drained" when its datapoint simply has not arrived. Every stage
+ * ticks at the same moments, so an adapter may batch their reads.
+ */
+export const TICK_OFFSET_MS = SETTLE_MS - MINUTE_MS;
+/** Pinned connections are said again at most this often while they last. */
+export const PINNED_REPEAT_MS = 15 * MINUTE_MS;
+
+export type WatchEndReason = WatchEnded['reason'];
+
+/** The Slack side of watching. Every method may throw: the watcher logs it and carries on. */
+export interface WatchReporter {
+  /**
+   * Shows the tick in the request's thread: posts the progress message when `tick.watch.messageTs` is unset
+   * and returns its ts; updates that message in place otherwise (returning the same ts, or nothing).
+   */
+  progress(tick: WatchTick): Promise<string | undefined>;
+  /** A guardrail breached (once per breach episode): post in the channel with a "Request fallback" button. */
+  alert(watch: WatchInfo, breach: GuardrailBreach, tick: WatchTick): Promise<void>;
+  /** Requests keep reaching the source proxy at weight 0: offer the approval-gated force reconnect. */
+  pinned(watch: WatchInfo, pinned: PinnedConnections, tick: WatchTick): Promise<void>;
+  /** The source proxy served nothing for `completeMinutes`: the source cluster can be taken offline. */
+  completed(watch: WatchInfo, tick: WatchTick): Promise<void>;
+  /** The watch ended without completing (window elapsed, superseded by a newer change, stopped). */
+  ended(watch: WatchInfo, reason: Exclude<WatchEndReason, 'completed'>): Promise<void>;
+  log(level: 'info' | 'warn' | 'error', message: string, error?: unknown): void;
+}
+
+type WatchDeps = Pick<CoreDeps, 'resolver' | 'loadBalancer' | 'metrics' | 'journal' | 'clock'>;
+
+interface Running {
+  info: WatchInfo;
+  controller: AbortController;
+  done: Promise<void>;
+  ended: boolean;
+  baseline?: Baseline;
+  /** Guardrails in a breach episode already alerted on. */
+  alerted: Set<GuardrailName>;
+  lastPinnedAt?: number;
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+
+function latestBaseline(records: JournalRecord[], stage: string): Baseline | undefined {
+  for (let i = records.length - 1; i >= 0; i--) {
+    const r = records[i]!;
+    if (r.type === 'prep.baseline' && r.stage === stage) return r.baseline;
+  }
+  return undefined;
+}
+
+export class Watcher {
+  private readonly running = new Map<string, Running>();
+
+  constructor(
+    private readonly deps: WatchDeps,
+    private readonly settings: WatchSettings,
+    private readonly reporter: WatchReporter,
+  ) {}
+
+  /** Stages being watched now. */
+  active(): WatchInfo[] {
+    return [...this.running.values()].map((r) => ({ ...r.info }));
+  }
+
+  /**
+   * Starts watching an applied change: journals `watch.started` (synced) first, then ticks every minute
+   * until the window elapses or the switchover completes. A watch already running on the stage is superseded.
+   */
+  async start(request: WatchRequest): Promise<WatchInfo> {
+    const previous = this.running.get(request.stage);
+    if (previous) await this.finish(previous, 'superseded');
+    const info: WatchInfo = {
+      ...request,
+      appliedWeights: { ...request.appliedWeights },
+      mode: watchMode(request.appliedWeights),
+      until: request.appliedAt + this.settings.minutes * MINUTE_MS,
+    };
+    const record: WatchStarted = {
+      type: 'watch.started',
+      at: iso(this.deps.clock.now()),
+      stage: info.stage,
+      requestId: info.requestId,
+      channel: info.channel,
+      threadTs: info.threadTs,
+      until: iso(info.until),
+      appliedWeights: info.appliedWeights,
+      appliedAt: iso(info.appliedAt),
+    };
+    await this.deps.journal.append(record);
+    const baseline = latestBaseline(await this.readJournal(), info.stage);
+    this.launch(info, baseline, new Set());
+    return { ...info };
+  }
+
+  /**
+   * After a restart: every watch the journal shows started and not ended resumes (with its progress message
+   * and the breaches already alerted on); those whose window passed while the bot was down are ended.
+   */
+  async resume(): Promise<WatchInfo[]> {
+    const records = await this.deps.journal.readAll();
+    const endedIds = new Set(records.filter((r) => r.type === 'watch.ended').map((r) => (r as WatchEnded).requestId));
+    const open = records.filter((r): r is WatchStarted => r.type === 'watch.started' && !endedIds.has(r.requestId));
+    const now = this.deps.clock.now();
+    const resumed: WatchInfo[] = [];
+    // Only the newest open watch of a stage is meaningful; older ones were superseded (the bot died in between).
+    const newestByStage = new Map<string, WatchStarted>();
+    for (const r of open) newestByStage.set(r.stage, r);
+    for (const r of open) {
+      const info = this.infoFromJournal(r, records);
+      if (newestByStage.get(r.stage) !== r) {
+        await this.appendEnded(info ?? r, 'superseded');
+        continue;
+      }
+      if (this.running.get(r.stage)?.info.requestId === r.requestId) continue;
+      if (!info) {
+        this.reporter.log('warn', `watch of ${r.stage} (${r.requestId}) cannot resume: its applied weights are not in the journal`);
+        await this.appendEnded(r, 'stopped');
+        continue;
+      }
+      if (info.until <= now) {
+        await this.appendEnded(info, 'window-elapsed');
+        await this.report(() => this.reporter.ended(info, 'window-elapsed'), `watch end of ${info.stage}`);
+        continue;
+      }
+      const alerted = new Set(
+        records
+          .filter((x): x is GuardrailBreached => x.type === 'guardrail.breached' && x.requestId === r.requestId)
+          .map((x) => x.guardrail as GuardrailName),
+      );
+      this.launch(info, latestBaseline(records, r.stage), alerted);
+      resumed.push({ ...info });
+    }
+    return resumed;
+  }
+
+  /** Ends one stage's watch on purpose (journaled as 'stopped'). */
+  async stopWatching(stage: string): Promise<boolean> {
+    const run = this.running.get(stage);
+    if (!run) return false;
+    await this.finish(run, 'stopped');
+    return true;
+  }
+
+  /**
+   * For SIGTERM: aborts every loop without ending the watches in the journal, so the next start resumes them.
+   * Resolves once every loop has let go.
+   */
+  async stop(): Promise<void> {
+    const runs = [...this.running.values()];
+    this.running.clear();
+    for (const run of runs) run.controller.abort(new Error('watcher stopped'));
+    await Promise.all(runs.map((r) => r.done));
+  }
+
+  private infoFromJournal(r: WatchStarted, records: JournalRecord[]): WatchInfo | undefined {
+    const applied = records.find((x) => x.type === 'request.applied' && x.requestId === r.requestId);
+    const weights = r.appliedWeights ?? (applied?.type === 'request.applied' ? applied.after : undefined);
+    if (!weights) return undefined;
+    const appliedAt = Date.parse(r.appliedAt ?? applied?.at ?? r.at);
+    let messageTs = r.messageTs;
+    for (const x of records) {
+      if (x.type === 'watch.progress-posted' && x.requestId === r.requestId) messageTs = x.messageTs;
+    }
+    return {
+      stage: r.stage,
+      requestId: r.requestId,
+      channel: r.channel,
+      threadTs: r.threadTs,
+      appliedWeights: weights,
+      appliedAt,
+      mode: watchMode(weights),
+      until: Date.parse(r.until),
+      messageTs,
+    };
+  }
+
+  private async readJournal(): Promise<JournalRecord[]> {
+    try {
+      return await this.deps.journal.readAll();
+    } catch (error) {
+      this.reporter.log('warn', 'journal unreadable: watching without the prep baseline', error);
+      return [];
+    }
+  }
+
+  private launch(info: WatchInfo, baseline: Baseline | undefined, alerted: Set<GuardrailName>): void {
+    const run: Running = { info, controller: new AbortController(), done: Promise.resolve(), ended: false, baseline, alerted };
+    this.running.set(info.stage, run);
+    run.done = this.loop(run).catch((error) => {
+      // The loop catches per tick; anything reaching here is a bug, said once rather than crashing the bot.
+      this.reporter.log('error', `watch of ${info.stage} stopped unexpectedly`, error);
+    });
+  }
+
+  private async loop(run: Running): Promise<void> {
+    const { clock } = this.deps;
+    const signal = run.controller.signal;
+    while (!signal.aborted && !run.ended) {
+      const now = clock.now();
+      const nextTick = Math.floor((now - TICK_OFFSET_MS) / MINUTE_MS) * MINUTE_MS + MINUTE_MS + TICK_OFFSET_MS;
+      try {
+        // A fresh dependent signal per sleep: a clock that keeps its abort listener after the sleep resolves
+        // (ManualClock does) would otherwise pile one listener per minute onto the watch's signal.
+        await clock.sleep(Math.min(nextTick, run.info.until) - now, AbortSignal.any([signal]));
+      } catch {
+        return; // aborted: superseded, stopped, or SIGTERM
+      }
+      if (signal.aborted || run.ended) return;
+      if (clock.now() >= run.info.until) {
+        await this.finish(run, 'window-elapsed');
+        return;
+      }
+      try {
+        await this.tick(run);
+      } catch (error) {
+        this.reporter.log('error', `watch tick of ${run.info.stage} failed; trying again next minute`, error);
+      }
+    }
+  }
+
+  private async tick(run: Running): Promise<void> {
+    const { deps, settings } = this;
+    const info = run.info;
+    const at = deps.clock.now();
+    const window = watchWindow(info.appliedAt, settledWindow(at, 0).end);
+    const subjectSide = info.mode === 'fallback' ? 'source' : 'target';
+
+    let snapshot: MetricsSnapshot | undefined;
+    let snapshotError: string | undefined;
+    let health: SubjectHealth;
+    try {
+      const resources = await deps.resolver.resolve(info.stage);
+      const group = subjectSide === 'source' ? resources.sourceProxyTargetGroup : resources.targetProxyTargetGroup;
+      const [snapshotR, healthR] = await Promise.allSettled([
+        deps.metrics.snapshot(resources, window),
+        deps.loadBalancer.targetHealth(group),
+      ]);
+      if (snapshotR.status === 'fulfilled') snapshot = snapshotR.value;
+      else snapshotError = errorText(snapshotR.reason);
+      health =
+        healthR.status === 'fulfilled'
+          ? { side: subjectSide, summary: summarizeHealth(healthR.value) }
+          : { side: subjectSide, error: errorText(healthR.reason) };
+    } catch (error) {
+      snapshotError = `stage ${info.stage} could not be resolved: ${errorText(error)}`;
+      health = { side: subjectSide, error: snapshotError };
+    }
+    if (run.controller.signal.aborted || run.ended) return;
+
+    const tick = analyzeTick({ watch: { ...info }, at, window, snapshot, snapshotError, health, baseline: run.baseline, settings });
+
+    await this.report(async () => {
+      const ts = await this.reporter.progress(tick);
+      if (ts && ts !== info.messageTs) {
+        info.messageTs = ts;
+        await deps.journal.append({
+          type: 'watch.progress-posted',
+          at: iso(deps.clock.now()),
+          stage: info.stage,
+          requestId: info.requestId,
+          channel: info.channel,
+          messageTs: ts,
+        });
+      }
+    }, `progress of ${info.stage}`);
+
+    await this.guardrails(run, tick);
+
+    if (tick.pinned && (run.lastPinnedAt === undefined || at - run.lastPinnedAt >= PINNED_REPEAT_MS)) {
+      run.lastPinnedAt = at;
+      const pinned = tick.pinned;
+      await this.report(() => this.reporter.pinned({ ...info }, pinned, tick), `pinned connections of ${info.stage}`);
+    }
+
+    if (tick.completion.complete && !run.ended) {
+      run.ended = true;
+      this.running.delete(info.stage);
+      await this.appendEnded(info, 'completed');
+      await this.report(() => this.reporter.completed({ ...info }, tick), `completion of ${info.stage}`);
+    }
+  }
+
+  /** One alert per breach episode: a guardrail alerts when it starts breaching, again only after it cleared. */
+  private async guardrails(run: Running, tick: WatchTick): Promise<void> {
+    const info = run.info;
+    const breaching = new Set(tick.evaluation.breaches.map((b) => b.guardrail));
+    // An episode ends only when the guardrail could be read and passed: a minute without data clears nothing.
+    const latest = tick.evaluation.latest;
+    const metricsRead = latest !== undefined && latest.verdict !== 'no-data';
+    const healthRead = 'summary' in tick.health;
+    for (const g of [...run.alerted]) {
+      if (breaching.has(g)) continue;
+      if (g === 'unhealthy-targets' ? healthRead : metricsRead) run.alerted.delete(g);
+    }
+    for (const breach of tick.evaluation.breaches) {
+      if (run.alerted.has(breach.guardrail)) continue;
+      run.alerted.add(breach.guardrail);
+      try {
+        await this.deps.journal.append({
+          type: 'guardrail.breached',
+          at: iso(this.deps.clock.now()),
+          stage: info.stage,
+          requestId: info.requestId,
+          guardrail: breach.guardrail,
+          detail: breach.detail,
+        });
+      } catch (error) {
+        this.reporter.log('error', `could not journal the ${breach.guardrail} breach on ${info.stage}; alerting anyway`, error);
+      }
+      await this.report(() => this.reporter.alert({ ...info }, breach, tick), `${breach.guardrail} alert on ${info.stage}`);
+    }
+  }
+
+  private async finish(run: Running, reason: Exclude<WatchEndReason, 'completed'>): Promise<void> {
+    if (run.ended) return;
+    run.ended = true;
+    run.controller.abort(new Error(`watch ${reason}`));
+    if (this.running.get(run.info.stage) === run) this.running.delete(run.info.stage);
+    await this.appendEnded(run.info, reason);
+    await this.report(() => this.reporter.ended({ ...run.info }, reason), `watch end of ${run.info.stage}`);
+  }
+
+  private async appendEnded(watch: { stage: string; requestId: string }, reason: WatchEndReason): Promise<void> {
+    try {
+      await this.deps.journal.append({
+        type: 'watch.ended',
+        at: iso(this.deps.clock.now()),
+        stage: watch.stage,
+        requestId: watch.requestId,
+        reason,
+      });
+    } catch (error) {
+      this.reporter.log('error', `could not journal the end of the watch of ${watch.stage} (${reason})`, error);
+    }
+  }
+
+  /** Runs a reporter call; a Slack failure is logged and never stops the watch. */
+  private async report(fn: () => Promise<unknown>, what: string): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      this.reporter.log('warn', `could not report ${what}`, error);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import { ManualClock } from '../../src/adapters/clock';
+import { stageListMessage, statusMessage } from '../../src/blocks/status';
+import { gatherStatus, type StageLine } from '../../src/core/status';
+import { MINUTE_MS } from '../../src/core/types';
+import { FakeEcs, FakeLoadBalancer, FakeMetrics, FakeResolver, MemoryJournal } from '../support/fake-ports';
+import { scripted } from '../support/traffic-script';
+
+/** The fakes this file's code talks to, typed as the fakes (fakeDeps widens them to the ports). */
+function coreFakes(clock: ManualClock) {
+  return {
+    resolver: new FakeResolver(),
+    loadBalancer: new FakeLoadBalancer(),
+    ecs: new FakeEcs(),
+    metrics: new FakeMetrics(),
+    journal: new MemoryJournal(),
+    clock,
+  };
+}
+
+
+const NOW = Date.UTC(2026, 0, 1, 12, 30, 40);
+
+function allText(blocks: unknown[]): string {
+  return JSON.stringify(blocks);
+}
+
+function withinLimits(message: { text: string; blocks: Array<Record<string, any>> }) {
+  expect(message.text.length).toBeGreaterThan(0);
+  expect(message.blocks.length).toBeLessThanOrEqual(50);
+  for (const block of message.blocks) {
+    if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(150);
+    if (block.type === 'section') expect(block.text.text.length).toBeLessThanOrEqual(3000);
+  }
+}
+
+async function status(overrides: (deps: ReturnType<typeof coreFakes>) => void = () => undefined) {
+  const deps = coreFakes(new ManualClock(NOW));
+  deps.loadBalancer.weights = { source: 90, target: 10 };
+  deps.ecs.target = { ...deps.ecs.capture, name: 'target', running: 1, pending: 1 };
+  deps.loadBalancer.health.target = [
+    { id: '10.0.1.1', port: 9200, state: 'healthy' },
+    { id: '10.0.1.2', port: 9200, state: 'initial', reason: 'Elb.RegistrationInProgress' },
+  ];
+  deps.metrics.script = (window) =>
+    scripted(window, () => ({ source: { requests: 900, latencyP99: 0.08 }, target: { requests: 100, latencyP99: 0.09 }, activeConnections: 40 }));
+  overrides(deps);
+  return gatherStatus(deps, 'dev', {
+    changes: [],
+    openRequest: { id: 'r-abcdefghij', kind: 'shift', percent: 50, requester: 'U1', to: { source: 50, target: 50 }, expiresAt: NOW + 10 * MINUTE_MS },
+    lastApplied: {
+      id: 'r-0123456789',
+      kind: 'shift',
+      percent: 10,
+      before: { source: 1, target: 0 },
+      after: { source: 90, target: 10 },
+      appliedAt: NOW - 20 * MINUTE_MS,
+      approver: 'U2',
+    },
+  });
+}
+
+describe('statusMessage', () => {
+  it('shows the verdict, weights, both sides, the open request and the last change', async () => {
+    const message = statusMessage(await status());
+    withinLimits(message);
+    expect(message.text).toBe('Switchover status of dev: 10% configured, 10% observed');
+    const text = allText(message.blocks);
+    expect(text).toContain('*Verdict:* 10% configured, 10% observed');
+    expect(text).toContain('source 90 / target 10 (10% of new traffic to the target proxy)');
+    expect(text).toContain('source 4500 / target 500 requests, 10% to the target proxy (12:24-12:29 UTC)');
+    expect(text).toContain('ALBTargetProxy-dev-TG');
+    expect(text).toContain('1/2 healthy, 1 initial');
+    expect(text).toContain('10.0.1.2:9200 initial (Elb.RegistrationInProgress)');
+    expect(text).toContain('ECS tasks: 1/2 running, 1 pending');
+    expect(text).toContain('40 active / 0 new per minute');
+    expect(text).toContain('no baseline (run /switchover prep dev)');
+    expect(text).toContain('r-abcdefghij: shift 50% to the target proxy, by <@U1>, expires 12:40 UTC');
+    expect(text).toContain('r-0123456789: shift 10% at 2026-01-01 12:10 UTC, approved by <@U2>');
+    expect(text).not.toContain('Could not read');
+  });
+
+  it('says what could not be read', async () => {
+    const message = statusMessage(
+      await status((deps) => {
+        deps.metrics.script = () => {
+          throw new Error('AccessDenied <cloudwatch>');
+        };
+      }),
+    );
+    withinLimits(message);
+    const text = allText(message.blocks);
+    expect(text).toContain(':warning: Could not read: CloudWatch metrics: AccessDenied &lt;cloudwatch&gt;');
+    expect(text).toContain('*Observed split:* unknown');
+  });
+});
+
+describe('stageListMessage', () => {
+  it('puts each stage on one line with its open request', () => {
+    const lines: StageLine[] = [
+      { stage: 'dev', weights: { source: 1, target: 0 }, description: 'x' },
+      { stage: 'gamma', description: 'unknown: ListenerNotFound' },
+      {
+        stage: 'wave1',
+        weights: { source: 50, target: 50 },
+        description: 'y',
+        openRequest: { id: 'r-abcdefghij', kind: 'fallback', percent: 0, requester: 'U9', to: { source: 100, target: 0 }, expiresAt: NOW },
+      },
+    ];
+    const message = stageListMessage(lines);
+    withinLimits(message);
+    expect(message.text).toBe('3 stages, 1 with an open request');
+    const text = allText(message.blocks);
+    expect(text).toContain('• *dev*: source 1 / target 0 (all new traffic to the source proxy)');
+    expect(text).toContain('• *gamma*: unknown: ListenerNotFound');
+    expect(text).toContain('open request r-abcdefghij: fall back to the source proxy, by <@U9>');
+  });
+
+  it('stays within Block Kit limits with very many stages, and says none were found', () => {
+    const many = Array.from({ length: 2000 }, (_, i) => ({ stage: `stage-${i}`, weights: { source: 1, target: 0 }, description: '' }));
+    const message = stageListMessage(many);
+    withinLimits(message);
+    expect(allText(message.blocks)).toMatch(/\d+ more stages not shown/);
+    expect(stageListMessage([]).text).toContain('No Migration Assistant stage found');
+  });
+});

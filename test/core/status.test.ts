@@ -1,0 +1,192 @@
+import { ManualClock } from '../../src/adapters/clock';
+import type { Baseline } from '../../src/core/journal';
+import type { LoadBalancerPort } from '../../src/core/ports';
+import { gatherStatus, listStatus, statusVerdict } from '../../src/core/status';
+import type { TargetHealthEntry } from '../../src/core/types';
+import { MINUTE_MS } from '../../src/core/types';
+import { FakeEcs, FakeLoadBalancer, FakeMetrics, FakeResolver, MemoryJournal } from '../support/fake-ports';
+import { cloudWatchDown, scripted } from '../support/traffic-script';
+
+/** The fakes this file's code talks to, typed as the fakes (fakeDeps widens them to the ports). */
+function coreFakes(clock: ManualClock) {
+  return {
+    resolver: new FakeResolver(),
+    loadBalancer: new FakeLoadBalancer(),
+    ecs: new FakeEcs(),
+    metrics: new FakeMetrics(),
+    journal: new MemoryJournal(),
+    clock,
+  };
+}
+
+
+const NOW = Date.UTC(2026, 0, 1, 12, 30, 40);
+
+const baseline: Baseline = {
+  start: Date.UTC(2026, 0, 1, 11, 0),
+  end: Date.UTC(2026, 0, 1, 11, 30),
+  minutesWithTraffic: 30,
+  requestsPerMinute: 1200,
+  http2xx: 35000,
+  http3xx: 0,
+  http4xx: 900,
+  http5xx: 100,
+  errorRate5xx: 0.0028,
+  latencyAvg: 0.012,
+  latencyP99: 0.08,
+  activeConnections: 40,
+  newConnections: 4,
+  missing: [],
+};
+
+function setup() {
+  const deps = coreFakes(new ManualClock(NOW));
+  deps.loadBalancer.weights = { source: 0, target: 100 };
+  deps.ecs.target = { ...deps.ecs.capture, name: 'target' };
+  // 100% configured; 36 requests/min still reach the source proxy on pinned connections.
+  deps.metrics.script = (window) =>
+    scripted(window, () => ({
+      source: { requests: 36, latencyAvg: 0.01, latencyP99: 0.07 },
+      target: { requests: 1164, http5xx: 4, latencyAvg: 0.015, latencyP99: 0.09 },
+      activeConnections: 42,
+      newConnections: 5,
+    }));
+  return deps;
+}
+
+function awsCalls(deps: ReturnType<typeof setup>): string[] {
+  return [...deps.loadBalancer.calls, ...deps.ecs.calls, ...deps.metrics.calls.map(() => 'snapshot')];
+}
+
+describe('gatherStatus', () => {
+  it('answers with weights, health, ECS counts, the observed split and errors against the baseline', async () => {
+    const deps = setup();
+    const status = await gatherStatus(deps, 'dev', {
+      baseline,
+      changes: [{ at: NOW - 20 * MINUTE_MS, label: 'shift 100%' }],
+      openRequest: { id: 'r-abcdefghij', kind: 'fallback', percent: 0, requester: 'U1', to: { source: 100, target: 0 }, expiresAt: NOW + 60_000 },
+    });
+    expect(status.listener).toMatchObject({ ok: true, value: { targetPercent: 100 } });
+    expect(status.source.health).toMatchObject({ ok: true, value: { total: 1, healthy: 1 } });
+    expect(status.proxies.ok).toBe(true);
+    // The 60 minutes read end at the newest settled minute (ended >= 90 s ago).
+    expect(deps.metrics.calls).toEqual([{ start: Date.UTC(2026, 0, 1, 11, 29), end: Date.UTC(2026, 0, 1, 12, 29) }]);
+    expect(status.recentWindow).toEqual({ start: Date.UTC(2026, 0, 1, 12, 24), end: Date.UTC(2026, 0, 1, 12, 29) });
+    expect(status.split).toMatchObject({ sourceRequests: 180, targetRequests: 5820, targetPercent: 97 });
+    expect(status.verdict).toBe('100% configured, 97% observed: 3% still on pinned connections (~36 requests/min to the source proxy)');
+    expect(status.target.comparison).toBe('1164 requests/min (baseline 1200), 5xx 0.3% (baseline 0.3%), avg 15 ms (baseline 12 ms), p99 90 ms (baseline 80 ms, 1.1x)');
+    expect(status.connections).toEqual({ active: 42, new: 5 });
+    expect(status.baselineNote).toBe('baseline from prep (11:00-11:30 UTC, 30 minutes with traffic)');
+    expect(status.openRequest?.id).toBe('r-abcdefghij');
+    expect(status.unknown).toEqual([]);
+  });
+
+  it('says there is no baseline and how to take one', async () => {
+    const deps = setup();
+    const status = await gatherStatus(deps, 'dev', { changes: [] });
+    expect(status.baselineNote).toBe('no baseline (run /switchover prep dev)');
+    expect(status.target.comparison).toBe('1164 requests/min, 5xx 0.3%, avg 15 ms, p99 90 ms');
+  });
+
+  it.each([1, 200])('costs exactly 5 AWS calls with %i target(s) per group', async (targets) => {
+    const deps = setup();
+    const many = (prefix: string): TargetHealthEntry[] =>
+      Array.from({ length: targets }, (_, i) => ({ id: `${prefix}.${i}`, port: 9200, state: 'healthy' }));
+    deps.loadBalancer.health = { source: many('10.0.0'), target: many('10.0.1') };
+    const status = await gatherStatus(deps, 'dev', { changes: [] });
+    expect(awsCalls(deps).sort()).toEqual(['describeProxies', 'readListener', 'snapshot', 'targetHealth', 'targetHealth']);
+    expect(status.target.health).toMatchObject({ ok: true, value: { total: targets, healthy: targets } });
+  });
+
+  it('still answers when CloudWatch fails, and says what is unknown', async () => {
+    const deps = setup();
+    deps.metrics.script = () => {
+      throw new Error('AccessDenied: not authorized to perform cloudwatch:GetMetricData');
+    };
+    const status = await gatherStatus(deps, 'dev', { changes: [] });
+    expect(status.listener.ok).toBe(true);
+    expect(status.snapshot).toBeUndefined();
+    expect(status.unknown).toEqual(['CloudWatch metrics: AccessDenied: not authorized to perform cloudwatch:GetMetricData']);
+    expect(status.verdict).toBe(
+      '100% configured; observed split unknown (CloudWatch: AccessDenied: not authorized to perform cloudwatch:GetMetricData)',
+    );
+    expect(status.target.comparison).toBe('requests unknown (CloudWatch unavailable)');
+  });
+
+  it('lists metrics the adapter could not fetch and every other failed read', async () => {
+    const deps = setup();
+    deps.metrics.script = () => cloudWatchDown();
+    deps.loadBalancer.fail.readListener = new Error('Throttling: Rate exceeded');
+    deps.ecs.describeProxies = async () => {
+      throw new Error('ClusterNotFoundException');
+    };
+    const status = await gatherStatus(deps, 'dev', { changes: [] });
+    expect(status.unknown).toEqual([
+      'switchover listener weights: Throttling: Rate exceeded',
+      'ECS proxy services: ClusterNotFoundException',
+      'CloudWatch: every metric: ThrottlingException: Rate exceeded',
+    ]);
+    expect(status.verdict).toBe('weights unknown; observed split unknown (every metric: ThrottlingException: Rate exceeded)');
+    expect(status.source.health.ok).toBe(true);
+  });
+
+  it('says the stage is unknown by rejecting before any AWS read', async () => {
+    const deps = setup();
+    await expect(gatherStatus(deps, 'nope', { changes: [] })).rejects.toThrow('stage nope not found');
+    expect(awsCalls(deps)).toEqual([]);
+  });
+});
+
+describe('statusVerdict', () => {
+  const split = (source: number, target: number) => ({
+    window: { start: 0, end: 5 * MINUTE_MS },
+    sourceRequests: source,
+    targetRequests: target,
+    targetPercent: source + target === 0 ? null : Math.round((target / (source + target)) * 1000) / 10,
+  });
+  it('puts configured and observed side by side', () => {
+    expect(statusVerdict(10, split(4510, 490), 20)).toBe('10% configured, 9.8% observed');
+    expect(statusVerdict(50, split(4000, 1000), 20)).toBe(
+      '50% configured, 20% observed: the split follows new connections, so clients that keep connections alive move later',
+    );
+    expect(statusVerdict(0, split(990, 10), 20)).toBe(
+      '0% configured, 1% observed: 1% still reaching the target proxy on kept-alive connections (~2 requests/min)',
+    );
+  });
+  it('does not pretend to observe a split without enough traffic', () => {
+    expect(statusVerdict(10, split(50, 5), 20)).toBe('10% configured; not enough traffic in the last 5 minutes to observe the split (55 requests)');
+    expect(statusVerdict(10, split(0, 0), 20)).toBe('10% configured; no traffic in the last 5 minutes to observe the split');
+  });
+});
+
+describe('listStatus', () => {
+  it('reads one listener per stage and shows a failure as that stage line', async () => {
+    const deps = setup();
+    deps.resolver.stages = ['dev', 'gamma', 'wave1'];
+    const read = deps.loadBalancer.readListener.bind(deps.loadBalancer);
+    const port: LoadBalancerPort = deps.loadBalancer;
+    port.readListener = async (resources) => {
+      if (resources.stage === 'gamma') {
+        deps.loadBalancer.calls.push('readListener');
+        throw new Error('ListenerNotFound');
+      }
+      return read(resources);
+    };
+    const open = { id: 'r-0123456789', kind: 'shift' as const, percent: 25, requester: 'U1', to: { source: 75, target: 25 }, expiresAt: NOW };
+    const lines = await listStatus(deps, ['dev', { stage: 'gamma' }, { stage: 'wave1', openRequest: open }, 'ghost']);
+    expect(lines.map((l) => [l.stage, l.description])).toEqual([
+      ['dev', 'source 0 / target 100 (all new traffic to the target proxy)'],
+      ['gamma', 'unknown: ListenerNotFound'],
+      ['wave1', 'source 0 / target 100 (all new traffic to the target proxy)'],
+      ['ghost', 'unknown: stage ghost not found'],
+    ]);
+    expect(lines[2]!.openRequest).toBe(open);
+    expect(deps.loadBalancer.calls).toEqual(['readListener', 'readListener', 'readListener']);
+  });
+
+  it('lists every stage the resolver sees when none are given', async () => {
+    const deps = setup();
+    deps.resolver.stages = ['dev', 'prod'];
+    expect((await listStatus(deps)).map((l) => l.stage)).toEqual(['dev', 'prod']);
+  });
+});

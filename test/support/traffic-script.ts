@@ -1,0 +1,55 @@
+// Builds MetricsSnapshot contents from traffic scripted per minute, the way CloudWatch answers: a minute
+// without requests (or without 5xx) has no datapoint at all.
+import type { MetricSeries, MetricsSnapshot, MetricsWindow } from '../../src/core/types';
+import { MINUTE_MS } from '../../src/core/types';
+
+export interface ScriptedSide {
+  requests?: number;
+  http5xx?: number;
+  /** Seconds. */
+  latencyAvg?: number;
+  latencyP99?: number;
+}
+
+export interface ScriptedMinute {
+  source?: ScriptedSide;
+  target?: ScriptedSide;
+  activeConnections?: number;
+  newConnections?: number;
+}
+
+export type MinuteScript = (t: number) => ScriptedMinute;
+
+export function scripted(window: MetricsWindow, script: MinuteScript): Omit<MetricsSnapshot, 'window'> {
+  const series = () => ({
+    requests: [] as MetricSeries,
+    http5xx: [] as MetricSeries,
+    latencyAvg: [] as MetricSeries,
+    latencyP99: [] as MetricSeries,
+  });
+  const source = series();
+  const target = series();
+  const activeConnections: MetricSeries = [];
+  const newConnections: MetricSeries = [];
+  for (let t = window.start; t < window.end; t += MINUTE_MS) {
+    const m = script(t);
+    for (const [side, out] of [
+      [m.source, source],
+      [m.target, target],
+    ] as const) {
+      if (!side || !side.requests) continue; // no traffic: no datapoints
+      out.requests.push({ t, v: side.requests });
+      if (side.http5xx) out.http5xx.push({ t, v: side.http5xx });
+      if (side.latencyAvg !== undefined) out.latencyAvg.push({ t, v: side.latencyAvg });
+      if (side.latencyP99 !== undefined) out.latencyP99.push({ t, v: side.latencyP99 });
+    }
+    if (m.activeConnections) activeConnections.push({ t, v: m.activeConnections });
+    if (m.newConnections) newConnections.push({ t, v: m.newConnections });
+  }
+  return { source, target, loadBalancer: { activeConnections, newConnections }, missing: [] };
+}
+
+/** What the metrics adapter answers when CloudWatch fails: nothing fetched, said in `missing`. */
+export function cloudWatchDown(reason = 'ThrottlingException: Rate exceeded'): Omit<MetricsSnapshot, 'window'> {
+  return { source: {}, target: {}, loadBalancer: {}, missing: [`every metric: ${reason}`] };
+}
