@@ -1,0 +1,256 @@
+// Stage discovery: a stage name to the resources of its Migration Assistant stack. Resolutions are cached
+// briefly (they cost three calls); weights and health never are, they are read fresh by the other ports.
+import {
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTargetGroupsCommand,
+  type ElasticLoadBalancingV2Client,
+  type Listener,
+  type LoadBalancer,
+  type TargetGroup,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Clock, StageResolver } from '../../core/ports';
+import { isValidStageName, STAGE_NAME_RULE } from '../../core/stage';
+import type { StageResources, TargetGroupRef } from '../../core/types';
+import { AwsCallError, awsCall, StageNotFoundError } from './errors';
+import {
+  describeListenerRouting,
+  findWeightedForward,
+  loadBalancerDimension,
+  targetGroupDimension,
+  targetGroupNameOf,
+} from './listener-actions';
+import { LOAD_BALANCER_PREFIX, stageNames, type StageNames } from './naming';
+import type { StagesOverrides } from './stages-file';
+
+export { StageNotFoundError } from './errors';
+
+/** How long a resolution (and the list of stages) is reused. */
+export const RESOLUTION_TTL_MS = 5 * 60_000;
+
+const FIX = 'Check the stage name, or map it in SWITCHOVER_STAGES_FILE.';
+
+function isNotFound(error: unknown, code: string): boolean {
+  return error instanceof AwsCallError && error.code === code;
+}
+
+interface Cached<T> {
+  at: number;
+  value: Promise<T>;
+}
+
+export class AwsStageResolver implements StageResolver {
+  private readonly resolutions = new Map<string, Cached<StageResources>>();
+  private stageList?: Cached<string[]>;
+
+  constructor(
+    private readonly clients: { elbv2: ElasticLoadBalancingV2Client },
+    private readonly clock: Clock,
+    private readonly overrides: StagesOverrides = {},
+    private readonly ttlMs = RESOLUTION_TTL_MS,
+  ) {}
+
+  resolve(stage: string): Promise<StageResources> {
+    const cached = this.resolutions.get(stage);
+    if (cached && this.clock.now() - cached.at < this.ttlMs) return cached.value;
+    // The promise is cached, so concurrent resolutions of one stage share their calls; failures are not kept.
+    const value = this.discover(stage);
+    this.resolutions.set(stage, { at: this.clock.now(), value });
+    value.catch(() => {
+      if (this.resolutions.get(stage)?.value === value) this.resolutions.delete(stage);
+    });
+    return value;
+  }
+
+  /** Forgets cached resolutions (all, or one stage's), e.g. after a stack was redeployed. */
+  invalidate(stage?: string): void {
+    if (stage === undefined) {
+      this.resolutions.clear();
+      this.stageList = undefined;
+    } else {
+      this.resolutions.delete(stage);
+    }
+  }
+
+  listStages(): Promise<string[]> {
+    if (this.stageList && this.clock.now() - this.stageList.at < this.ttlMs) return this.stageList.value;
+    const value = this.discoverStages();
+    const entry = { at: this.clock.now(), value };
+    this.stageList = entry;
+    value.catch(() => {
+      if (this.stageList === entry) this.stageList = undefined;
+    });
+    return value;
+  }
+
+  private async region(): Promise<string> {
+    try {
+      return await this.clients.elbv2.config.region();
+    } catch {
+      return 'the configured region';
+    }
+  }
+
+  private async discoverStages(): Promise<string[]> {
+    const stages = new Set(Object.keys(this.overrides));
+    let marker: string | undefined;
+    do {
+      const page = await awsCall('elasticloadbalancing:DescribeLoadBalancers', '*', () =>
+        this.clients.elbv2.send(new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 })),
+      );
+      for (const lb of page.LoadBalancers ?? []) {
+        const name = lb.LoadBalancerName ?? '';
+        if (!name.startsWith(LOAD_BALANCER_PREFIX)) continue;
+        const stage = name.slice(LOAD_BALANCER_PREFIX.length);
+        if (isValidStageName(stage)) stages.add(stage);
+      }
+      marker = page.NextMarker;
+    } while (marker);
+    return [...stages].sort();
+  }
+
+  private async discover(stage: string): Promise<StageResources> {
+    const override = this.overrides[stage];
+    if (!override && !isValidStageName(stage)) {
+      throw new StageNotFoundError(stage, 'stage name', stage, `\`${stage}\` is not a stage name: use ${STAGE_NAME_RULE}.`);
+    }
+    const names = stageNames(stage, override);
+    const region = await this.region();
+    const from = (key: keyof StageNames) =>
+      override?.[key] !== undefined ? ` (from SWITCHOVER_STAGES_FILE ${key})` : '';
+
+    const loadBalancer = await this.findLoadBalancer(stage, names, region, from('loadBalancerName'));
+    const { source, target } = await this.findTargetGroups(stage, names, region, from);
+    const listener = await this.findSwitchoverListener(stage, names, loadBalancer, source, target);
+
+    return {
+      stage,
+      loadBalancer: {
+        arn: loadBalancer.LoadBalancerArn!,
+        name: loadBalancer.LoadBalancerName!,
+        dimension: loadBalancerDimension(loadBalancer.LoadBalancerArn!),
+      },
+      switchoverListener: { arn: listener.ListenerArn!, port: listener.Port! },
+      sourceProxyTargetGroup: source,
+      targetProxyTargetGroup: target,
+      ecsCluster: names.ecsCluster,
+      captureProxyService: names.captureProxyService,
+      targetProxyService: names.targetProxyService,
+    };
+  }
+
+  private async findLoadBalancer(stage: string, names: StageNames, region: string, from: string): Promise<LoadBalancer> {
+    const notFound = () =>
+      new StageNotFoundError(
+        stage,
+        'load balancer',
+        names.loadBalancerName,
+        `Stage \`${stage}\` not found: no load balancer named \`${names.loadBalancerName}\`${from} in ${region}. ${FIX}`,
+      );
+    try {
+      const out = await awsCall('elasticloadbalancing:DescribeLoadBalancers', names.loadBalancerName, () =>
+        this.clients.elbv2.send(new DescribeLoadBalancersCommand({ Names: [names.loadBalancerName] })),
+      );
+      const lb = out.LoadBalancers?.find((l) => l.LoadBalancerName === names.loadBalancerName);
+      if (!lb?.LoadBalancerArn) throw notFound();
+      if (lb.Type && lb.Type !== 'application') {
+        throw new StageNotFoundError(
+          stage,
+          'load balancer',
+          names.loadBalancerName,
+          `Stage \`${stage}\`: \`${names.loadBalancerName}\` is a ${lb.Type} load balancer, not an application load balancer with a weighted listener. ${FIX}`,
+        );
+      }
+      return lb;
+    } catch (error) {
+      if (isNotFound(error, 'LoadBalancerNotFoundException')) throw notFound();
+      throw error;
+    }
+  }
+
+  private async findTargetGroups(
+    stage: string,
+    names: StageNames,
+    region: string,
+    from: (key: keyof StageNames) => string,
+  ): Promise<{ source: TargetGroupRef; target: TargetGroupRef }> {
+    const wanted = [names.sourceTargetGroupName, names.targetTargetGroupName];
+    let found: TargetGroup[];
+    try {
+      const out = await awsCall('elasticloadbalancing:DescribeTargetGroups', wanted.join(', '), () =>
+        this.clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: wanted })),
+      );
+      found = out.TargetGroups ?? [];
+    } catch (error) {
+      if (!isNotFound(error, 'TargetGroupNotFoundException')) throw error;
+      // AWS only says "one or more" were not found: ask for each, so the message names the missing one.
+      found = [];
+      for (const name of wanted) {
+        try {
+          const out = await awsCall('elasticloadbalancing:DescribeTargetGroups', name, () =>
+            this.clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] })),
+          );
+          found.push(...(out.TargetGroups ?? []));
+        } catch (inner) {
+          if (!isNotFound(inner, 'TargetGroupNotFoundException')) throw inner;
+        }
+      }
+    }
+    const ref = (name: string, role: string, key: keyof StageNames): TargetGroupRef => {
+      const tg = found.find((g) => g.TargetGroupName === name);
+      if (!tg?.TargetGroupArn) {
+        throw new StageNotFoundError(
+          stage,
+          role,
+          name,
+          `Stage \`${stage}\` is incomplete: no ${role} named \`${name}\`${from(key)} in ${region}. ` +
+            `Check the stack, or map ${key} in SWITCHOVER_STAGES_FILE.`,
+        );
+      }
+      return { arn: tg.TargetGroupArn, name, dimension: targetGroupDimension(tg.TargetGroupArn) };
+    };
+    return {
+      source: ref(names.sourceTargetGroupName, 'source proxy target group', 'sourceTargetGroupName'),
+      target: ref(names.targetTargetGroupName, 'target proxy target group', 'targetTargetGroupName'),
+    };
+  }
+
+  private async findSwitchoverListener(
+    stage: string,
+    names: StageNames,
+    loadBalancer: LoadBalancer,
+    source: TargetGroupRef,
+    target: TargetGroupRef,
+  ): Promise<Listener> {
+    const listeners: Listener[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await awsCall('elasticloadbalancing:DescribeListeners', loadBalancer.LoadBalancerArn!, () =>
+        this.clients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancer.LoadBalancerArn, Marker: marker })),
+      );
+      listeners.push(...(page.Listeners ?? []));
+      marker = page.NextMarker;
+    } while (marker);
+
+    const forwardsToBoth = (l: Listener) => findWeightedForward(l.DefaultActions, source.arn, target.arn) !== undefined;
+    const candidates = names.listenerPort !== undefined ? listeners.filter((l) => l.Port === names.listenerPort) : listeners;
+    const switchover = candidates.filter(forwardsToBoth).sort((a, b) => (a.Port ?? 0) - (b.Port ?? 0));
+    if (switchover[0]?.ListenerArn && switchover[0].Port !== undefined) return switchover[0];
+
+    const routing = listeners.map((l) => describeListenerRouting(l, targetGroupNameOf)).join('; ') || 'none';
+    const lbName = loadBalancer.LoadBalancerName ?? names.loadBalancerName;
+    const where =
+      names.listenerPort !== undefined
+        ? candidates.length === 0
+          ? `load balancer \`${lbName}\` has no listener on port ${names.listenerPort} (from SWITCHOVER_STAGES_FILE listenerPort)`
+          : `the listener on port ${names.listenerPort} of \`${lbName}\` (from SWITCHOVER_STAGES_FILE listenerPort) does not forward to both \`${source.name}\` and \`${target.name}\``
+        : `no listener of load balancer \`${lbName}\` forwards to both \`${source.name}\` and \`${target.name}\``;
+    throw new StageNotFoundError(
+      stage,
+      'switchover listener',
+      `a listener forwarding to ${source.name} and ${target.name}`,
+      `Stage \`${stage}\` has no switchover listener: ${where} (listeners: ${routing}). ` +
+        'Check the stack, or set listenerPort in SWITCHOVER_STAGES_FILE.',
+    );
+  }
+}

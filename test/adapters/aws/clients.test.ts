@@ -1,0 +1,45 @@
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { ManualClock } from '../../../src/adapters/clock';
+import { createAwsClients, createAwsPorts } from '../../../src/adapters/aws/clients';
+import { SimStack, SimTransport } from '../../../src/adapters/sim';
+import type { SimHttpRequest } from '../../../src/adapters/sim/transport';
+
+describe('createAwsClients', () => {
+  const saved = process.env.AWS_ENDPOINT_URL;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.AWS_ENDPOINT_URL;
+    else process.env.AWS_ENDPOINT_URL = saved;
+  });
+
+  function capturing() {
+    const transport = new SimTransport(new SimStack({ clock: new ManualClock() }));
+    const seen: SimHttpRequest[] = [];
+    const handler = {
+      handle: (request: SimHttpRequest, options?: { abortSignal?: unknown }) => {
+        seen.push(request);
+        return transport.handle(request, options);
+      },
+      updateHttpClientConfig: () => undefined,
+      httpHandlerConfigs: () => ({}),
+    };
+    return { handler, seen };
+  }
+
+  it('leaves the endpoint to the SDK, so AWS_ENDPOINT_URL keeps working', async () => {
+    process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:4566';
+    const { handler, seen } = capturing();
+    const clients = createAwsClients({ region: 'us-east-1', maxAttempts: 2, requestHandler: handler, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    await clients.ecs.send(new DescribeServicesCommand({ cluster: 'migration-dev-ecs-cluster', services: ['migration-dev-capture-proxy'] }));
+    expect(seen[0]).toMatchObject({ hostname: '127.0.0.1', port: 4566, protocol: 'http:' });
+  });
+
+  it('talks to the regional endpoints otherwise, with the attempts asked for', async () => {
+    delete process.env.AWS_ENDPOINT_URL;
+    const { handler, seen } = capturing();
+    const clients = createAwsClients({ region: 'eu-west-1', maxAttempts: 4, requestHandler: handler, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const ports = createAwsPorts(clients, new ManualClock());
+    await expect(ports.resolver.resolve('nope')).rejects.toThrow('no load balancer named `MigrationAssistant-nope` in eu-west-1');
+    expect(seen[0]!.hostname).toBe('elasticloadbalancing.eu-west-1.amazonaws.com');
+    expect(await clients.cloudwatch.config.maxAttempts()).toBe(4);
+  });
+});

@@ -1,0 +1,167 @@
+import { CloudWatchClient, GetMetricDataCommand, type MetricDataResult, type MetricStat } from '@aws-sdk/client-cloudwatch';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ManualClock } from '../../../src/adapters/clock';
+import { AwsMetrics, QUERIES_PER_SNAPSHOT } from '../../../src/adapters/aws/metrics';
+import { MINUTE_MS } from '../../../src/core/types';
+import { stageResources } from '../../support/fake-ports';
+
+const NOW = Date.UTC(2026, 0, 1, 12, 0, 30); // 30 s into an incomplete minute
+const T0 = Date.UTC(2026, 0, 1, 11, 50);
+
+function setup() {
+  const client = new CloudWatchClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+  const clock = new ManualClock(NOW);
+  return { mock: mockClient(client), metrics: new AwsMetrics(client, clock) };
+}
+
+const complete = (Id: string, points: [number, number][] = []): MetricDataResult => ({
+  Id,
+  StatusCode: 'Complete',
+  Timestamps: points.map(([t]) => new Date(t)),
+  Values: points.map(([, v]) => v),
+});
+
+describe('AwsMetrics.snapshot', () => {
+  it('asks for every ALB metric of a stage in one GetMetricData, per minute, without the incomplete minute', async () => {
+    const { mock, metrics } = setup();
+    mock.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    const dev = stageResources('dev');
+
+    await metrics.snapshot(dev, { start: T0, end: NOW + 5 * MINUTE_MS });
+
+    expect(mock.calls()).toHaveLength(1);
+    const input = mock.commandCalls(GetMetricDataCommand)[0]!.args[0].input;
+    expect(input.StartTime).toEqual(new Date(T0));
+    expect(input.EndTime).toEqual(new Date(Date.UTC(2026, 0, 1, 12, 0)));
+    expect(input.MetricDataQueries).toHaveLength(QUERIES_PER_SNAPSHOT);
+    const byId: Record<string, MetricStat | undefined> = Object.fromEntries(input.MetricDataQueries!.map((q) => [q.Id, q.MetricStat]));
+    expect(byId.q0_target_latencyp99).toEqual({
+      Metric: {
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'TargetResponseTime',
+        Dimensions: [
+          { Name: 'TargetGroup', Value: dev.targetProxyTargetGroup.dimension },
+          { Name: 'LoadBalancer', Value: dev.loadBalancer.dimension },
+        ],
+      },
+      Period: 60,
+      Stat: 'p99',
+    });
+    expect(byId.q0_source_http5xx).toMatchObject({ Metric: { MetricName: 'HTTPCode_Target_5XX_Count' }, Stat: 'Sum' });
+    expect(byId.q0_lb_newconnections).toEqual({
+      Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'NewConnectionCount', Dimensions: [{ Name: 'LoadBalancer', Value: dev.loadBalancer.dimension }] },
+      Period: 60,
+      Stat: 'Sum',
+    });
+    expect(Object.values(byId).map((m) => `${m!.Metric!.MetricName}:${m!.Stat}`).sort()).toEqual(
+      [
+        ...['RequestCount:Sum', 'HTTPCode_Target_2XX_Count:Sum', 'HTTPCode_Target_3XX_Count:Sum', 'HTTPCode_Target_4XX_Count:Sum', 'HTTPCode_Target_5XX_Count:Sum'],
+        ...['TargetResponseTime:Average', 'TargetResponseTime:p99', 'HealthyHostCount:Minimum', 'UnHealthyHostCount:Maximum'],
+      ]
+        .flatMap((m) => [m, m])
+        .concat(['ActiveConnectionCount:Sum', 'NewConnectionCount:Sum', 'HTTPCode_ELB_5XX_Count:Sum'])
+        .sort(),
+    );
+  });
+
+  it('keeps a fetched series without datapoints (no traffic) apart from one that failed (unknown)', async () => {
+    const { mock, metrics } = setup();
+    mock.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        complete('q0_source_requests', [
+          [T0 + MINUTE_MS, 80],
+          [T0, 100],
+        ]),
+        complete('q0_target_requests'),
+        { Id: 'q0_target_latencyp99', StatusCode: 'InternalError', Messages: [{ Code: 'InternalError', Value: 'Throttling: Rate exceeded' }] },
+      ],
+    });
+
+    const snap = await metrics.snapshot(stageResources('dev'), { start: T0, end: T0 + 10 * MINUTE_MS });
+
+    expect(snap.source.requests).toEqual([
+      { t: T0, v: 100 },
+      { t: T0 + MINUTE_MS, v: 80 },
+    ]);
+    expect(snap.target.requests).toEqual([]);
+    expect(snap.target.latencyP99).toBeUndefined();
+    expect(snap.missing).toContain('target proxy p99 latency (CloudWatch: InternalError: Throttling: Rate exceeded)');
+    expect(snap.missing).toContain('load balancer new connections (CloudWatch returned no result for it)');
+    expect(snap.window).toEqual({ start: T0, end: T0 + 10 * MINUTE_MS });
+  });
+
+  it('never throws when CloudWatch fails: it says every metric is missing and why', async () => {
+    const { mock, metrics } = setup();
+    mock.on(GetMetricDataCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400, attempts: 5 } }));
+
+    const snap = await metrics.snapshot(stageResources('dev'), { start: T0, end: T0 + 5 * MINUTE_MS });
+
+    expect(snap).toEqual({
+      window: { start: T0, end: T0 + 5 * MINUTE_MS },
+      source: {},
+      target: {},
+      loadBalancer: {},
+      missing: ['every metric: source proxy, target proxy and load balancer (CloudWatch: Throttling: Rate exceeded)'],
+    });
+  });
+
+  it('names the IAM action when GetMetricData is denied', async () => {
+    const { mock, metrics } = setup();
+    mock.on(GetMetricDataCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    const snap = await metrics.snapshot(stageResources('dev'), { start: T0, end: T0 + 5 * MINUTE_MS });
+    expect(snap.missing).toEqual(['every metric: source proxy, target proxy and load balancer (CloudWatch: missing IAM permission cloudwatch:GetMetricData)']);
+  });
+
+  it('follows NextToken and joins the pages of a series', async () => {
+    const { mock, metrics } = setup();
+    mock
+      .on(GetMetricDataCommand, { NextToken: undefined })
+      .resolves({ MetricDataResults: [{ ...complete('q0_source_requests', [[T0, 10]]), StatusCode: 'PartialData' }], NextToken: 'next' })
+      .on(GetMetricDataCommand, { NextToken: 'next' })
+      .resolves({ MetricDataResults: [complete('q0_source_requests', [[T0 + MINUTE_MS, 20]])] });
+
+    const snap = await metrics.snapshot(stageResources('dev'), { start: T0, end: T0 + 5 * MINUTE_MS });
+
+    expect(mock.calls()).toHaveLength(2);
+    expect(snap.source.requests).toEqual([
+      { t: T0, v: 10 },
+      { t: T0 + MINUTE_MS, v: 20 },
+    ]);
+  });
+
+  it('makes no call for a window with no complete minute', async () => {
+    const { mock, metrics } = setup();
+    const snap = await metrics.snapshot(stageResources('dev'), { start: Date.UTC(2026, 0, 1, 12, 0), end: NOW });
+    expect(mock.calls()).toHaveLength(0);
+    expect(snap.missing).toEqual([]);
+  });
+});
+
+describe('AwsMetrics.snapshotMany', () => {
+  it('batches 20 stages into one call and 30 into two, never splitting a stage, each keeping its own window', async () => {
+    const { mock, metrics } = setup();
+    mock.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries: { Id: string }[] }) => ({
+      MetricDataResults: input.MetricDataQueries.map((q) => complete(q.Id, [[T0, 1], [T0 + 5 * MINUTE_MS, 2]])),
+    }));
+    const requests = Array.from({ length: 20 }, (_, i) => ({
+      resources: stageResources(`s${i}`),
+      window: i === 0 ? { start: T0 + 3 * MINUTE_MS, end: T0 + 10 * MINUTE_MS } : { start: T0, end: T0 + 4 * MINUTE_MS },
+    }));
+
+    const snaps = await metrics.snapshotMany(requests);
+
+    expect(mock.calls()).toHaveLength(1);
+    const input = mock.commandCalls(GetMetricDataCommand)[0]!.args[0].input;
+    expect(input.MetricDataQueries).toHaveLength(20 * QUERIES_PER_SNAPSHOT);
+    expect([input.StartTime, input.EndTime]).toEqual([new Date(T0), new Date(T0 + 10 * MINUTE_MS)]);
+    expect(snaps[0]!.source.requests).toEqual([{ t: T0 + 5 * MINUTE_MS, v: 2 }]);
+    expect(snaps[1]!.source.requests).toEqual([{ t: T0, v: 1 }]);
+
+    mock.resetHistory();
+    const thirty = Array.from({ length: 30 }, (_, i) => ({ resources: stageResources(`s${i}`), window: { start: T0, end: T0 + 4 * MINUTE_MS } }));
+    const many = await metrics.snapshotMany(thirty);
+    const sizes = mock.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input.MetricDataQueries!.length);
+    expect(sizes).toEqual([Math.floor(500 / QUERIES_PER_SNAPSHOT) * QUERIES_PER_SNAPSHOT, (30 - Math.floor(500 / QUERIES_PER_SNAPSHOT)) * QUERIES_PER_SNAPSHOT]);
+    expect(many.every((s) => s.missing.length === 0 && s.target.http5xx!.length === 1)).toBe(true);
+  });
+});
