@@ -1,0 +1,38 @@
+# syntax=docker/dockerfile:1
+# switchover-bot: build with the dev toolchain, run with production dependencies only, as a non-root user.
+#   docker build -t switchover-bot .
+#   docker run --rm --env-file .env -v switchover-data:/app/data switchover-bot
+
+ARG NODE_IMAGE=node:22-alpine
+
+# 1. Compile TypeScript.
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# 2. Production dependencies only.
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# 3. Runtime: compiled code + production node_modules, owned by root and read-only to the app user.
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production \
+    SWITCHOVER_DATA_DIR=/app/data
+WORKDIR /app
+COPY package.json ./
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# The durable journal is the only thing the bot writes; keep it on a volume so it survives restarts.
+RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME ["/app/data"]
+USER node
+# HTTP mode listens on PORT (default 3000) at /slack/events, with /healthz for probes; Socket Mode needs no port.
+EXPOSE 3000
+# Node is PID 1 and handles SIGTERM itself (graceful stop), so `docker stop` is clean.
+CMD ["node", "dist/index.js"]

@@ -1,0 +1,36 @@
+// `/switchover help`: every command on one line, the two-person rule in a sentence, and who may do what.
+import { COMMANDS } from '../commands/usage';
+import { STAGE_NAME_RULE } from '../core/stage';
+import { type Block, channelLink, context, header, listInWords, mention, section } from './common';
+
+export interface HelpInput {
+  approvalTtlMinutes: number;
+  /** Channels where commands are accepted; empty means any. */
+  channels: readonly string[];
+  /** Users and groups who may run prep and request changes; empty means anyone. */
+  operators: readonly string[];
+  /** Users and groups who may approve; empty means anyone but the requester. */
+  approvers: readonly string[];
+}
+
+export function helpText(): string {
+  return COMMANDS.map((c) => `${c.form}: ${c.summary}`).join('\n');
+}
+
+export function helpBlocks(input: HelpInput): Block[] {
+  const commands = COMMANDS.map((c) => `\`${c.form}\`  ${c.summary}`).join('\n');
+  const approvers =
+    input.approvers.length > 0
+      ? `someone other than the requester from ${listInWords(input.approvers.map(mention))}`
+      : 'someone other than the requester';
+  const rule =
+    `*Two-person rule:* every change of traffic (\`shift\`, \`fallback\`) is posted as a request that ${approvers} ` +
+    `must approve with its button within ${input.approvalTtlMinutes} minutes; the weights are re-read before they are applied.`;
+  const who: string[] = [`A stage is ${STAGE_NAME_RULE} (e.g. \`dev\`).`];
+  if (input.channels.length > 0) who.push(`Commands are accepted in ${listInWords(input.channels.map(channelLink))}.`);
+  if (input.operators.length > 0) {
+    const operatorCommands = COMMANDS.filter((c) => c.operatorOnly).map((c) => `\`${c.name}\``);
+    who.push(`${listInWords(operatorCommands)} are for ${listInWords(input.operators.map(mention))}.`);
+  }
+  return [header('Switchover: move client traffic to the target cluster'), section(commands), section(rule), context(who.join(' '))];
+}

@@ -1,0 +1,27 @@
+// A parsed command written back the way an operator types it, for messages and logs.
+import type { ParsedCommand } from './parse';
+import { SLASH_COMMAND } from './usage';
+
+export function formatCommand(command: ParsedCommand): string {
+  switch (command.name) {
+    case 'help':
+      return `${SLASH_COMMAND} help`;
+    case 'shift':
+      return `${SLASH_COMMAND} shift ${command.stage} ${command.percent}`;
+    case 'status':
+      return command.stage ? `${SLASH_COMMAND} status ${command.stage}` : `${SLASH_COMMAND} status`;
+    case 'history':
+      return `${SLASH_COMMAND} history ${command.stage}${command.page ? ` ${command.page}` : ''}`;
+    default:
+      return `${SLASH_COMMAND} ${command.name} ${command.stage}`;
+  }
+}
+
+/** The fields every log line about a command carries (never the raw request). */
+export function commandLogFields(command: ParsedCommand): Record<string, string | number> {
+  const fields: Record<string, string | number> = { command: command.name };
+  if ('stage' in command && command.stage) fields.stage = command.stage;
+  if (command.name === 'shift') fields.percent = command.percent;
+  if (command.name === 'history' && command.page) fields.page = command.page;
+  return fields;
+}

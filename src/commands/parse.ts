@@ -1,0 +1,149 @@
+// Parses the text after `/switchover` into a typed command. Pure: no Slack, no AWS.
+// Every error says what was wrong and the right form, so the operator can retype it at once.
+import { STAGE_NAME_RULE, isValidStageName } from '../core/stage';
+import { COMMANDS, SLASH_COMMAND, usageOf, type CommandName } from './usage';
+
+export type ParsedCommand =
+  | { name: 'help' }
+  | { name: 'prep'; stage: string }
+  | { name: 'shift'; stage: string; percent: number }
+  | { name: 'status'; stage?: string }
+  | { name: 'fallback'; stage: string }
+  | { name: 'history'; stage: string; page?: number }
+  | { name: 'cancel'; stage: string };
+
+export interface ParseError {
+  name: 'invalid';
+  /** Slack mrkdwn: what was wrong and the right form. */
+  message: string;
+}
+
+/** The command of a given name, e.g. `CommandOf<'shift'>`. */
+export type CommandOf<N extends ParsedCommand['name']> = Extract<ParsedCommand, { name: N }>;
+
+export function isParseError(result: ParsedCommand | ParseError): result is ParseError {
+  return result.name === 'invalid';
+}
+
+const EXAMPLE_STAGE = 'dev';
+const ECHO_LIMIT = 80;
+
+export function parseCommand(text: string): ParsedCommand | ParseError {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return { name: 'help' };
+  const [first, ...args] = words as [string, ...string[]];
+  const typed = `\`${echo(`${SLASH_COMMAND} ${words.join(' ')}`)}\``;
+  const sub = first.toLowerCase();
+  const fail = (message: string): ParseError => ({ name: 'invalid', message: `${typed}: ${message}` });
+
+  if (!isCommandName(sub)) {
+    const hint = closest(sub);
+    return fail(
+      `\`${echo(first)}\` is not a ${SLASH_COMMAND} command.` +
+        (hint ? ` Did you mean \`${SLASH_COMMAND} ${hint}\`?` : '') +
+        ` The commands are ${COMMANDS.map((c) => `\`${c.name}\``).join(', ')}; \`${SLASH_COMMAND} help\` shows how to use them.`,
+    );
+  }
+  // Help with words after it still shows help: that is what the operator asked for.
+  if (sub === 'help') return { name: 'help' };
+
+  const usage = usageOf(sub);
+  const stageArg = args[0];
+  if (stageArg === undefined && sub !== 'status') {
+    return fail(`the stage is missing. Try \`${usage.form}\`, e.g. \`${usage.example}\`.`);
+  }
+  if (stageArg !== undefined && !isValidStageName(stageArg)) {
+    return fail(
+      `\`${echo(stageArg)}\` is not a stage name (${STAGE_NAME_RULE}). Try \`${usage.form}\`, e.g. \`${usage.example}\`.`,
+    );
+  }
+  const stage = stageArg ?? EXAMPLE_STAGE;
+  const extra = (from: number): ParseError =>
+    fail(`unexpected \`${echo(args.slice(from).join(' '))}\`. The form is \`${usage.form}\`, e.g. \`${exampleFor(sub, stage)}\`.`);
+
+  switch (sub) {
+    case 'status':
+      if (args.length > 1) return extra(1);
+      return stageArg === undefined ? { name: 'status' } : { name: 'status', stage };
+    case 'prep':
+    case 'fallback':
+    case 'cancel':
+      if (args.length > 1) return extra(1);
+      return { name: sub, stage };
+    case 'shift': {
+      const raw = args[1];
+      if (raw === undefined) {
+        return fail(
+          `the percent is missing: how much new traffic should go to the target proxy (100 = full switchover)? Try \`${exampleFor('shift', stage)}\`.`,
+        );
+      }
+      const percent = parsePercent(raw);
+      if (percent === undefined) {
+        return fail(`the percent must be a whole number from 0 to 100. Try \`${exampleFor('shift', stage)}\`.`);
+      }
+      if (args.length > 2) return extra(2);
+      return { name: 'shift', stage, percent };
+    }
+    case 'history': {
+      const raw = args[1];
+      if (raw === undefined) return { name: 'history', stage };
+      if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1) {
+        return fail(`the page must be a whole number from 1 up. Try \`${SLASH_COMMAND} history ${stage} 2\`.`);
+      }
+      if (args.length > 2) return extra(2);
+      return { name: 'history', stage, page: Number(raw) };
+    }
+  }
+}
+
+/** Integer 0-100, with an optional trailing `%`. */
+function parsePercent(raw: string): number | undefined {
+  const match = /^(\d{1,3})%?$/.exec(raw);
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  return value <= 100 ? value : undefined;
+}
+
+function exampleFor(name: CommandName, stage: string): string {
+  switch (name) {
+    case 'shift':
+      return `${SLASH_COMMAND} shift ${stage} 10`;
+    case 'help':
+      return `${SLASH_COMMAND} help`;
+    default:
+      return `${SLASH_COMMAND} ${name} ${stage}`;
+  }
+}
+
+function isCommandName(word: string): word is CommandName {
+  return COMMANDS.some((c) => c.name === word);
+}
+
+/** Keeps echoed input readable inside inline code: no backticks, bounded length. */
+function echo(text: string): string {
+  const clean = text.replace(/`/g, "'");
+  return clean.length > ECHO_LIMIT ? `${clean.slice(0, ECHO_LIMIT - 1)}…` : clean;
+}
+
+/** The command a typo most likely meant (at most two edits away), if any. */
+function closest(word: string): CommandName | undefined {
+  let best: { name: CommandName; distance: number } | undefined;
+  for (const { name } of COMMANDS) {
+    const distance = editDistance(word, name);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,77 @@
+// The `/switchover` command surface in one table: help and every error message quote these forms,
+// so the usage shown to operators never drifts from what the parser accepts.
+
+export const SLASH_COMMAND = '/switchover';
+
+export type CommandName = 'help' | 'prep' | 'shift' | 'status' | 'fallback' | 'history' | 'cancel';
+
+export interface CommandUsage {
+  name: CommandName;
+  /** The form, e.g. `/switchover shift <stage> <percent>`. */
+  form: string;
+  /** A concrete example that parses. */
+  example: string;
+  /** One line on what it does. */
+  summary: string;
+  /** Whether it changes (or asks to change) the stack, so only operators may run it. */
+  operatorOnly: boolean;
+}
+
+export const COMMANDS: readonly CommandUsage[] = [
+  {
+    name: 'help',
+    form: `${SLASH_COMMAND} help`,
+    example: `${SLASH_COMMAND} help`,
+    summary: 'this list',
+    operatorOnly: false,
+  },
+  {
+    name: 'prep',
+    form: `${SLASH_COMMAND} prep <stage>`,
+    example: `${SLASH_COMMAND} prep dev`,
+    summary:
+      'scale the target proxy to at least the capture proxy count, wait until its targets are healthy, snapshot the baseline and post a readiness verdict',
+    operatorOnly: true,
+  },
+  {
+    name: 'shift',
+    form: `${SLASH_COMMAND} shift <stage> <percent>`,
+    example: `${SLASH_COMMAND} shift dev 10`,
+    summary: 'request sending <percent> of new traffic to the target proxy (100 = full switchover); needs approval',
+    operatorOnly: true,
+  },
+  {
+    name: 'status',
+    form: `${SLASH_COMMAND} status [<stage>]`,
+    example: `${SLASH_COMMAND} status dev`,
+    summary: 'weights, health of both sides, ECS counts, traffic split, errors and latency against the baseline',
+    operatorOnly: false,
+  },
+  {
+    name: 'fallback',
+    form: `${SLASH_COMMAND} fallback <stage>`,
+    example: `${SLASH_COMMAND} fallback dev`,
+    summary: 'request all traffic back to the source proxy; needs approval',
+    operatorOnly: true,
+  },
+  {
+    name: 'history',
+    form: `${SLASH_COMMAND} history <stage> [<page>]`,
+    example: `${SLASH_COMMAND} history dev`,
+    summary: 'the audit trail: who asked, who approved, what changed, when',
+    operatorOnly: false,
+  },
+  {
+    name: 'cancel',
+    form: `${SLASH_COMMAND} cancel <stage>`,
+    example: `${SLASH_COMMAND} cancel dev`,
+    summary: "withdraw the stage's pending request",
+    operatorOnly: true,
+  },
+];
+
+export function usageOf(name: CommandName): CommandUsage {
+  const usage = COMMANDS.find((c) => c.name === name);
+  if (!usage) throw new Error(`no usage for ${name}`);
+  return usage;
+}

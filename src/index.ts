@@ -1,0 +1,56 @@
+// Entry point: .env, configuration, composition, start; SIGTERM/SIGINT stop the app cleanly.
+import { config as loadDotenv } from 'dotenv';
+import { createApp, StartError } from './app';
+import { BotTokenError } from './slack/bot-identity';
+import { buildDeps } from './composition';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+
+const STOP_TIMEOUT_MS = 10_000;
+
+async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee README.md (Settings) and .env.example.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel, secrets: [config.slack.signingSecret] });
+  const deps = buildDeps(config, logger);
+  const bot = createApp(config, deps);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    // Never hang on shutdown: an orchestrator would kill us anyway, less gracefully.
+    setTimeout(() => {
+      logger.error('could not stop within 10 s; exiting');
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
+    bot.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+
+  try {
+    await bot.start();
+  } catch (error) {
+    logger.fatal({ err: error }, error instanceof StartError || error instanceof BotTokenError ? error.message : 'switchover-bot could not start');
+    process.exit(1);
+  }
+}
+
+void main();

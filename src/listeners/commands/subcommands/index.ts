@@ -1,0 +1,11 @@
+// One handler per subcommand; the compiler insists every parsed command has one.
+import { cancel } from './cancel';
+import { fallback } from './fallback';
+import { help } from './help';
+import { history } from './history';
+import { prep } from './prep';
+import { shift } from './shift';
+import { status } from './status';
+import type { SubcommandHandlers } from './types';
+
+export const SUBCOMMANDS: SubcommandHandlers = { help, prep, shift, status, fallback, history, cancel };

@@ -1,0 +1,46 @@
+// Bolt and the Web API client log through this adapter, so their lines are JSON like ours and go
+// through the same scrubbing (see src/logger.ts).
+import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { Logger } from '../logger';
+
+const TO_BOLT: Record<string, LogLevel> = {
+  fatal: LogLevel.ERROR,
+  error: LogLevel.ERROR,
+  warn: LogLevel.WARN,
+  info: LogLevel.INFO,
+  debug: LogLevel.DEBUG,
+  trace: LogLevel.DEBUG,
+  silent: LogLevel.ERROR,
+};
+
+export function boltLogger(parent: Logger, component = 'bolt'): BoltLogger {
+  const log = parent.child({ component });
+  const line = (msg: unknown[]) =>
+    msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : safeJson(m))).join(' ');
+  return {
+    debug: (...msg: unknown[]) => log.debug(line(msg)),
+    info: (...msg: unknown[]) => log.info(line(msg)),
+    warn: (...msg: unknown[]) => log.warn(line(msg)),
+    error: (...msg: unknown[]) => {
+      const error = msg.find((m): m is Error => m instanceof Error);
+      if (error) log.error({ err: error }, line(msg));
+      else log.error(line(msg));
+    },
+    // Our level is set once from LOG_LEVEL; Bolt may only raise it, never make us chattier.
+    setLevel: (level: LogLevel) => {
+      if (log.levels.values[level]! > log.levelVal) log.level = level;
+    },
+    getLevel: () => TO_BOLT[log.level] ?? LogLevel.INFO,
+    setName: (name: string) => {
+      log.setBindings({ component: name });
+    },
+  };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,138 @@
+// Start-up configuration: every missing or malformed variable named in one message; the process exits 1.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'dotenv';
+import { ConfigError, loadConfig } from '../src/config';
+import { runBot } from './support/run-bot';
+
+const VALID = {
+  SLACK_BOT_TOKEN: 'xoxb-1-valid',
+  SLACK_SIGNING_SECRET: 'secret',
+  AWS_REGION: 'us-east-1',
+};
+
+function problems(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env as NodeJS.ProcessEnv);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(VALID);
+    expect(config.slack).toEqual({ botToken: 'xoxb-1-valid', signingSecret: 'secret', appToken: undefined, apiUrl: undefined, mode: 'http', port: 3000 });
+    expect(config.access).toEqual({ channels: [], operators: [], approvers: [] });
+    expect(config.approvalTtlMinutes).toBe(15);
+    expect(config.dataDir).toBe('./data');
+    expect(config.simulate).toBe(false);
+    expect(config.quickchartUrl).toBe('https://quickchart.io');
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('uses Socket Mode when SLACK_APP_TOKEN is set, and then needs no signing secret', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-abc', AWS_REGION: 'eu-west-1' });
+    expect(config.slack.mode).toBe('socket');
+  });
+
+  it('reads ID lists separated by commas or spaces', () => {
+    const config = loadConfig({ ...VALID, SWITCHOVER_CHANNELS: 'C0AAA, C0BBB', SWITCHOVER_OPERATORS: 'U0AAA S0OPS', SWITCHOVER_APPROVERS: 'W0AAA' });
+    expect(config.access).toEqual({ channels: ['C0AAA', 'C0BBB'], operators: ['U0AAA', 'S0OPS'], approvers: ['W0AAA'] });
+  });
+
+  it('needs no AWS region when simulating', () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SWITCHOVER_SIMULATE: 'true' }).simulate).toBe(true);
+  });
+
+  it.each([
+    ['SLACK_BOT_TOKEN', 'SLACK_BOT_TOKEN is required'],
+    ['SLACK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET is required in HTTP mode'],
+    ['AWS_REGION', 'AWS_REGION is required'],
+  ])('names the missing required variable %s', (name, message) => {
+    const env: Record<string, string | undefined> = { ...VALID, [name]: undefined };
+    expect(problems(env)).toEqual([expect.stringContaining(message)]);
+  });
+
+  it.each([
+    ['SLACK_BOT_TOKEN', 'xoxp-user-token'],
+    ['SLACK_APP_TOKEN', 'xoxb-not-an-app-token'],
+    ['SLACK_API_URL', 'slack.example'],
+    ['PORT', '0'],
+    ['PORT', '70000'],
+    ['PORT', 'http'],
+    ['SWITCHOVER_CHANNELS', '#switchover'],
+    ['SWITCHOVER_OPERATORS', '@alice'],
+    ['SWITCHOVER_APPROVERS', 'C0CHANNEL'],
+    ['SWITCHOVER_APPROVAL_TTL_MINUTES', '0'],
+    ['SWITCHOVER_APPROVAL_TTL_MINUTES', '1.5'],
+    ['SWITCHOVER_SIMULATE', 'maybe'],
+    ['QUICKCHART_URL', 'ftp://charts'],
+    ['SWITCHOVER_PREP_TIMEOUT_MINUTES', '500'],
+    ['SWITCHOVER_WATCH_MINUTES', '1'],
+    ['SWITCHOVER_GUARD_5XX_POINTS', 'lots'],
+    ['SWITCHOVER_GUARD_5XX_MINUTES', '0'],
+    ['SWITCHOVER_GUARD_P99_FACTOR', '0.5'],
+    ['SWITCHOVER_GUARD_P99_MINUTES', '61'],
+    ['SWITCHOVER_MIN_REQUESTS_PER_MINUTE', '0'],
+    ['SWITCHOVER_COMPLETE_MINUTES', 'x'],
+    ['SWITCHOVER_AWS_MAX_ATTEMPTS', '21'],
+    ['LOG_LEVEL', 'verbose'],
+  ])('names the malformed variable %s=%j', (name, value) => {
+    const found = problems({ ...VALID, [name]: value });
+    expect(found).toHaveLength(1);
+    expect(found[0]!.startsWith(`${name} `)).toBe(true);
+  });
+
+  it('names every bad variable in one message', () => {
+    try {
+      loadConfig({ PORT: 'abc', SWITCHOVER_CHANNELS: 'general', LOG_LEVEL: 'loud' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      const message = (error as Error).message;
+      for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'AWS_REGION', 'PORT', 'SWITCHOVER_CHANNELS', 'LOG_LEVEL']) {
+        expect(message).toContain(`  - ${name} `);
+      }
+    }
+  });
+});
+
+describe('start-up with a bad configuration', () => {
+  it('prints one message naming every bad variable and exits non-zero, without echoing secrets', async () => {
+    const bot = runBot({ SLACK_BOT_TOKEN: 'xoxp-secret-user-token', PORT: 'eighty', SWITCHOVER_OPERATORS: 'alice' });
+    const { code } = await bot.exited;
+    expect(code).toBe(1);
+    const stderr = bot.stderr();
+    expect(stderr).toContain('Invalid configuration:');
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'AWS_REGION', 'PORT', 'SWITCHOVER_OPERATORS']) {
+      expect(stderr).toContain(`  - ${name} `);
+    }
+    expect(stderr).not.toContain('xoxp-secret-user-token');
+    expect(bot.stdout()).toBe('');
+  });
+});
+
+describe('documentation of the settings', () => {
+  const root = join(__dirname, '..');
+  const read = (file: string) => readFileSync(join(root, file), 'utf8');
+  // The variables the schema in src/config.ts reads.
+  const variables = [...read('src/config.ts').matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!);
+
+  it('finds the variables', () => {
+    expect(variables).toEqual(expect.arrayContaining(['SLACK_BOT_TOKEN', 'SWITCHOVER_CHANNELS', 'LOG_LEVEL']));
+  });
+
+  it('lists every variable in .env.example, which loads once the Slack credentials are filled in', () => {
+    const example = parse(read('.env.example'));
+    expect(Object.keys(example).sort()).toEqual([...variables].sort());
+    const config = loadConfig({ ...example, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' });
+    expect(config.slack.mode).toBe('http');
+  });
+
+  it('explains every variable in the README', () => {
+    const readme = read('README.md');
+    for (const name of variables) expect(readme).toContain(`\`${name}\``);
+  });
+});

@@ -1,0 +1,214 @@
+// `/switchover` through the real app and a fake Slack: parsing, access control, routing and logging.
+import { BOT_TOKEN, CHANNEL, OPERATOR, SIGNING_SECRET, startHarness, type Harness } from '../../support/slack-harness';
+
+const OTHER_CHANNEL = 'C0ELSEWHERE';
+const STRANGER = 'U0MALLORY';
+const GROUP_MEMBER = 'U0CAROL';
+const OPS_GROUP = 'S0OPS';
+
+type Ack = { response_type?: string; text?: string };
+
+/** Slack calls after start-up (auth.test is the start-up token check). */
+function callsAfterStart(h: Harness) {
+  return h.fake.calls.filter((c) => c.method !== 'auth.test');
+}
+
+describe('/switchover with no access lists', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it.each(['help', ''])('answers %j with usage only the caller sees', async (text) => {
+    const sent = await h.slash(text);
+    expect(sent.status).toBe(200);
+    const { body } = await h.responseTo(sent);
+    expect(body.response_type).toBe('ephemeral');
+    const blocks = JSON.stringify(body.blocks);
+    expect(blocks).toContain('Two-person rule');
+    expect(blocks).toContain('someone other than the requester');
+    expect(blocks).toContain('within 15 minutes');
+    expect(body.text).toContain('/switchover shift <stage> <percent>');
+  });
+
+  it.each([
+    ['shfit dev 10', '`shfit` is not a /switchover command', 'Did you mean `/switchover shift`?'],
+    ['prep', 'the stage is missing', '`/switchover prep <stage>`'],
+    ['prep dev_1', 'is not a stage name', '`/switchover prep <stage>`'],
+    ['shift dev abc', 'the percent must be a whole number from 0 to 100', '`/switchover shift dev 10`'],
+    ['shift dev 150', 'the percent must be a whole number from 0 to 100', '`/switchover shift dev 10`'],
+    ['shift dev 12.5', 'the percent must be a whole number from 0 to 100', '`/switchover shift dev 10`'],
+    ['shift dev', 'the percent is missing', '`/switchover shift dev 10`'],
+    ['fallback dev now', 'unexpected `now`', '`/switchover fallback <stage>`'],
+    ['history dev zero', 'the page must be a whole number from 1 up', '`/switchover history dev 2`'],
+  ])('refuses %j in the acknowledgement, says what was wrong and the right form, and calls nothing', async (text, wrong, form) => {
+    const before = callsAfterStart(h).length;
+    const sent = await h.slash(text);
+    expect(sent.status).toBe(200);
+    const ack = sent.body as Ack;
+    expect(ack.response_type).toBe('ephemeral');
+    expect(ack.text).toContain(wrong);
+    expect(ack.text).toContain(form);
+    expect(callsAfterStart(h)).toHaveLength(before);
+    expect(h.responsesTo(sent)).toEqual([]);
+  });
+
+  it.each([
+    ['prep dev', 'the preparation phase is not built yet'],
+    ['shift dev 10', 'requesting a shift of traffic is not built yet'],
+    ['status', 'the status report is not built yet'],
+    ['status dev', 'the status report is not built yet'],
+    ['fallback dev', 'requesting a fallback to the source proxy is not built yet'],
+    ['history dev 2', 'the audit trail is not built yet'],
+    ['cancel dev', 'cancelling a pending request is not built yet'],
+  ])('says plainly that %j is not available in this version', async (text, phase) => {
+    const sent = await h.slash(text);
+    expect(sent.status).toBe(200);
+    expect(sent.body).toBe('');
+    const { body } = await h.responseTo(sent);
+    expect(body).toEqual({
+      response_type: 'ephemeral',
+      text: `\`/switchover ${text}\` is not available in this version of switchover-bot: ${phase}. Nothing was read or changed.`,
+    });
+  });
+
+  it('logs user, channel and command as JSON, and never a token or the signing secret', async () => {
+    const sent = await h.slash('shift dev 10', { user: 'U0DAVE', channel: 'C0LOGS' });
+    await h.responseTo(sent);
+    const line = h.logs().find((l) => l.user === 'U0DAVE' && l.msg === 'slash command');
+    expect(line).toMatchObject({ channel: 'C0LOGS', command: 'shift', stage: 'dev', percent: 10, outcome: 'accepted', level: 'info' });
+    const raw = h.rawLogs();
+    expect(raw).not.toContain(BOT_TOKEN);
+    expect(raw).not.toContain(SIGNING_SECRET);
+    expect(raw).not.toContain('harness-verification-token');
+  });
+});
+
+describe('/switchover with channel and operator lists', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ SWITCHOVER_CHANNELS: CHANNEL, SWITCHOVER_OPERATORS: `${OPERATOR},${OPS_GROUP}` });
+  });
+  beforeEach(() => {
+    h.fake.clearFailures();
+    h.fake.groups = { [OPS_GROUP]: [GROUP_MEMBER] };
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('refuses a command outside the switchover channels, naming where to run it', async () => {
+    const sent = await h.slash('status dev', { channel: OTHER_CHANNEL });
+    expect(sent.status).toBe(200);
+    expect(sent.body).toEqual({
+      response_type: 'ephemeral',
+      text: `\`/switchover status dev\` is not accepted in this channel. Run it in <#${CHANNEL}>, where the switchover is coordinated.`,
+    });
+    expect(h.responsesTo(sent)).toEqual([]);
+  });
+
+  it('refuses operator commands outside the channels before asking Slack anything', async () => {
+    const before = callsAfterStart(h).length;
+    const sent = await h.slash('shift dev 10', { channel: OTHER_CHANNEL, user: OPERATOR });
+    expect((sent.body as Ack).text).toContain('is not accepted in this channel');
+    expect(callsAfterStart(h)).toHaveLength(before);
+  });
+
+  it('shows help anywhere, with the channel and the operators', async () => {
+    const sent = await h.slash('help', { channel: OTHER_CHANNEL, user: STRANGER });
+    const { body } = await h.responseTo(sent);
+    const blocks = JSON.stringify(body.blocks);
+    expect(blocks).toContain(`Commands are accepted in <#${CHANNEL}>`);
+    expect(blocks).toContain(`<@${OPERATOR}> or <!subteam^${OPS_GROUP}>`);
+  });
+
+  it('lets anyone in the channel read status', async () => {
+    const sent = await h.slash('status dev', { user: STRANGER });
+    const { body } = await h.responseTo(sent);
+    expect(body.text).toContain('not available in this version');
+  });
+
+  it('refuses a non-operator, naming who may do it and the setting', async () => {
+    const sent = await h.slash('shift dev 10', { user: STRANGER });
+    expect(sent.body).toBe('');
+    const { body } = await h.responseTo(sent);
+    expect(body).toEqual({
+      response_type: 'ephemeral',
+      text: `Only <@${OPERATOR}> or <!subteam^${OPS_GROUP}> may run \`/switchover shift dev 10\`. Ask one of them, or ask an admin to add you to SWITCHOVER_OPERATORS.`,
+    });
+    const line = h.logs().find((l) => l.user === STRANGER && l.refusal === 'operator');
+    expect(line).toMatchObject({ channel: CHANNEL, command: 'shift', outcome: 'refused' });
+  });
+
+  it('lets a listed operator through without asking Slack about groups', async () => {
+    const before = h.fake.callsOf('usergroups.users.list').length;
+    const sent = await h.slash('fallback dev', { user: OPERATOR });
+    const { body } = await h.responseTo(sent);
+    expect(body.text).toContain('not available in this version');
+    expect(h.fake.callsOf('usergroups.users.list')).toHaveLength(before);
+  });
+
+  it('lets a member of an operator group through', async () => {
+    const sent = await h.slash('prep dev', { user: GROUP_MEMBER });
+    const { body } = await h.responseTo(sent);
+    expect(body.text).toContain('not available in this version');
+    const lookup = h.fake.callsOf('usergroups.users.list').at(-1);
+    expect(lookup?.args).toEqual({ usergroup: OPS_GROUP });
+  });
+});
+
+describe('/switchover when a user group cannot be read', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ SWITCHOVER_OPERATORS: OPS_GROUP });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('refuses and says the group could not be checked (never lets the user through)', async () => {
+    h.fake.fail('usergroups.users.list', 'missing_scope');
+    const sent = await h.slash('shift dev 10', { user: GROUP_MEMBER });
+    const { body } = await h.responseTo(sent);
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toContain(`I could not check whether you may run \`/switchover shift dev 10\`: the members of <!subteam^${OPS_GROUP}> could not be read`);
+    expect(body.text).toContain('missing the Slack scope');
+  });
+
+  it('refuses when Slack rate limits the lookup', async () => {
+    h.fake.clearFailures();
+    h.fake.rateLimit('usergroups.users.list', 30);
+    const sent = await h.slash('cancel dev', { user: GROUP_MEMBER });
+    const { body } = await h.responseTo(sent);
+    expect(body.text).toContain('could not be read (Slack is rate limiting the bot right now');
+  });
+});
+
+describe('/switchover when a handler fails', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(
+      { SWITCHOVER_OPERATORS: OPERATOR },
+      {
+        people: {
+          isListed: async () => {
+            throw new Error('directory exploded');
+          },
+        },
+      },
+    );
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('tells the operator what failed instead of going silent, and logs it', async () => {
+    const sent = await h.slash('prep dev', { user: 'U0DAVE' });
+    const { body } = await h.responseTo(sent);
+    expect(body).toEqual({ response_type: 'ephemeral', text: '`/switchover prep dev` failed: directory exploded' });
+    expect(h.logs().find((l) => l.outcome === 'failed')).toMatchObject({ user: 'U0DAVE', command: 'prep', level: 'error' });
+  });
+});

@@ -1,0 +1,264 @@
+// A fake Slack on 127.0.0.1 for end-to-end tests: the Web API (every call recorded with its parsed
+// arguments), the pre-signed file upload URL, and response_url endpoints. It can be told to fail a
+// method with a Slack error or with a 429 rate limit.
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  /** The bearer token the client sent, if any. */
+  token?: string;
+}
+
+export interface RecordedResponse {
+  /** `/response/<id>` path the app posted to. */
+  path: string;
+  body: Record<string, unknown>;
+}
+
+export interface RecordedUpload {
+  fileId: string;
+  bytes: Buffer;
+  contentType?: string;
+}
+
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+  threadTs?: string;
+  /** Every version of the message, oldest first (chat.update adds one). */
+  versions: { text?: string; blocks?: unknown[] }[];
+}
+
+interface Failure {
+  error?: string;
+  retryAfterSeconds?: number;
+  remaining: number;
+}
+
+export const BOT_USER_ID = 'U0SWITCHBOT';
+export const BOT_ID = 'B0SWITCHBOT';
+export const TEAM_ID = 'T0TEAM';
+
+export class FakeSlack extends EventEmitter {
+  readonly calls: RecordedCall[] = [];
+  readonly responses: RecordedResponse[] = [];
+  readonly uploads: RecordedUpload[] = [];
+  readonly messages: FakeMessage[] = [];
+  /** User-group ID -> member user IDs, for usergroups.users.list. */
+  groups: Record<string, string[]> = {};
+  /** Channels the bot is not a member of: chat.postMessage answers not_in_channel. */
+  notInChannel = new Set<string>();
+
+  private readonly failures = new Map<string, Failure>();
+  private nextTs = 1_767_268_800; // 2026-01-01T12:00:00Z, seconds
+  private nextId = 1;
+  private responseCounter = 0;
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {
+    super();
+  }
+
+  static async start(): Promise<FakeSlack> {
+    let fake: FakeSlack | undefined;
+    const server = createServer((req, res) => {
+      fake!.handle(req, res).catch((error: unknown) => {
+        res.writeHead(500);
+        res.end(String(error));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    fake = new FakeSlack(server, `http://127.0.0.1:${port}`);
+    return fake;
+  }
+
+  /** Base URL for SLACK_API_URL. */
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** A fresh response_url, as Slack puts in every command and interaction. */
+  newResponseUrl(): string {
+    return `${this.url}/response/${++this.responseCounter}`;
+  }
+
+  /** The next `times` calls of `method` answer `{ ok: false, error }`. */
+  fail(method: string, error: string, times = Number.POSITIVE_INFINITY): void {
+    this.failures.set(method, { error, remaining: times });
+  }
+
+  /** The next `times` calls of `method` answer HTTP 429 with Retry-After. */
+  rateLimit(method: string, retryAfterSeconds = 1, times = 1): void {
+    this.failures.set(method, { retryAfterSeconds, remaining: times });
+  }
+
+  clearFailures(): void {
+    this.failures.clear();
+  }
+
+  callsOf(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves with the first recorded item that matches, now or when it arrives. */
+  waitFor<T>(find: () => T | undefined, what = 'a matching Slack call', timeoutMs = 5_000): Promise<T> {
+    const found = find();
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('change', check);
+        reject(new Error(`timed out waiting for ${what}`));
+      }, timeoutMs);
+      const check = () => {
+        const item = find();
+        if (item === undefined) return;
+        clearTimeout(timer);
+        this.off('change', check);
+        resolve(item);
+      };
+      this.on('change', check);
+    });
+  }
+
+  waitForCall(method: string, match: (call: RecordedCall) => boolean = () => true): Promise<RecordedCall> {
+    return this.waitFor(() => this.calls.find((c) => c.method === method && match(c)), `a ${method} call`);
+  }
+
+  waitForResponse(match: (response: RecordedResponse) => boolean = () => true): Promise<RecordedResponse> {
+    return this.waitFor(() => this.responses.find(match), 'a response_url post');
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const path = new URL(req.url ?? '/', this.url).pathname;
+    if (req.method === 'POST' && path.startsWith('/response/')) {
+      this.responses.push({ path, body: JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown> });
+      this.changed();
+      return send(res, 200, 'ok', 'text/plain');
+    }
+    if (req.method === 'POST' && path.startsWith('/upload/')) {
+      this.uploads.push({ fileId: path.slice('/upload/'.length), bytes: raw, contentType: req.headers['content-type'] });
+      this.changed();
+      return send(res, 200, `OK - ${raw.length}`, 'text/plain');
+    }
+    if (req.method === 'POST' && path.startsWith('/api/')) {
+      const method = path.slice('/api/'.length);
+      const args = parseArgs(raw, req.headers['content-type']);
+      const auth = req.headers.authorization;
+      const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : undefined;
+      delete args.token;
+      this.calls.push({ method, args, ...(token ? { token } : {}) });
+      const failure = this.failures.get(method);
+      if (failure && failure.remaining > 0) {
+        failure.remaining -= 1;
+        this.changed();
+        if (failure.retryAfterSeconds !== undefined) {
+          res.setHeader('Retry-After', String(failure.retryAfterSeconds));
+          return send(res, 429, JSON.stringify({ ok: false, error: 'ratelimited' }));
+        }
+        return send(res, 200, JSON.stringify({ ok: false, error: failure.error }));
+      }
+      const answer = this.answer(method, args);
+      this.changed();
+      return send(res, 200, JSON.stringify(answer));
+    }
+    send(res, 404, 'not found', 'text/plain');
+  }
+
+  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'switchover', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: BOT_ID };
+      case 'chat.postMessage': {
+        const channel = String(args.channel ?? '');
+        if (this.notInChannel.has(channel)) return { ok: false, error: 'not_in_channel' };
+        const ts = this.ts();
+        const content = { text: args.text as string | undefined, blocks: args.blocks as unknown[] | undefined };
+        this.messages.push({ channel, ts, ...content, threadTs: args.thread_ts as string | undefined, versions: [content] });
+        return { ok: true, channel, ts, message: { type: 'message', ts, user: BOT_USER_ID, bot_id: BOT_ID, ...content } };
+      }
+      case 'chat.update': {
+        const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
+        if (!message) return { ok: false, error: 'message_not_found' };
+        const content = { text: args.text as string | undefined, blocks: args.blocks as unknown[] | undefined };
+        Object.assign(message, content);
+        message.versions.push(content);
+        return { ok: true, channel: message.channel, ts: message.ts, text: content.text, message: { ...content } };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: this.ts() };
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${String(this.nextId++).padStart(8, '0')}`;
+        return { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal': {
+        const files = (args.files as { id: string; title?: string }[] | undefined) ?? [];
+        const unknown = files.find((f) => !this.uploads.some((u) => u.fileId === f.id));
+        if (unknown) return { ok: false, error: 'file_not_found' };
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+      }
+      case 'usergroups.users.list': {
+        const members = this.groups[String(args.usergroup)];
+        return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
+      }
+      case 'views.open':
+        return { ok: true, view: { id: `V${String(this.nextId++).padStart(8, '0')}`, ...(args.view as object) } };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private ts(): string {
+    return `${this.nextTs++}.000100`;
+  }
+
+  private changed(): void {
+    this.emit('change');
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The Web API client sends form fields, with objects (blocks, files) as JSON strings. */
+function parseArgs(raw: Buffer, contentType: string | undefined): Record<string, unknown> {
+  const text = raw.toString('utf8');
+  if (contentType?.includes('application/json')) return (JSON.parse(text || '{}') as Record<string, unknown>) ?? {};
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    args[key] = /^[[{]/.test(value) ? tryJson(value) : value;
+  }
+  return args;
+}
+
+function tryJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: string, contentType = 'application/json'): void {
+  res.writeHead(status, { 'Content-Type': contentType });
+  res.end(body);
+}

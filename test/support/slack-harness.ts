@@ -1,0 +1,282 @@
+// End-to-end harness: the real app in HTTP mode on an ephemeral port, pointed at a FakeSlack, and
+// helpers that send slash commands, button clicks and view submissions signed exactly as Slack does.
+// Later tests pass deps overrides (simulated AWS, ManualClock) and env overrides.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { webApi } from '@slack/bolt';
+import { createApp, type AppDeps, type SwitchoverApp } from '../../src/app';
+import { buildDeps } from '../../src/composition';
+import { loadConfig, type Config } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { FakeSlack, TEAM_ID, type RecordedResponse } from './fake-slack';
+import { signedHeaders } from './slack-signature';
+
+export const SIGNING_SECRET = 'harness-signing-secret-0123456789';
+export const BOT_TOKEN = 'xoxb-harness-bot-token';
+export const CHANNEL = 'C0SWITCH';
+export const OPERATOR = 'U0ALICE';
+export const APP_ID = 'A0SWITCHOVER';
+/** The deprecated verification token Slack still sends in every payload. */
+export const VERIFICATION_TOKEN = 'harness-verification-token';
+
+export type Env = Record<string, string | undefined>;
+export type DepsOverrides = Partial<AppDeps> | ((base: AppDeps) => Partial<AppDeps>);
+
+export interface Signing {
+  /** Send no signature headers at all. */
+  omit?: boolean;
+  /** Sign with another secret (a forged request). */
+  secret?: string;
+  /** Request timestamp, seconds (default now). */
+  timestampSec?: number;
+}
+
+export interface Who {
+  user?: string;
+  userName?: string;
+  channel?: string;
+  channelName?: string;
+  signing?: Signing;
+}
+
+export interface SentRequest {
+  status: number;
+  /** Parsed JSON when the app answered JSON, the raw text otherwise ('' for an empty ack). */
+  body: unknown;
+  /** The response_url given to the app with this request. */
+  responseUrl: string;
+}
+
+export interface Harness {
+  fake: FakeSlack;
+  config: Config;
+  deps: AppDeps;
+  bot: SwitchoverApp;
+  /** Base URL of the app, e.g. http://127.0.0.1:53211 */
+  url: string;
+  /** Every log line the app wrote so far, parsed. */
+  logs(): Record<string, unknown>[];
+  /** Every log line as written, for "never logged" assertions. */
+  rawLogs(): string;
+  slash(text: string, who?: Who): Promise<SentRequest>;
+  click(actionId: string, value: string, who?: Who & { messageTs?: string; blockId?: string }): Promise<SentRequest>;
+  submitView(
+    callbackId: string,
+    privateMetadata: string,
+    user?: string,
+    values?: Record<string, Record<string, unknown>>,
+    signing?: Signing,
+  ): Promise<SentRequest>;
+  /** POSTs any body to /slack/events with the given headers (for signature tests). */
+  post(rawBody: string, headers: Record<string, string>): Promise<{ status: number; text: string }>;
+  /** The response_url posts made for one request. */
+  responsesTo(request: SentRequest): RecordedResponse[];
+  /** Resolves with the first response_url post for the request (ephemeral answers after an empty ack). */
+  responseTo(request: SentRequest): Promise<RecordedResponse>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /**
+   * Web API client options for the app and the deps. By default retries are off and a 429 rejects at once
+   * (WebAPIRateLimitedError) instead of waiting out Retry-After, so rate-limit tests run in milliseconds.
+   */
+  slackClientOptions?: webApi.WebClientOptions;
+}
+
+export async function startHarness(
+  envOverrides: Env = {},
+  depsOverrides: DepsOverrides = {},
+  options: HarnessOptions = {},
+): Promise<Harness> {
+  const fake = await FakeSlack.start();
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchover-harness-'));
+  // Only what the test says: a developer's own environment (AWS_REGION, tokens) never leaks in.
+  const env: Env = {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    SWITCHOVER_SIMULATE: 'true',
+    SWITCHOVER_DATA_DIR: dataDir,
+    LOG_LEVEL: 'debug',
+    ...envOverrides,
+  };
+  const config = loadConfig(env as NodeJS.ProcessEnv);
+  if (config.slack.mode !== 'http') throw new Error('the harness runs the app in HTTP mode; drop SLACK_APP_TOKEN');
+
+  const lines: string[] = [];
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: [config.slack.signingSecret],
+    destination: { write: (line: string) => void lines.push(line) },
+  });
+  const noRetries: webApi.WebClientOptions = {
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    ...options.slackClientOptions,
+  };
+  const clock = typeof depsOverrides === 'function' ? undefined : depsOverrides.clock;
+  const base = buildDeps(config, logger, { clock, slackClientOptions: noRetries });
+  const deps: AppDeps = { ...base, ...(typeof depsOverrides === 'function' ? depsOverrides(base) : depsOverrides) };
+  const bot = createApp(config, deps, { clientOptions: noRetries, port: 0 });
+  let port: number | undefined;
+  try {
+    ({ port } = await bot.start());
+  } catch (error) {
+    await fake.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const url = `http://127.0.0.1:${port}`;
+  const secret = config.slack.signingSecret ?? SIGNING_SECRET;
+
+  const post = async (rawBody: string, headers: Record<string, string>) => {
+    const response = await fetch(`${url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: rawBody,
+    });
+    return { status: response.status, text: await response.text() };
+  };
+
+  const send = async (rawBody: string, signing: Signing = {}, responseUrl: string): Promise<SentRequest> => {
+    const headers = signing.omit ? {} : signedHeaders(signing.secret ?? secret, rawBody, signing.timestampSec);
+    const { status, text } = await post(rawBody, headers);
+    return { status, body: parseMaybeJson(text), responseUrl };
+  };
+
+  return {
+    fake,
+    config,
+    deps,
+    bot,
+    url,
+    logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    rawLogs: () => lines.join(''),
+    post,
+    async slash(text, who = {}) {
+      const responseUrl = fake.newResponseUrl();
+      const user = who.user ?? OPERATOR;
+      const channel = who.channel ?? CHANNEL;
+      const body = new URLSearchParams({
+        token: VERIFICATION_TOKEN,
+        team_id: TEAM_ID,
+        team_domain: 'example',
+        channel_id: channel,
+        channel_name: who.channelName ?? 'switchover',
+        user_id: user,
+        user_name: who.userName ?? user.toLowerCase(),
+        command: '/switchover',
+        text,
+        api_app_id: APP_ID,
+        is_enterprise_install: 'false',
+        response_url: responseUrl,
+        trigger_id: triggerId(),
+      }).toString();
+      return send(body, who.signing, responseUrl);
+    },
+    async click(actionId, value, who = {}) {
+      const responseUrl = fake.newResponseUrl();
+      const user = who.user ?? OPERATOR;
+      const channel = who.channel ?? CHANNEL;
+      const messageTs = who.messageTs ?? '1767268800.000100';
+      const blockId = who.blockId ?? 'actions';
+      const posted = fake.messages.find((m) => m.channel === channel && m.ts === messageTs);
+      const payload = {
+        type: 'block_actions',
+        user: { id: user, username: who.userName ?? user.toLowerCase(), name: who.userName ?? user.toLowerCase(), team_id: TEAM_ID },
+        api_app_id: APP_ID,
+        token: VERIFICATION_TOKEN,
+        container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false },
+        trigger_id: triggerId(),
+        team: { id: TEAM_ID, domain: 'example' },
+        enterprise: null,
+        is_enterprise_install: false,
+        channel: { id: channel, name: who.channelName ?? 'switchover' },
+        message: {
+          type: 'message',
+          subtype: 'bot_message',
+          ts: messageTs,
+          text: posted?.text ?? '',
+          blocks: posted?.blocks ?? [],
+        },
+        state: { values: {} },
+        response_url: responseUrl,
+        actions: [
+          {
+            action_id: actionId,
+            block_id: blockId,
+            text: { type: 'plain_text', text: actionId, emoji: true },
+            value,
+            type: 'button',
+            action_ts: `${Math.floor(Date.now() / 1000)}.000200`,
+          },
+        ],
+      };
+      return send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), who.signing, responseUrl);
+    },
+    async submitView(callbackId, privateMetadata, user = OPERATOR, values = {}, signing = {}) {
+      const payload = {
+        type: 'view_submission',
+        team: { id: TEAM_ID, domain: 'example' },
+        user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM_ID },
+        api_app_id: APP_ID,
+        token: VERIFICATION_TOKEN,
+        trigger_id: triggerId(),
+        view: {
+          id: 'V0VIEW0001',
+          team_id: TEAM_ID,
+          type: 'modal',
+          blocks: [],
+          private_metadata: privateMetadata,
+          callback_id: callbackId,
+          state: { values },
+          hash: '1767268800.abcdef',
+          title: { type: 'plain_text', text: 'Switchover', emoji: true },
+          clear_on_close: false,
+          notify_on_close: false,
+          close: null,
+          submit: { type: 'plain_text', text: 'Submit', emoji: true },
+          previous_view_id: null,
+          root_view_id: 'V0VIEW0001',
+          app_id: APP_ID,
+          external_id: '',
+          app_installed_team_id: TEAM_ID,
+          bot_id: 'B0SWITCHBOT',
+        },
+        response_urls: [],
+        is_enterprise_install: false,
+        enterprise: null,
+      };
+      return send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), signing, '');
+    },
+    responsesTo(request) {
+      const path = new URL(request.responseUrl).pathname;
+      return fake.responses.filter((r) => r.path === path);
+    },
+    responseTo(request) {
+      const path = new URL(request.responseUrl).pathname;
+      return fake.waitForResponse((r) => r.path === path);
+    },
+    async stop() {
+      await bot.stop();
+      await fake.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let triggerCounter = 0;
+function triggerId(): string {
+  return `${++triggerCounter}.1767268800.abcdef0123456789`;
+}
+
+function parseMaybeJson(text: string): unknown {
+  if (text === '') return '';
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
