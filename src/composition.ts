@@ -1,28 +1,70 @@
 // The composition root: builds the services the listeners and the core use from the configuration.
-// AWS adapters and the simulated stack plug in here.
+// AWS (or the simulated stack when SWITCHOVER_SIMULATE=true), the journal, the chart renderer, Slack.
 import type { webApi } from '@slack/bolt';
+import { createAwsClients, createAwsPorts, type AwsPorts } from './adapters/aws/clients';
+import { loadStagesFile } from './adapters/aws/stages-file';
+import { QuickChartRenderer } from './adapters/charts/quickchart';
 import { SystemClock } from './adapters/clock';
+import { JsonlJournal } from './adapters/journal/jsonl-journal';
+import { createSimulatedAws, type SimulatedAws } from './adapters/sim';
+import type { BackgroundTask } from './background';
 import type { Config } from './config';
-import type { Clock } from './core/ports';
+import type { Clock, CoreDeps } from './core/ports';
+import { ApprovalService } from './core/requests/approval-service';
+import { Watcher } from './core/watch';
 import type { AppDeps } from './listeners/deps';
 import type { Logger } from './logger';
 import { createSlackClient } from './slack/client';
 import { SlackPeopleDirectory } from './slack/people-directory';
+import { SlackWatchReporter } from './slack/watch-reporter';
 
 export interface BuildOptions {
   clock?: Clock;
   /** Web API client overrides (tests turn retries off). */
   slackClientOptions?: webApi.WebClientOptions;
+  /**
+   * With SWITCHOVER_SIMULATE=true: an existing simulated stack instead of a new one, so a test or benchmark can
+   * restart the bot against the same stack.
+   */
+  simulation?: SimulatedAws;
 }
 
+/** Builds every service. Throws StagesFileError when SWITCHOVER_STAGES_FILE is unreadable or invalid. */
 export function buildDeps(config: Config, logger: Logger, options: BuildOptions = {}): AppDeps {
   const clock = options.clock ?? new SystemClock();
   const slack = createSlackClient(config, logger, options.slackClientOptions);
-  return {
-    config,
-    logger,
+  const people = new SlackPeopleDirectory(slack, clock);
+  const stagesOverrides = config.stagesFile ? loadStagesFile(config.stagesFile) : {};
+
+  let simulation: SimulatedAws | undefined;
+  let aws: AwsPorts;
+  if (config.simulate) {
+    simulation =
+      options.simulation ?? createSimulatedAws({ clock, stagesOverrides, maxAttempts: config.aws.maxAttempts });
+    aws = simulation.ports;
+  } else {
+    const clients = createAwsClients({ region: config.aws.region, maxAttempts: config.aws.maxAttempts });
+    aws = createAwsPorts(clients, clock, stagesOverrides);
+  }
+
+  const core: CoreDeps = {
+    ...aws,
+    charts: new QuickChartRenderer(config.quickchartUrl),
+    journal: new JsonlJournal(config.dataDir, logger),
     clock,
-    slack,
-    people: new SlackPeopleDirectory(slack, clock),
+    people,
   };
+  const approvals = new ApprovalService(core, {
+    ttlMinutes: config.approvalTtlMinutes,
+    approvers: config.access.approvers,
+  });
+  const watcher = new Watcher(core, config.watch, new SlackWatchReporter(slack, logger));
+
+  const background: BackgroundTask[] = [
+    // State first: requests are rebuilt from the journal before anything reads or sweeps them.
+    { name: 'approvals', start: async () => void (await approvals.load()), stop: async () => undefined },
+    { name: 'watcher', start: async () => void (await watcher.resume()), stop: () => watcher.stop() },
+  ];
+
+  return { config, logger, clock, slack, people, core, approvals, watcher, background, simulation };
 }

@@ -2,7 +2,10 @@
 import { config as loadDotenv } from 'dotenv';
 import { createApp, StartError } from './app';
 import { BotTokenError } from './slack/bot-identity';
+import { StagesFileError } from './adapters/aws/stages-file';
+import { startBackground, stopBackground } from './background';
 import { buildDeps } from './composition';
+import type { AppDeps } from './listeners/deps';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 
@@ -21,7 +24,16 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel, secrets: [config.slack.signingSecret] });
-  const deps = buildDeps(config, logger);
+  let deps: AppDeps;
+  try {
+    deps = buildDeps(config, logger);
+  } catch (error) {
+    if (error instanceof StagesFileError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
   const bot = createApp(config, deps);
 
   let stopping = false;
@@ -34,18 +46,23 @@ async function main(): Promise<void> {
       logger.error('could not stop within 10 s; exiting');
       process.exit(1);
     }, STOP_TIMEOUT_MS).unref();
-    bot.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'error while stopping');
-        process.exit(1);
-      },
-    );
+    bot
+      .stop()
+      .then(() => stopBackground(deps.background, logger))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'error while stopping');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 
   try {
+    // Journal state and watches are back before the first request is taken.
+    await startBackground(deps.background, logger);
     await bot.start();
   } catch (error) {
     logger.fatal({ err: error }, error instanceof StartError || error instanceof BotTokenError ? error.message : 'switchover-bot could not start');

@@ -1,8 +1,12 @@
-// What every listener gets from the composition root. Later phases add their services here (e.g. the
-// switchover core); handlers keep their shape because they receive the whole object.
+// What every listener gets from the composition root; handlers receive the whole object, so adding a
+// service never changes their shape.
 import type { webApi } from '@slack/bolt';
+import type { SimulatedAws } from '../adapters/sim';
+import type { BackgroundTask } from '../background';
 import type { Config } from '../config';
-import type { Clock, PeopleDirectory } from '../core/ports';
+import type { Clock, CoreDeps, PeopleDirectory } from '../core/ports';
+import type { ApprovalService } from '../core/requests/approval-service';
+import type { Watcher } from '../core/watch';
 import type { Logger } from '../logger';
 
 export interface AppDeps {
@@ -13,4 +17,14 @@ export interface AppDeps {
   people: PeopleDirectory;
   /** Web API client for work outside a Slack request (e.g. updating a request message when it expires). */
   slack: webApi.WebClient;
+  /** The ports the switchover core talks to (AWS or the simulated stack, journal, charts, clock, people). */
+  core: CoreDeps;
+  /** Requests, the two-person rule and applying weights. */
+  approvals: ApprovalService;
+  /** Watches each stage after an applied change. */
+  watcher: Watcher;
+  /** Started before the app takes requests, stopped on shutdown. */
+  background: BackgroundTask[];
+  /** The simulated stack when SWITCHOVER_SIMULATE=true (rehearsal, tests, benchmarks). */
+  simulation?: SimulatedAws;
 }

@@ -1,6 +1,8 @@
 // End-to-end harness: the real app in HTTP mode on an ephemeral port, pointed at a FakeSlack, and
 // helpers that send slash commands, button clicks and view submissions signed exactly as Slack does.
 // Later tests pass deps overrides (simulated AWS, ManualClock) and env overrides.
+import { startBackground, stopBackground } from '../../src/background';
+import type { SimulatedAws } from '../../src/adapters/sim';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { createApp, type AppDeps, type SwitchoverApp } from '../../src/app';
 import { buildDeps } from '../../src/composition';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { FakeChartServer } from './fake-chart-server';
 import { FakeSlack, TEAM_ID, type RecordedResponse } from './fake-slack';
 import { signedHeaders } from './slack-signature';
 
@@ -50,6 +53,8 @@ export interface SentRequest {
 
 export interface Harness {
   fake: FakeSlack;
+  /** The fake chart renderer QUICKCHART_URL points at (unless the test set its own). */
+  charts: FakeChartServer;
   config: Config;
   deps: AppDeps;
   bot: SwitchoverApp;
@@ -83,6 +88,12 @@ export interface HarnessOptions {
    * (WebAPIRateLimitedError) instead of waiting out Retry-After, so rate-limit tests run in milliseconds.
    */
   slackClientOptions?: webApi.WebClientOptions;
+  /** Reuse a data directory (a restart test); the harness then leaves it in place on stop. */
+  dataDir?: string;
+  /** Reuse a simulated stack (a restart test, where AWS keeps its state across the bot's restart). */
+  simulation?: SimulatedAws;
+  /** Reuse a fake Slack (a restart test, where earlier messages stay); the harness then leaves it running. */
+  fake?: FakeSlack;
 }
 
 export async function startHarness(
@@ -90,8 +101,16 @@ export async function startHarness(
   depsOverrides: DepsOverrides = {},
   options: HarnessOptions = {},
 ): Promise<Harness> {
-  const fake = await FakeSlack.start();
-  const dataDir = await mkdtemp(join(tmpdir(), 'switchover-harness-'));
+  const fake = options.fake ?? (await FakeSlack.start());
+  // No test reaches the public QuickChart: charts go to a fake renderer on 127.0.0.1 unless the test says otherwise.
+  const charts = new FakeChartServer();
+  await charts.start();
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'switchover-harness-')));
+  const cleanUp = async () => {
+    await charts.down();
+    if (!options.fake) await fake.stop();
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+  };
   // Only what the test says: a developer's own environment (AWS_REGION, tokens) never leaks in.
   const env: Env = {
     SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -99,6 +118,7 @@ export async function startHarness(
     SLACK_API_URL: fake.apiUrl,
     SWITCHOVER_SIMULATE: 'true',
     SWITCHOVER_DATA_DIR: dataDir,
+    QUICKCHART_URL: charts.url,
     LOG_LEVEL: 'debug',
     ...envOverrides,
   };
@@ -117,15 +137,16 @@ export async function startHarness(
     ...options.slackClientOptions,
   };
   const clock = typeof depsOverrides === 'function' ? undefined : depsOverrides.clock;
-  const base = buildDeps(config, logger, { clock, slackClientOptions: noRetries });
+  const base = buildDeps(config, logger, { clock, slackClientOptions: noRetries, simulation: options.simulation });
   const deps: AppDeps = { ...base, ...(typeof depsOverrides === 'function' ? depsOverrides(base) : depsOverrides) };
   const bot = createApp(config, deps, { clientOptions: noRetries, port: 0 });
   let port: number | undefined;
   try {
+    await startBackground(deps.background, logger);
     ({ port } = await bot.start());
   } catch (error) {
-    await fake.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await stopBackground(deps.background, logger);
+    await cleanUp();
     throw error;
   }
   const url = `http://127.0.0.1:${port}`;
@@ -148,6 +169,7 @@ export async function startHarness(
 
   return {
     fake,
+    charts,
     config,
     deps,
     bot,
@@ -261,8 +283,8 @@ export async function startHarness(
     },
     async stop() {
       await bot.stop();
-      await fake.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      await stopBackground(deps.background, logger);
+      await cleanUp();
     },
   };
 }
