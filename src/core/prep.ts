@@ -318,7 +318,7 @@ class PrepRun {
       await this.deps.ecs.setTargetProxyDesiredCount(resources, wanted);
     } catch (error) {
       throw new StepFailure(
-        `Could not scale ${resources.targetProxyService} from ${from} to ${wanted} tasks: ${plain(error)}. Nothing else was changed; fix the cause and run prep again.`,
+        `Could not scale ${resources.targetProxyService} from ${from} to ${wanted} tasks: ${plain(error).replace(/\.+$/, '')}. Nothing else was changed; fix the cause and run prep again.`,
       );
     }
     this.scaled = { from, to: wanted };
