@@ -1,8 +1,12 @@
 // Every listener kind registers itself here; each folder exports one register(app, deps).
 import type { App } from '@slack/bolt';
+import * as actions from './actions';
 import * as commands from './commands';
 import type { AppDeps } from './deps';
+import * as views from './views';
 
 export function registerListeners(app: App, deps: AppDeps): void {
   commands.register(app, deps);
+  actions.register(app, deps);
+  views.register(app, deps);
 }

@@ -1,8 +1,17 @@
-// `/switchover cancel`: cancelling a pending request.
+// `/switchover cancel <stage>`: withdraws the stage's open request (the requester or an approver); its message
+// shows "Cancelled".
 import type { CommandOf } from '../../../commands/parse';
-import { notBuiltYet } from './not-built';
+import { describeRequest } from '../../../core/requests/describe';
 import type { SubcommandHandler } from './types';
 
 export const cancel: SubcommandHandler<CommandOf<'cancel'>> = async (ctx) => {
-  await ctx.reply(notBuiltYet(ctx.command, 'cancelling a pending request'));
+  const outcome = await ctx.deps.approvals.cancel({ stage: ctx.command.stage, userId: ctx.user });
+  if (outcome.outcome === 'refused') {
+    ctx.log.info({ outcome: 'refused' }, 'cancel refused');
+    await ctx.reply(outcome.reason);
+    return;
+  }
+  ctx.log.info({ outcome: 'cancelled', requestId: outcome.request.id }, 'request cancelled');
+  await ctx.deps.requestMessages.show(outcome.request);
+  await ctx.reply(`Cancelled ${describeRequest(outcome.request)}. Nothing changed.`);
 };

@@ -1,0 +1,71 @@
+// What the button handlers share: their Bolt arguments, an ephemeral answer to the clicker, and the access
+// rule for buttons that ask for a change (the same channel and operator rules as the slash commands).
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { Logger } from '../../logger';
+import { describeSlackError } from '../../slack/errors';
+import type { NewRequest } from '../../slack/requests';
+import { checkChannel, checkRole } from '../authorize';
+import type { AppDeps } from '../deps';
+
+export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+/** An answer only the clicker sees; the message with the button stays as it is. */
+export async function answer(args: ButtonArgs, text: string, log: Logger): Promise<void> {
+  try {
+    await args.respond({ response_type: 'ephemeral', replace_original: false, text });
+  } catch (error) {
+    log.warn({ err: error }, 'could not answer the click through its response_url; trying chat.postEphemeral');
+    const channel = args.body.channel?.id;
+    if (!channel) return;
+    await args.client.chat
+      .postEphemeral({ channel, user: args.body.user.id, text })
+      .catch((e: unknown) => log.error({ err: e }, 'could not answer the click'));
+  }
+}
+
+/** The logger for one click: user, channel and action on every line. */
+export function clickLogger(deps: AppDeps, args: ButtonArgs): Logger {
+  return deps.logger.child({ user: args.body.user.id, channel: args.body.channel?.id, action: args.action.action_id });
+}
+
+/**
+ * A button that asks for a change (prep's shift buttons, "Request fallback", "Request force reconnect"): the
+ * clicker must be allowed to run the matching command in this channel. The request is posted where the button is.
+ */
+export async function requestFromButton(
+  deps: AppDeps,
+  args: ButtonArgs,
+  input: NewRequest,
+  /** What the button does, as a command or in words, e.g. "`/switchover fallback dev`". */
+  typed: string,
+  /** For the operator refusal: "run `/switchover fallback dev`". */
+  doing = `run ${typed}`,
+): Promise<void> {
+  const log = clickLogger(deps, args).child({ stage: input.stage });
+  const user = args.body.user.id;
+  const channel = args.body.channel?.id;
+  try {
+    if (!channel) {
+      await answer(args, 'This button only works on a message in a channel.', log);
+      return;
+    }
+    const where = checkChannel(deps.config, channel, typed);
+    if (!where.allowed) {
+      log.info({ outcome: 'refused', refusal: 'channel' }, 'button refused outside the switchover channels');
+      await answer(args, where.reason, log);
+      return;
+    }
+    const who = await checkRole(deps.people, deps.config.access.operators, 'operator', user, doing);
+    if (!who.allowed) {
+      log.info({ outcome: 'refused', refusal: 'operator' }, 'button refused: not an operator');
+      await answer(args, who.reason, log);
+      return;
+    }
+    const result = await deps.requestMessages.create(input, user, channel);
+    log.info({ outcome: result.posted ? 'requested' : 'refused', ...(result.posted ? { requestId: result.request.id } : {}) }, 'request from a button');
+    await answer(args, result.text, log);
+  } catch (error) {
+    log.error({ err: error, outcome: 'failed' }, 'request from a button failed');
+    await answer(args, `${typed} failed: ${describeSlackError(error)} Nothing was requested.`, log);
+  }
+}

@@ -1,0 +1,35 @@
+// "Older" on a history page: the next page replaces the (ephemeral) message in place.
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { HISTORY_PAGE_ACTION, historyBlocks, parseHistoryPageValue } from '../../blocks/history';
+import { errorMessage } from '../../core/requests/describe';
+import { checkChannel } from '../authorize';
+import type { AppDeps } from '../deps';
+import { answer, clickLogger } from './common';
+
+export function register(app: App, deps: AppDeps): void {
+  app.action<BlockAction<ButtonAction>>(HISTORY_PAGE_ACTION, async (args) => {
+    await args.ack();
+    const log = clickLogger(deps, args);
+    const value = parseHistoryPageValue(args.action.value);
+    if (!value) {
+      await answer(args, 'This button carries no valid page; use `/switchover history <stage> <page>`.', log);
+      return;
+    }
+    const typed = `\`/switchover history ${value.stage} ${value.page}\``;
+    const channel = args.body.channel?.id;
+    if (channel) {
+      const where = checkChannel(deps.config, channel, typed);
+      if (!where.allowed) {
+        await answer(args, where.reason, log);
+        return;
+      }
+    }
+    try {
+      const page = await deps.approvals.history(value.stage, value.page);
+      await args.respond({ response_type: 'ephemeral', replace_original: true, ...historyBlocks(page) });
+    } catch (error) {
+      log.error({ err: error, outcome: 'failed' }, 'history page failed');
+      await answer(args, `${typed} failed: ${errorMessage(error)}`, log);
+    }
+  });
+}

@@ -1,0 +1,91 @@
+// The approvals' background task. On start: rebuild every request from the journal, bring the messages of the
+// requests the restart settled (applied or failed while the bot was down) to their final state, post requests
+// that were never posted, and expire those past their time. Then, every ~30 s on the clock: expire due
+// requests (their messages show "Expired") and retry message updates Slack refused.
+import type { BackgroundTask } from '../background';
+import type { Clock } from '../core/ports';
+import type { ApprovalService } from '../core/requests/approval-service';
+import type { Logger } from '../logger';
+import type { RequestMessages } from './requests';
+
+export const SWEEP_INTERVAL_MS = 30_000;
+
+export interface RequestSweeperDeps {
+  approvals: ApprovalService;
+  messages: RequestMessages;
+  clock: Clock;
+  logger: Logger;
+}
+
+export class RequestSweeper implements BackgroundTask {
+  readonly name = 'approvals';
+  private controller?: AbortController;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly deps: RequestSweeperDeps,
+    private readonly intervalMs = SWEEP_INTERVAL_MS,
+  ) {}
+
+  /** Throws only when the journal cannot be read: the bot must not take requests without its state. */
+  async start(): Promise<void> {
+    const { approvals, messages, logger } = this.deps;
+    const report = await approvals.load();
+    logger.info({ requests: report.requests, recovered: report.recovered.length }, 'requests rebuilt from the journal');
+    for (const request of report.recovered) {
+      logger.warn({ requestId: request.id, stage: request.stage, status: request.status }, 'request was being applied when the bot stopped; settled from what AWS shows');
+      await messages.settle(
+        request.status === 'failed'
+          ? {
+              outcome: 'failed',
+              request,
+              error: request.error ?? 'the bot restarted while applying it; check the weights.',
+              ...(request.after ? { after: request.after } : {}),
+            }
+          : { outcome: 'applied', request, before: request.before ?? request.from, after: request.after ?? request.to },
+      );
+    }
+    for (const request of approvals.pending()) {
+      if (request.status !== 'open' || request.messageTs || this.deps.clock.now() >= request.expiresAt) continue;
+      try {
+        await messages.postOpen(request);
+      } catch (error) {
+        logger.error({ err: error, requestId: request.id }, 'could not post a request that was never posted');
+      }
+    }
+    await this.sweep();
+    this.controller = new AbortController();
+    this.loop = this.run(this.controller.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.controller?.abort(new Error('stopping'));
+    await this.loop;
+  }
+
+  /** One sweep: expire due requests, update their messages, retry refused updates. Never throws. */
+  async sweep(): Promise<void> {
+    const { approvals, messages, logger } = this.deps;
+    try {
+      for (const request of await approvals.expireDue()) {
+        logger.info({ requestId: request.id, stage: request.stage, outcome: 'expired' }, 'request expired without approval');
+        await messages.show(request);
+      }
+      await messages.retryStale();
+    } catch (error) {
+      logger.error({ err: error }, 'request sweep failed; trying again next time');
+    }
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.deps.clock.sleep(this.intervalMs, AbortSignal.any([signal]));
+      } catch {
+        return;
+      }
+      if (signal.aborted) return;
+      await this.sweep();
+    }
+  }
+}

@@ -1,0 +1,259 @@
+// Request messages in Slack: posting a new request in the channel (and recording where), bringing the message
+// to its final state in place, and saying outcomes in the channel. Shared by the slash commands, the buttons,
+// the confirmation dialog and the sweeper. A message that cannot be updated (Slack rate limit, outage) is said
+// in a new message and its update is retried later: an outcome is never lost.
+import type { webApi } from '@slack/bolt';
+import { escapeText, requestMessage, type SlackMessage } from '../blocks/request';
+import { describeChange, errorMessage, formatTime, mention } from '../core/requests/describe';
+import type { ApprovalService } from '../core/requests/approval-service';
+import type { ApproveOutcome, CreateOutcome } from '../core/requests/outcomes';
+import type { Preview } from '../core/requests/preview';
+import { isFinal, type SwitchoverRequest } from '../core/requests/request';
+import type { Watcher } from '../core/watch';
+import { describeWeights } from '../core/weights';
+import type { Logger } from '../logger';
+import { describeSlackError, slackErrorCode } from './errors';
+
+export interface RequestMessagesDeps {
+  slack: webApi.WebClient;
+  logger: Logger;
+  approvals: ApprovalService;
+  watcher: Watcher;
+}
+
+/** What the requester is told (ephemeral) after asking for a change. */
+export type RequestAnswer = { posted: true; request: SwitchoverRequest; text: string } | { posted: false; text: string };
+
+export type NewRequest =
+  | { kind: 'shift'; stage: string; percent: number }
+  | { kind: 'fallback'; stage: string }
+  | { kind: 'forceReconnect'; stage: string };
+
+/** How many sweeps a message update is retried before the bot gives up on it (the outcome was posted anyway). */
+export const MAX_UPDATE_ATTEMPTS = 20;
+
+/** Slack failures worth trying again later; others (message deleted, channel archived) will not heal. */
+const TRANSIENT = /^(ratelimited|request_error|http_5\d\d|internal_error|fatal_error|service_unavailable)$/;
+
+export class RequestMessages {
+  /** Requests whose message still shows an older state, with the attempts so far. */
+  private readonly stale = new Map<string, number>();
+  /** Where a request was posted, when the journal could not record it (request.posted failed). */
+  private readonly postedAt = new Map<string, { channel: string; ts: string }>();
+
+  constructor(private readonly deps: RequestMessagesDeps) {}
+
+  /**
+   * Asks the core for the request and, when it is created, posts it in `channel` with Approve / Reject and records
+   * where. A request whose message cannot be posted is withdrawn (nobody could approve it) and the requester is told.
+   */
+  async create(input: NewRequest, user: string, channel: string): Promise<RequestAnswer> {
+    const { approvals } = this.deps;
+    const base = { stage: input.stage, requester: user, channel };
+    let outcome: CreateOutcome;
+    switch (input.kind) {
+      case 'shift':
+        outcome = await approvals.requestShift({ ...base, percent: input.percent });
+        break;
+      case 'fallback':
+        outcome = await approvals.requestFallback(base);
+        break;
+      case 'forceReconnect':
+        outcome = await approvals.requestForceReconnect(base);
+        break;
+    }
+    if (outcome.outcome === 'refused') return { posted: false, text: outcome.reason };
+    const { request, preview } = outcome;
+    const log = this.deps.logger.child({ stage: request.stage, requestId: request.id, user });
+    try {
+      await this.postOpen(request, preview);
+    } catch (error) {
+      log.error({ err: error }, 'could not post the request message; withdrawing the request');
+      const withdrawn = await approvals.cancel({ stage: request.stage, userId: user }).catch((e: unknown) => e);
+      const gone = typeof withdrawn === 'object' && withdrawn !== null && 'outcome' in withdrawn && withdrawn.outcome === 'cancelled';
+      return {
+        posted: false,
+        text:
+          `I could not post the request in the channel: ${describeSlackError(error)} ` +
+          (gone
+            ? 'The request was withdrawn; nothing changed.'
+            : `The request ${request.id} could not be withdrawn either; it expires at ${formatTime(request.expiresAt)} (or \`/switchover cancel ${request.stage}\`). Nothing changed.`),
+      };
+    }
+    log.info({ outcome: 'requested', kind: request.kind }, 'request posted');
+    return {
+      posted: true,
+      request,
+      text:
+        `Your request ${request.id} to ${describeChange(request)} is posted in <#${channel}>. ` +
+        `Someone other than you must approve it before ${formatTime(request.expiresAt)}; \`/switchover cancel ${request.stage}\` withdraws it.`,
+    };
+  }
+
+  /** Posts an open request (with its preview when there is one) and records where. Throws when Slack refuses. */
+  async postOpen(request: SwitchoverRequest, preview?: Preview): Promise<string> {
+    const posted = await this.deps.slack.chat.postMessage({ channel: request.channel, ...requestMessage(request, preview) });
+    const ts = posted.ts;
+    if (!ts) throw new Error('Slack did not return the message timestamp');
+    const channel = posted.channel ?? request.channel;
+    this.postedAt.set(request.id, { channel, ts });
+    try {
+      await this.deps.approvals.recordPosted(request.id, channel, ts);
+    } catch (error) {
+      // The message stands; only a restart would lose where it is (the request still works, and expires).
+      this.deps.logger.warn({ err: error, requestId: request.id }, 'the journal could not record where the request message is');
+    }
+    return ts;
+  }
+
+  /**
+   * Brings the request message to the request's current state. When Slack refuses, the state is posted as a new
+   * message in the thread (so nobody acts on stale buttons) and the update is retried by the sweeper.
+   */
+  async show(request: SwitchoverRequest): Promise<void> {
+    const where = this.where(request);
+    if (!where) {
+      // Never posted (the bot stopped in between): a final state is said in the channel instead.
+      if (isFinal(request)) await this.say(request.channel, undefined, requestMessage(request));
+      return;
+    }
+    const message = requestMessage(request);
+    try {
+      await this.deps.slack.chat.update({ channel: where.channel, ts: where.ts, ...message });
+      this.stale.delete(request.id);
+    } catch (error) {
+      const code = slackErrorCode(error);
+      const transient = code !== undefined && TRANSIENT.test(code);
+      this.deps.logger.warn({ err: error, requestId: request.id, retry: transient }, 'could not update the request message');
+      if (transient) this.stale.set(request.id, this.stale.get(request.id) ?? 0);
+      if (isFinal(request)) {
+        await this.say(where.channel, where.ts, {
+          text: message.text,
+          blocks: message.blocks,
+        });
+      }
+    }
+  }
+
+  /** Retries the message updates that failed; called by the sweeper. */
+  async retryStale(): Promise<void> {
+    for (const [id, attempts] of [...this.stale]) {
+      const request = this.deps.approvals.get(id);
+      const where = request && this.where(request);
+      if (!request || !where) {
+        this.stale.delete(id);
+        continue;
+      }
+      try {
+        await this.deps.slack.chat.update({ channel: where.channel, ts: where.ts, ...requestMessage(request) });
+        this.stale.delete(id);
+      } catch (error) {
+        if (attempts + 1 >= MAX_UPDATE_ATTEMPTS) {
+          this.stale.delete(id);
+          this.deps.logger.error({ err: error, requestId: id }, 'gave up updating the request message (its final state was posted in its thread)');
+        } else {
+          this.stale.set(id, attempts + 1);
+        }
+      }
+    }
+  }
+
+  /** Request IDs whose message update is waiting for a retry (tests, diagnostics). */
+  staleMessages(): string[] {
+    return [...this.stale.keys()];
+  }
+
+  /**
+   * After an approval: the message shows the outcome; a failure is also said in the channel; an applied shift or
+   * fallback is watched (progress in the request's thread). Never throws.
+   */
+  async settle(outcome: Exclude<ApproveOutcome, { outcome: 'refused' }>): Promise<void> {
+    const { request } = outcome;
+    await this.show(request);
+    const where = this.where(request);
+    if (outcome.outcome === 'failed') {
+      await this.say(
+        request.channel,
+        where?.ts,
+        plain(
+          `:x: ${describeChange(request)} failed (approved by ${mention(request.approver ?? 'unknown')}): ${outcome.error}` +
+            (outcome.after ? ` AWS now has ${describeWeights(outcome.after)}.` : ''),
+        ),
+        true,
+      );
+      return;
+    }
+    if (outcome.note && outcome.note !== request.note) {
+      // E.g. the journal could not record the outcome: the approver must know, the message alone does not say it.
+      await this.say(request.channel, where?.ts, plain(`:warning: ${outcome.note}`), true);
+    }
+    await this.watch(request);
+  }
+
+  /** Starts watching an applied shift or fallback and says so in the request's thread. */
+  async watch(request: SwitchoverRequest): Promise<void> {
+    if (request.status !== 'applied') return;
+    const where = this.where(request);
+    if (request.kind === 'forceReconnect') {
+      await this.say(request.channel, where?.ts, plain(`The capture proxy of ${request.stage} is restarting; clients reconnect as their connections close.`));
+      return;
+    }
+    if (!where) return; // progress is threaded under the request message
+    try {
+      const info = await this.deps.watcher.start({
+        stage: request.stage,
+        requestId: request.id,
+        channel: where.channel,
+        threadTs: where.ts,
+        appliedWeights: { ...(request.after ?? request.to) },
+        appliedAt: request.closedAt ?? request.approvedAt ?? request.createdAt,
+      });
+      await this.say(
+        where.channel,
+        where.ts,
+        plain(
+          `Watching ${request.stage} until ${formatTime(info.until)}: progress every minute in this thread, alerts in the channel. ` +
+            `\`/switchover status ${request.stage}\` shows it any time.`,
+        ),
+      );
+    } catch (error) {
+      this.deps.logger.error({ err: error, requestId: request.id }, 'could not start watching the change');
+      await this.say(
+        where.channel,
+        where.ts,
+        plain(`The change is applied, but watching it could not start (${errorMessage(error)}). Use \`/switchover status ${request.stage}\` to follow it.`),
+        true,
+      );
+    }
+  }
+
+  /** A message in the channel (threaded under `threadTs` when given); failures are logged, never thrown. */
+  async say(channel: string, threadTs: string | undefined, message: SlackMessage, broadcast = false): Promise<void> {
+    try {
+      if (!threadTs) await this.deps.slack.chat.postMessage({ channel, ...message });
+      else if (broadcast) await this.deps.slack.chat.postMessage({ channel, ...message, thread_ts: threadTs, reply_broadcast: true });
+      else await this.deps.slack.chat.postMessage({ channel, ...message, thread_ts: threadTs });
+    } catch (error) {
+      this.deps.logger.error({ err: error, channel }, 'could not post in the channel');
+    }
+  }
+
+  /** An ephemeral note to one user in the request's channel; failures are logged. */
+  async tell(channel: string, user: string, text: string): Promise<void> {
+    try {
+      await this.deps.slack.chat.postEphemeral({ channel, user, text });
+    } catch (error) {
+      this.deps.logger.warn({ err: error, channel, user }, 'could not send an ephemeral message');
+    }
+  }
+
+  private where(request: SwitchoverRequest): { channel: string; ts: string } | undefined {
+    if (request.messageTs) return { channel: request.channel, ts: request.messageTs };
+    return this.postedAt.get(request.id);
+  }
+}
+
+/** A plain-text message (mentions and dates as Slack tokens are fine in section text). */
+function plain(text: string): SlackMessage {
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeText(text) } }] };
+}
