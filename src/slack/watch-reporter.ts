@@ -1,5 +1,11 @@
 // Shows a watched switchover in Slack: one progress message in the request's thread, updated in place each
-// minute; alerts, pinned-connection offers and the end of the watch as channel messages so they are seen.
+// minute; guardrail alerts, pinned-connection offers and completion as top-level channel messages so they are
+// seen; the end of a watch in the thread.
+//
+// Slack failures never stop the watch. A progress message that can no longer be updated (deleted, too old)
+// is replaced by a new one in the thread. A channel message that fails for a passing reason (rate limit,
+// network, Slack 5xx) is queued and sent again on the next minute, in order, so an alert is not lost to a
+// momentary outage; one Slack refuses for good (not_in_channel ...) is logged and dropped.
 import type { webApi } from '@slack/bolt';
 import {
   completedMessage,
@@ -9,44 +15,163 @@ import {
   watchProgressMessage,
 } from '../blocks/watch';
 import type { GuardrailBreach } from '../core/judge';
+import type { Clock } from '../core/ports';
 import type { WatchEndReason, WatchReporter } from '../core/watch';
 import type { PinnedConnections, WatchInfo, WatchTick } from '../core/watch-tick';
+import { MINUTE_MS } from '../core/types';
 import type { Logger } from '../logger';
+import { slackErrorCode } from './errors';
+
+/** A queued channel message is tried this many times in all before it is given up. */
+export const MAX_DELIVERY_ATTEMPTS = 5;
+/** Queued channel messages are tried again this long after a failure (unless a progress tick comes first). */
+export const RETRY_DELAY_MS = MINUTE_MS;
+
+/** Slack codes that mean the progress message cannot be updated any more, so a new one is posted. */
+const MESSAGE_GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
+/** Slack codes worth trying again later. */
+const PASSING = new Set(['ratelimited', 'request_error', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+
+export function isPassingSlackFailure(error: unknown): boolean {
+  const code = slackErrorCode(error);
+  if (code === undefined) return false;
+  return PASSING.has(code) || /^http_5\d\d$/.test(code);
+}
+
+type PostArgs = webApi.ChatPostMessageArguments;
+
+interface Queued {
+  what: string;
+  args: PostArgs;
+  attempts: number;
+}
 
 export class SlackWatchReporter implements WatchReporter {
+  private readonly queue: Queued[] = [];
+  private retry?: AbortController;
+  private flushing?: Promise<void>;
+  private stopped = false;
+
   constructor(
     private readonly slack: webApi.WebClient,
     private readonly logger: Logger,
+    /** Schedules retries of queued channel messages; without it they wait for the next progress tick. */
+    private readonly clock?: Clock,
   ) {}
 
+  /** Channel messages waiting to be sent again. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   async progress(tick: WatchTick): Promise<string | undefined> {
-    const { channel, threadTs, messageTs } = tick.watch;
+    await this.flush();
+    const { channel, threadTs, messageTs, stage } = tick.watch;
     const message = watchProgressMessage(tick);
     if (messageTs) {
-      await this.slack.chat.update({ channel, ts: messageTs, ...message });
-      return messageTs;
+      try {
+        await this.slack.chat.update({ channel, ts: messageTs, ...message });
+        return messageTs;
+      } catch (error) {
+        if (!MESSAGE_GONE.has(slackErrorCode(error) ?? '')) throw error;
+        this.logger.warn({ err: error, stage, messageTs }, 'watch progress message cannot be updated any more; posting a new one');
+      }
     }
     const posted = await this.slack.chat.postMessage({ channel, thread_ts: threadTs, ...message });
     return posted.ts;
   }
 
   async alert(watch: WatchInfo, breach: GuardrailBreach): Promise<void> {
-    await this.slack.chat.postMessage({ channel: watch.channel, ...guardrailAlertMessage(watch, breach) });
+    await this.deliver(`${breach.guardrail} alert on ${watch.stage}`, { channel: watch.channel, ...guardrailAlertMessage(watch, breach) });
   }
 
   async pinned(watch: WatchInfo, pinned: PinnedConnections): Promise<void> {
-    await this.slack.chat.postMessage({ channel: watch.channel, ...pinnedConnectionsMessage(watch, pinned) });
+    await this.deliver(`pinned connections on ${watch.stage}`, { channel: watch.channel, ...pinnedConnectionsMessage(watch, pinned) });
   }
 
   async completed(watch: WatchInfo, tick: WatchTick): Promise<void> {
-    await this.slack.chat.postMessage({ channel: watch.channel, ...completedMessage(watch, tick) });
+    await this.deliver(`completion of ${watch.stage}`, { channel: watch.channel, ...completedMessage(watch, tick) });
   }
 
   async ended(watch: WatchInfo, reason: Exclude<WatchEndReason, 'completed'>): Promise<void> {
-    await this.slack.chat.postMessage({ channel: watch.channel, thread_ts: watch.threadTs, ...watchEndedMessage(watch, reason) });
+    await this.deliver(`end of the watch of ${watch.stage}`, {
+      channel: watch.channel,
+      thread_ts: watch.threadTs,
+      ...watchEndedMessage(watch, reason),
+    });
   }
 
   log(level: 'info' | 'warn' | 'error', message: string, error?: unknown): void {
     this.logger[level]({ err: error }, message);
+  }
+
+  /** For shutdown: no more scheduled retries (what is still queued is logged). */
+  stop(): void {
+    this.stopped = true;
+    this.retry?.abort(new Error('watch reporter stopped'));
+    this.retry = undefined;
+    if (this.queue.length > 0) {
+      this.logger.warn({ queued: this.queue.map((q) => q.what) }, 'watch messages still unsent at shutdown');
+    }
+  }
+
+  /** Sends a channel message; a passing failure queues it (and resolves), a lasting one throws. */
+  private async deliver(what: string, args: PostArgs): Promise<void> {
+    // Keep the order: behind anything already waiting.
+    if (this.queue.length > 0) {
+      this.queue.push({ what, args, attempts: 0 });
+      await this.flush();
+      return;
+    }
+    try {
+      await this.slack.chat.postMessage(args);
+    } catch (error) {
+      if (!isPassingSlackFailure(error)) throw error;
+      this.queue.push({ what, args, attempts: 1 });
+      this.logger.warn({ err: error, what }, 'could not post a watch message; trying again next minute');
+      this.schedule();
+    }
+  }
+
+  /** Sends what is queued, oldest first, until Slack fails again. One flush at a time. */
+  private flush(): Promise<void> {
+    if (this.queue.length === 0) return Promise.resolve();
+    this.flushing ??= this.drain().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const next = this.queue[0]!;
+      try {
+        next.attempts++;
+        await this.slack.chat.postMessage(next.args);
+        this.queue.shift();
+        this.logger.info({ what: next.what, attempts: next.attempts }, 'watch message sent after a retry');
+      } catch (error) {
+        if (isPassingSlackFailure(error) && next.attempts < MAX_DELIVERY_ATTEMPTS) {
+          this.logger.warn({ err: error, what: next.what, attempts: next.attempts }, 'watch message still not sent; trying again later');
+          this.schedule();
+          return;
+        }
+        this.queue.shift();
+        this.logger.error({ err: error, what: next.what, attempts: next.attempts }, 'giving up on a watch message');
+      }
+    }
+  }
+
+  private schedule(): void {
+    if (!this.clock || this.stopped || this.retry) return;
+    const controller = new AbortController();
+    this.retry = controller;
+    this.clock.sleep(RETRY_DELAY_MS, controller.signal).then(
+      () => {
+        if (this.retry === controller) this.retry = undefined;
+        void this.flush();
+      },
+      () => undefined, // stopped
+    );
   }
 }

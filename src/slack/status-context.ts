@@ -1,0 +1,114 @@
+// What `/switchover status` knows besides AWS: the latest prep baseline and the applied changes (from the
+// journal), the open request and the last applied change (from the approval service), and the settings.
+// A journal that cannot be read costs the baseline and the chart markers, never the answer.
+import type { JournalRecord, RequestKind } from '../core/journal';
+import type { ChangeMark, LastAppliedSummary, OpenRequestSummary, StageListEntry, StatusContext } from '../core/status';
+import { errorText } from '../core/status';
+import type { SwitchoverRequest } from '../core/requests/request';
+import type { AppDeps } from '../listeners/deps';
+
+export type StatusContextDeps = Pick<AppDeps, 'core' | 'approvals' | 'config'>;
+
+export interface GatheredContext {
+  context: StatusContext;
+  /** Set when the journal could not be read: what that costs, in words. */
+  journalProblem?: string;
+}
+
+function kindLabel(kind: RequestKind | undefined, percent: number | undefined): string {
+  switch (kind) {
+    case 'shift':
+      return `shift ${percent ?? '?'}%`;
+    case 'fallback':
+      return 'fallback';
+    case 'forceReconnect':
+      return 'force reconnect';
+    default:
+      return 'change';
+  }
+}
+
+/** Applied changes of a stage, oldest first, labelled for the charts ("shift 10%", "fallback"). */
+export function appliedChanges(records: readonly JournalRecord[], stage: string): ChangeMark[] {
+  const created = new Map<string, { kind: RequestKind; percent: number }>();
+  const marks: ChangeMark[] = [];
+  for (const r of records) {
+    if (r.stage !== stage) continue;
+    if (r.type === 'request.created') created.set(r.requestId, { kind: r.kind, percent: r.percent });
+    if (r.type === 'request.applied') {
+      const at = Date.parse(r.at);
+      if (Number.isNaN(at)) continue;
+      const c = created.get(r.requestId);
+      marks.push({ at, label: kindLabel(c?.kind, c?.percent) });
+    }
+  }
+  return marks.sort((a, b) => a.at - b.at);
+}
+
+/** The stage's newest `prep.baseline`. */
+export function latestBaseline(records: readonly JournalRecord[], stage: string) {
+  for (let i = records.length - 1; i >= 0; i--) {
+    const r = records[i]!;
+    if (r.type === 'prep.baseline' && r.stage === stage) return r.baseline;
+  }
+  return undefined;
+}
+
+export function openRequestSummary(request: SwitchoverRequest | undefined): OpenRequestSummary | undefined {
+  if (!request) return undefined;
+  return {
+    id: request.id,
+    kind: request.kind,
+    percent: request.percent,
+    requester: request.requester,
+    to: request.to,
+    expiresAt: request.expiresAt,
+  };
+}
+
+export function lastAppliedSummary(request: SwitchoverRequest | undefined): LastAppliedSummary | undefined {
+  if (!request) return undefined;
+  return {
+    id: request.id,
+    kind: request.kind,
+    percent: request.percent,
+    before: request.before ?? request.from,
+    after: request.after ?? request.to,
+    appliedAt: request.closedAt ?? request.approvedAt ?? request.createdAt,
+    requester: request.requester,
+    ...(request.approver ? { approver: request.approver } : {}),
+  };
+}
+
+/** Everything gatherStatus needs besides AWS, for one stage. */
+export async function statusContext(deps: StatusContextDeps, stage: string): Promise<GatheredContext> {
+  let records: JournalRecord[] = [];
+  let journalProblem: string | undefined;
+  try {
+    records = await deps.core.journal.readAll();
+  } catch (error) {
+    journalProblem = `the journal could not be read (${errorText(error)}): no baseline and no change markers`;
+  }
+  const context: StatusContext = {
+    changes: appliedChanges(records, stage),
+    minRequestsPerMinute: deps.config.watch.minRequestsPerMinute,
+  };
+  const baseline = latestBaseline(records, stage);
+  if (baseline) context.baseline = baseline;
+  const open = openRequestSummary(deps.approvals.openRequest(stage));
+  if (open) context.openRequest = open;
+  const applied = lastAppliedSummary(deps.approvals.lastApplied(stage));
+  if (applied) context.lastApplied = applied;
+  return journalProblem ? { context, journalProblem } : { context };
+}
+
+/** Every stage the resolver can see, with its open request, for the no-stage form. */
+export async function stageListEntries(deps: StatusContextDeps): Promise<StageListEntry[]> {
+  const stages = [...(await deps.core.resolver.listStages())];
+  // A stage with a request in progress is known to the bot even if discovery no longer lists it.
+  for (const r of deps.approvals.pending()) if (!stages.includes(r.stage)) stages.push(r.stage);
+  return stages.map((stage) => {
+    const openRequest = openRequestSummary(deps.approvals.openRequest(stage));
+    return openRequest ? { stage, openRequest } : { stage };
+  });
+}
