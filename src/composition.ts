@@ -16,6 +16,8 @@ import type { AppDeps } from './listeners/deps';
 import type { Logger } from './logger';
 import { createSlackClient } from './slack/client';
 import { SlackPeopleDirectory } from './slack/people-directory';
+import { RequestSweeper } from './slack/request-sweeper';
+import { RequestMessages } from './slack/requests';
 import { SlackWatchReporter } from './slack/watch-reporter';
 
 export interface BuildOptions {
@@ -28,6 +30,9 @@ export interface BuildOptions {
    */
   simulation?: SimulatedAws;
 }
+
+/** Retries of the watch reporter's Slack calls: a few seconds at most, then the next minute's tick. */
+const WATCH_SLACK_RETRIES = { retries: 2, factor: 2, minTimeout: 1_000, maxTimeout: 5_000 };
 
 /** Builds every service. Throws StagesFileError when SWITCHOVER_STAGES_FILE is unreadable or invalid. */
 export function buildDeps(config: Config, logger: Logger, options: BuildOptions = {}): AppDeps {
@@ -58,13 +63,31 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
     ttlMinutes: config.approvalTtlMinutes,
     approvers: config.access.approvers,
   });
-  const watcher = new Watcher(core, config.watch, new SlackWatchReporter(slack, logger));
+  // Its own Web API client with few retries and no waiting out rate limits: the client's default (ten retries
+  // over about thirty minutes) would hold a watch's minute that long. The next minute updates the progress
+  // message anyway, and the reporter queues a channel message that failed and sends it then.
+  const watchSlack = createSlackClient(config, logger, {
+    retryConfig: WATCH_SLACK_RETRIES,
+    rejectRateLimitedCalls: true,
+    ...options.slackClientOptions,
+  });
+  const reporter = new SlackWatchReporter(watchSlack, logger, clock);
+  const watcher = new Watcher(core, config.watch, reporter);
+
+  const requestMessages = new RequestMessages({ slack, logger, approvals, watcher });
 
   const background: BackgroundTask[] = [
     // State first: requests are rebuilt from the journal before anything reads or sweeps them.
-    { name: 'approvals', start: async () => void (await approvals.load()), stop: async () => undefined },
-    { name: 'watcher', start: async () => void (await watcher.resume()), stop: () => watcher.stop() },
+    new RequestSweeper({ approvals, messages: requestMessages, clock, logger }),
+    {
+      name: 'watcher',
+      start: async () => void (await watcher.resume()),
+      stop: async () => {
+        await watcher.stop();
+        reporter.stop();
+      },
+    },
   ];
 
-  return { config, logger, clock, slack, people, core, approvals, watcher, background, simulation };
+  return { config, logger, clock, slack, people, core, approvals, requestMessages, watcher, background, simulation };
 }

@@ -8,6 +8,7 @@ import type { Clock, CoreDeps, PeopleDirectory } from '../core/ports';
 import type { ApprovalService } from '../core/requests/approval-service';
 import type { Watcher } from '../core/watch';
 import type { Logger } from '../logger';
+import type { RequestMessages } from '../slack/requests';
 
 export interface AppDeps {
   config: Config;
@@ -21,6 +22,8 @@ export interface AppDeps {
   core: CoreDeps;
   /** Requests, the two-person rule and applying weights. */
   approvals: ApprovalService;
+  /** Request messages in Slack: posting, updating to the final state, outcome notices. */
+  requestMessages: RequestMessages;
   /** Watches each stage after an applied change. */
   watcher: Watcher;
   /** Started before the app takes requests, stopped on shutdown. */

@@ -200,6 +200,12 @@ export class FakeSlack extends EventEmitter {
       }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.ts() };
+      case 'chat.getPermalink': {
+        const channel = String(args.channel ?? '');
+        const ts = String(args.message_ts ?? '');
+        if (!this.messages.some((m) => m.channel === channel && m.ts === ts)) return { ok: false, error: 'message_not_found' };
+        return { ok: true, channel, permalink: `https://example.slack.com/archives/${channel}/p${ts.replace('.', '')}` };
+      }
       case 'files.getUploadURLExternal': {
         const fileId = `F${String(this.nextId++).padStart(8, '0')}`;
         return { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId };

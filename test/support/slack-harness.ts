@@ -33,6 +33,8 @@ export interface Signing {
   secret?: string;
   /** Request timestamp, seconds (default now). */
   timestampSec?: number;
+  /** Extra headers, e.g. Slack's retry headers (`x-slack-retry-num`). */
+  headers?: Record<string, string>;
 }
 
 export interface Who {
@@ -65,6 +67,8 @@ export interface Harness {
   /** Every log line as written, for "never logged" assertions. */
   rawLogs(): string;
   slash(text: string, who?: Who): Promise<SentRequest>;
+  /** A slash command signed as Slack signs it, not sent (for a load generator or a script that sends it itself). */
+  signedSlash(text: string, who?: Who): SignedRequest;
   click(actionId: string, value: string, who?: Who & { messageTs?: string; blockId?: string }): Promise<SentRequest>;
   submitView(
     callbackId: string,
@@ -151,21 +155,7 @@ export async function startHarness(
   }
   const url = `http://127.0.0.1:${port}`;
   const secret = config.slack.signingSecret ?? SIGNING_SECRET;
-
-  const post = async (rawBody: string, headers: Record<string, string>) => {
-    const response = await fetch(`${url}/slack/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      body: rawBody,
-    });
-    return { status: response.status, text: await response.text() };
-  };
-
-  const send = async (rawBody: string, signing: Signing = {}, responseUrl: string): Promise<SentRequest> => {
-    const headers = signing.omit ? {} : signedHeaders(signing.secret ?? secret, rawBody, signing.timestampSec);
-    const { status, text } = await post(rawBody, headers);
-    return { status, body: parseMaybeJson(text), responseUrl };
-  };
+  const sender = slackSender(url, secret, fake);
 
   return {
     fake,
@@ -176,27 +166,82 @@ export async function startHarness(
     url,
     logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
     rawLogs: () => lines.join(''),
+    ...sender,
+    async stop() {
+      await bot.stop();
+      await stopBackground(deps.background, logger);
+      await cleanUp();
+    },
+  };
+}
+
+export interface SignedRequest {
+  rawBody: string;
+  /** Content type and Slack's signature headers. */
+  headers: Record<string, string>;
+  responseUrl: string;
+}
+
+export type SlackSender = Pick<Harness, 'post' | 'slash' | 'signedSlash' | 'click' | 'submitView' | 'responsesTo' | 'responseTo'>;
+
+/**
+ * Signed slash commands, clicks and view submissions to an app listening at `url` (this process or another,
+ * e.g. the benchmark's), with response_urls on `fake`. startHarness uses it for its own app.
+ */
+export function slackSender(url: string, secret: string, fake: FakeSlack): SlackSender {
+  const post = async (rawBody: string, headers: Record<string, string>) => {
+    const response = await fetch(`${url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: rawBody,
+    });
+    return { status: response.status, text: await response.text() };
+  };
+
+  const send = async (rawBody: string, signing: Signing = {}, responseUrl: string): Promise<SentRequest> => {
+    const headers = {
+      ...(signing.omit ? {} : signedHeaders(signing.secret ?? secret, rawBody, signing.timestampSec)),
+      ...signing.headers,
+    };
+    const { status, text } = await post(rawBody, headers);
+    return { status, body: parseMaybeJson(text), responseUrl };
+  };
+
+  const signedSlash = (text: string, who: Who = {}): SignedRequest => {
+    const responseUrl = fake.newResponseUrl();
+    const user = who.user ?? OPERATOR;
+    const channel = who.channel ?? CHANNEL;
+    const rawBody = new URLSearchParams({
+      token: VERIFICATION_TOKEN,
+      team_id: TEAM_ID,
+      team_domain: 'example',
+      channel_id: channel,
+      channel_name: who.channelName ?? 'switchover',
+      user_id: user,
+      user_name: who.userName ?? user.toLowerCase(),
+      command: '/switchover',
+      text,
+      api_app_id: APP_ID,
+      is_enterprise_install: 'false',
+      response_url: responseUrl,
+      trigger_id: triggerId(),
+    }).toString();
+    const signing = who.signing ?? {};
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(signing.omit ? {} : signedHeaders(signing.secret ?? secret, rawBody, signing.timestampSec)),
+      ...signing.headers,
+    };
+    return { rawBody, headers, responseUrl };
+  };
+
+  return {
     post,
+    signedSlash,
     async slash(text, who = {}) {
-      const responseUrl = fake.newResponseUrl();
-      const user = who.user ?? OPERATOR;
-      const channel = who.channel ?? CHANNEL;
-      const body = new URLSearchParams({
-        token: VERIFICATION_TOKEN,
-        team_id: TEAM_ID,
-        team_domain: 'example',
-        channel_id: channel,
-        channel_name: who.channelName ?? 'switchover',
-        user_id: user,
-        user_name: who.userName ?? user.toLowerCase(),
-        command: '/switchover',
-        text,
-        api_app_id: APP_ID,
-        is_enterprise_install: 'false',
-        response_url: responseUrl,
-        trigger_id: triggerId(),
-      }).toString();
-      return send(body, who.signing, responseUrl);
+      const { rawBody, headers, responseUrl } = signedSlash(text, who);
+      const { status, text: answer } = await post(rawBody, headers);
+      return { status, body: parseMaybeJson(answer), responseUrl };
     },
     async click(actionId, value, who = {}) {
       const responseUrl = fake.newResponseUrl();
@@ -280,11 +325,6 @@ export async function startHarness(
     responseTo(request) {
       const path = new URL(request.responseUrl).pathname;
       return fake.waitForResponse((r) => r.path === path);
-    },
-    async stop() {
-      await bot.stop();
-      await stopBackground(deps.background, logger);
-      await cleanUp();
     },
   };
 }
