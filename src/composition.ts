@@ -52,10 +52,11 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
     aws = createAwsPorts(clients, clock, stagesOverrides);
   }
 
+  const journal = new JsonlJournal(config.dataDir, logger);
   const core: CoreDeps = {
     ...aws,
     charts: new QuickChartRenderer(config.quickchartUrl),
-    journal: new JsonlJournal(config.dataDir, logger),
+    journal,
     clock,
     people,
   };
@@ -77,6 +78,8 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
   const requestMessages = new RequestMessages({ slack, logger, approvals, watcher });
 
   const background: BackgroundTask[] = [
+    // Stopped last: everything else may still append while it stops.
+    { name: 'journal', start: async () => undefined, stop: () => journal.close() },
     // State first: requests are rebuilt from the journal before anything reads or sweeps them.
     new RequestSweeper({ approvals, messages: requestMessages, clock, logger }),
     {
