@@ -119,8 +119,16 @@ export class AwsStageResolver implements StageResolver {
     const from = (key: keyof StageNames) =>
       override?.[key] !== undefined ? ` (from SWITCHOVER_STAGES_FILE ${key})` : '';
 
-    const loadBalancer = await this.findLoadBalancer(stage, names, region, from('loadBalancerName'));
-    const { source, target } = await this.findTargetGroups(stage, names, region, from);
+    // The load balancer and the target groups are looked up by name at the same time (a round trip saved on
+    // every first status of a stage); a missing load balancer is still the error reported first.
+    const [loadBalancerR, groupsR] = await Promise.allSettled([
+      this.findLoadBalancer(stage, names, region, from('loadBalancerName')),
+      this.findTargetGroups(stage, names, region, from),
+    ]);
+    if (loadBalancerR.status === 'rejected') throw loadBalancerR.reason;
+    if (groupsR.status === 'rejected') throw groupsR.reason;
+    const loadBalancer = loadBalancerR.value;
+    const { source, target } = groupsR.value;
     const listener = await this.findSwitchoverListener(stage, names, loadBalancer, source, target);
 
     return {

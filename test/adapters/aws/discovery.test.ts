@@ -254,3 +254,42 @@ describe('AwsStageResolver.listStages', () => {
     expect(mock.commandCalls(DescribeLoadBalancersCommand)).toHaveLength(2);
   });
 });
+
+describe('AwsStageResolver.resolve, round trips', () => {
+  it('asks for the load balancer and the target groups at once, then for the listeners', async () => {
+    const { mock, resolver } = setup();
+    stack(mock, 'dev', [weighted(443, 'MigrationAssistant-dev', 'ALBSourceProxy-dev-TG', 'ALBTargetProxy-dev-TG')]);
+    const order: string[] = [];
+    const release: (() => void)[] = [];
+    // Hold each answer until both lookups by name have been asked: they must not wait for each other.
+    const held = (name: string, answer: () => unknown) => () =>
+      new Promise((resolve) => {
+        order.push(name);
+        release.push(() => resolve(answer()));
+        if (order.length === 2) release.splice(0).forEach((r) => r());
+      });
+    const lbAnswer = { LoadBalancers: [{ LoadBalancerArn: lbArn('MigrationAssistant-dev'), LoadBalancerName: 'MigrationAssistant-dev', Type: 'application' }] };
+    const tgAnswer = {
+      TargetGroups: [
+        { TargetGroupArn: tgArn('ALBSourceProxy-dev-TG'), TargetGroupName: 'ALBSourceProxy-dev-TG' },
+        { TargetGroupArn: tgArn('ALBTargetProxy-dev-TG', '943ca6bf5d8c1c6a'), TargetGroupName: 'ALBTargetProxy-dev-TG' },
+      ],
+    };
+    mock.on(DescribeLoadBalancersCommand).callsFake(held('lb', () => lbAnswer));
+    mock.on(DescribeTargetGroupsCommand).callsFake(held('tg', () => tgAnswer));
+
+    const resources = await resolver.resolve('dev');
+
+    expect(order.sort()).toEqual(['lb', 'tg']);
+    expect(resources.switchoverListener.port).toBe(443);
+    expect(mock.commandCalls(DescribeListenersCommand)).toHaveLength(1);
+  });
+
+  it('still reports a missing load balancer first when the target groups are missing too', async () => {
+    const { mock, resolver } = setup();
+    mock.on(DescribeLoadBalancersCommand).rejects(new LoadBalancerNotFoundException({ message: 'not found', $metadata: {} }));
+    mock.on(DescribeTargetGroupsCommand).rejects(new TargetGroupNotFoundException({ message: 'One or more target groups not found', $metadata: {} }));
+
+    await expect(resolver.resolve('gone')).rejects.toMatchObject({ missing: 'load balancer' });
+  });
+});

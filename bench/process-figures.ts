@@ -1,0 +1,236 @@
+// Figures measured against the app in its own process, compiled as production runs it: slash-command
+// acknowledgement latency under load, resident memory after many commands, and start to ready of the entry
+// point. Three processes: this one (fake Slack, fake chart renderer), the app, and the load generator.
+// For investigating: BENCH_CPU_PROF=<dir> writes the app process's CPU profile there; BENCH_DEBUG=1 prints its
+// memory breakdown (JS heap, external, /proc RSS split).
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeChartServer } from '../test/support/fake-chart-server';
+import { FakeSlack } from '../test/support/fake-slack';
+import { freePort } from '../test/support/run-bot';
+import { BOT_TOKEN, CHANNEL, SIGNING_SECRET, slackSender, type SlackSender } from '../test/support/slack-harness';
+import type { Built } from './build';
+import type { LoadDone, LoadRun } from './load-process';
+import { median, percentile } from './stats';
+
+export interface ProcessFigures {
+  ack: { p50: number; p99: number; count: number; concurrency: number; non200: number };
+  memory: { rssAt1000MB: number; rssAt5000MB: number; growthPercent: number; gc: boolean; heapUsedAt5000MB: number; commands: number; seconds: number };
+  startup: { medianMs: number; runsMs: number[] };
+}
+
+interface Ready {
+  type: 'ready';
+  port: number;
+}
+
+interface Memory {
+  type: 'memory';
+  rss: number;
+  heapUsed: number;
+  gc: boolean;
+}
+
+function appEnv(fake: FakeSlack, charts: FakeChartServer, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    SWITCHOVER_SIMULATE: 'true',
+    SWITCHOVER_DATA_DIR: dataDir,
+    QUICKCHART_URL: charts.url,
+    LOG_LEVEL: 'info',
+    // The AWS SDK's "upgrade Node" notice is not the bot's output.
+    AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: 'true',
+    ...extra,
+  };
+}
+
+/** What operators type, mixed: usage, a typo, the stage list, a full status with charts, the audit trail. */
+const MIX = ['help', 'help', 'help', 'help', 'shfit dev 10', 'status', 'help', 'status dev', 'history dev', 'prep'];
+
+/** Messages of one type from a child, or its death, whichever comes first. */
+function nextMessage<T extends { type: string }>(child: ChildProcess, type: T['type'], output: () => string, timeoutMs = 60_000): Promise<T> {
+  return new Promise<T>((done, fail) => {
+    const timer = setTimeout(() => finish(new Error(`no ${type} from the process within ${timeoutMs} ms; its output:\n${output()}`)), timeoutMs);
+    const onMessage = (message: T) => {
+      if (message.type === type) finish(undefined, message);
+      else if (message.type === 'error') finish(new Error(String((message as unknown as { message: string }).message)));
+    };
+    const onExit = (code: number | null) => finish(new Error(`the process exited (${code}); its output:\n${output()}`));
+    function finish(error?: Error, message?: T) {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (error) fail(error);
+      else done(message!);
+    }
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+function captured(child: ChildProcess): () => string {
+  let tail = '';
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => tail;
+}
+
+async function stopChild(child: ChildProcess, ask?: unknown): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  if (ask !== undefined && child.connected) child.send(ask as object);
+  else child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function measureProcessFigures(built: Built, latencyMs: number, say: (line: string) => void): Promise<ProcessFigures> {
+  const fake = await FakeSlack.start();
+  const charts = new FakeChartServer();
+  await charts.start();
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchover-bench-'));
+  const children: ChildProcess[] = [];
+  try {
+    const startup = await measureStartup(built, fake, charts, dataDir, say);
+
+    say('starting the compiled app in its own process (simulated stack, L per AWS call) and the load generator');
+    // Logs to a file, as a container runtime takes them: a pipe this busy process drains late would block the
+    // app's synchronous log writes and measure this process instead of the bot.
+    const logPath = join(dataDir, 'app.log');
+    const logFd = openSync(logPath, 'a');
+    const app = fork(built.appProcess, [], {
+      execArgv: ['--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+      env: appEnv(fake, charts, dataDir, { BENCH_LATENCY_MS: String(latencyMs), ...(process.env.BENCH_DEBUG ? { BENCH_DEBUG: '1' } : {}) }),
+      stdio: ['ignore', logFd, 'pipe', 'ipc'],
+    });
+    closeSync(logFd);
+    children.push(app);
+    const appErrors = captured(app);
+    const appOutput = () => `${appErrors()}${readFileSync(logPath, 'utf8').slice(-3000)}`;
+    const load = fork(built.loadProcess, [], { execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    children.push(load);
+    const loadOutput = captured(load);
+
+    const ready = await nextMessage<Ready>(app, 'ready', appOutput);
+    const sender: SlackSender = slackSender(`http://127.0.0.1:${ready.port}`, SIGNING_SECRET, fake);
+    const drive = async (commands: string[], concurrency: number): Promise<LoadDone> => {
+      const requests = commands.map((text) => {
+        const { rawBody, headers } = sender.signedSlash(text, { channel: CHANNEL });
+        return { rawBody, headers };
+      });
+      const run: LoadRun = { type: 'run', port: ready.port, requests, concurrency };
+      load.send(run);
+      return nextMessage<LoadDone>(load, 'done', loadOutput, 120_000);
+    };
+    const memoryNow = async () => {
+      app.send({ type: 'memory' });
+      return nextMessage<Memory>(app, 'memory', appOutput);
+    };
+    const alternate = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 ? 'help' : 'status dev'));
+
+    // Warm-up: the first requests pay for lazy loading and JIT, which a running bot has long done.
+    await drive(alternate(100), 10);
+    await settle(fake);
+
+    say('acknowledgement: 200 commands (help and status dev), 50 at a time');
+    const acks = await drive(alternate(200), 50);
+    const ack = {
+      p50: percentile(acks.ms, 50),
+      p99: percentile(acks.ms, 99),
+      count: acks.ms.length,
+      concurrency: 50,
+      non200: acks.statuses.filter((s) => s !== 200).length,
+    };
+    await settle(fake);
+
+    say('memory: 5,000 mixed commands, 50 at a time');
+    const memoryStart = performance.now();
+    await drive(Array.from({ length: 1000 }, (_, i) => MIX[i % MIX.length]!), 50);
+    await settle(fake);
+    const at1000 = await memoryNow();
+    await drive(Array.from({ length: 4000 }, (_, i) => MIX[i % MIX.length]!), 50);
+    await settle(fake);
+    const at5000 = await memoryNow();
+    if (process.env.BENCH_DEBUG) say(JSON.stringify({ at1000, at5000 }));
+    const mb = (bytes: number) => bytes / (1024 * 1024);
+    const memory = {
+      rssAt1000MB: mb(at1000.rss),
+      rssAt5000MB: mb(at5000.rss),
+      growthPercent: ((at5000.rss - at1000.rss) / at1000.rss) * 100,
+      gc: at5000.gc,
+      heapUsedAt5000MB: mb(at5000.heapUsed),
+      commands: 5000,
+      seconds: (performance.now() - memoryStart) / 1000,
+    };
+    return { ack, memory, startup };
+  } finally {
+    for (const child of children) await stopChild(child, child === children[0] ? { type: 'stop' } : undefined);
+    await charts.down();
+    await fake.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Waits until the fake Slack has heard nothing for a moment: the work the commands started is done. */
+async function settle(fake: FakeSlack, quietMs = 300, maxMs = 60_000): Promise<void> {
+  const until = Date.now() + maxMs;
+  let seen = -1;
+  while (Date.now() < until) {
+    const now = fake.calls.length + fake.responses.length + fake.uploads.length;
+    if (now === seen) return;
+    seen = now;
+    await new Promise((r) => setTimeout(r, quietMs));
+  }
+}
+
+/**
+ * Start to ready as `npm start` runs the bot (compiled, SWITCHOVER_SIMULATE=true): from spawning
+ * `node index.js` to /healthz answering, which it does only after the token check, the journal and the
+ * watches are loaded. Five runs, the median.
+ */
+async function measureStartup(
+  built: Built,
+  fake: FakeSlack,
+  charts: FakeChartServer,
+  dataDir: string,
+  say: (line: string) => void,
+): Promise<ProcessFigures['startup']> {
+  say('start to ready: starting the compiled entry point five times');
+  const runsMs: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const port = await freePort();
+    const t0 = performance.now();
+    const bot = spawn(process.execPath, [built.index], {
+      cwd: dataDir,
+      env: appEnv(fake, charts, dataDir, { PORT: String(port) }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = captured(bot);
+    try {
+      for (;;) {
+        if (bot.exitCode !== null) throw new Error(`the bot exited (${bot.exitCode}) before it was ready:\n${output()}`);
+        if (performance.now() - t0 > 30_000) throw new Error(`the bot was not ready within 30 s:\n${output()}`);
+        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      runsMs.push(performance.now() - t0);
+    } finally {
+      await stopChild(bot);
+    }
+  }
+  return { medianMs: median(runsMs), runsMs };
+}

@@ -1,0 +1,205 @@
+// `npm run bench`: runs the real app (HTTP mode, fake Slack Web API on 127.0.0.1, simulated stack with
+// L = 100 ms per AWS call) and prints the figures against their targets; also writes bench/results.json.
+// Latencies are given as multiples of L where the target is one, counts where they can be, so they hold on a
+// noisy machine. Exits 0 whatever the figures say (it measures; tests assert behaviour); 1 if it could not run.
+process.env.AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING ??= 'true';
+
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { measureStatusAndFallback, measureWatch } from './app-figures';
+import { buildForBench } from './build';
+import { measureProcessFigures } from './process-figures';
+import { formatTable, median, verdict, type Figure } from './stats';
+
+const L = 100;
+/** The bench stops itself well within CI's patience. */
+const DEADLINE_MS = 4 * 60_000;
+
+function say(line: string): void {
+  process.stderr.write(`  ${line}\n`);
+}
+
+const max = (values: number[]) => (values.length ? Math.max(...values) : Number.NaN);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const deadline = setTimeout(() => {
+    process.stderr.write(`bench: still running after ${DEADLINE_MS / 1000} s; stopping.\n`);
+    process.exit(1);
+  }, DEADLINE_MS);
+  deadline.unref();
+
+  process.stderr.write(`switchover-bot bench: L = ${L} ms per simulated AWS call, ${cpus().length} CPUs, Node ${process.version}\n`);
+  say('compiling the app as production runs it');
+  const built = buildForBench();
+  if (built.diagnostics) say(`tsc reported problems (compiled anyway):\n${built.diagnostics}`);
+
+  const figures: Figure[] = [];
+  const problems: string[] = [];
+  const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      problems.push(`${what}: ${message}`);
+      say(`${what} could not be measured: ${message}`);
+      return undefined;
+    }
+  };
+
+  const proc = await attempt('process figures', () => measureProcessFigures(built, L, say));
+  const app = await attempt('status and fallback', () => measureStatusAndFallback(L, say));
+  const watch = await attempt('watching 20 stages', () => measureWatch(say));
+
+  const missing = (what: string) => problems.find((p) => p.startsWith(what));
+  const ratio = (ms: number) => ms / L;
+
+  figures.push(
+    {
+      figure: 'slash-command ack, p50 (200 commands, 50 at a time)',
+      value: proc ? proc.ack.p50 : null,
+      unit: 'ms',
+      comparison: '<',
+      target: 20,
+      note: proc
+        ? `help and status dev alternating; ${proc.ack.non200} answers were not HTTP 200`
+        : missing('process figures'),
+    },
+    {
+      figure: 'slash-command ack, p99',
+      value: proc ? proc.ack.p99 : null,
+      unit: 'ms',
+      comparison: '<',
+      target: 100,
+    },
+    {
+      figure: 'status, command to posted answer, discovery cached (median)',
+      value: app ? ratio(median(app.status.cachedMs)) : null,
+      unit: 'xL',
+      comparison: '<=',
+      target: 2,
+      note: app ? `worst ${ratio(max(app.status.cachedMs)).toFixed(2)} x L over ${app.status.cachedMs.length} runs` : missing('status and fallback'),
+    },
+    {
+      figure: 'status, first call for a stage, discovery included (median)',
+      value: app ? ratio(median(app.status.firstMs)) : null,
+      unit: 'xL',
+      comparison: '<=',
+      target: 4,
+      note: app ? `worst ${ratio(max(app.status.firstMs)).toFixed(2)} x L over ${app.status.firstMs.length} stages` : undefined,
+    },
+    {
+      figure: 'AWS calls per status answer, 1 target',
+      value: app ? max(app.status.callsOneTarget) : null,
+      unit: 'calls',
+      comparison: '<=',
+      target: 5,
+    },
+    {
+      figure: 'AWS calls per status answer, 200 targets',
+      value: app ? max(app.status.callsManyTargets) : null,
+      unit: 'calls',
+      comparison: '<=',
+      target: 5,
+      note:
+        app && max(app.status.callsManyTargets) !== max(app.status.callsOneTarget)
+          ? 'differs from the 1-target count'
+          : app
+            ? 'same as with 1 target'
+            : undefined,
+    },
+  );
+
+  const fb = app && 'toModifyMs' in app.fallback ? app.fallback : undefined;
+  figures.push(
+    {
+      figure: 'fallback: Apply to ModifyListener sent (median)',
+      value: fb ? ratio(median(fb.toModifyMs)) : null,
+      unit: 'xL',
+      comparison: '<=',
+      target: 1.2,
+      note: fb
+        ? `from the Apply of the Approve dialog (the click opens it); worst ${ratio(max(fb.toModifyMs)).toFixed(2)} x L`
+        : missing('status and fallback'),
+    },
+    {
+      figure: 'fallback: Apply to request message updated (median)',
+      value: fb ? ratio(median(fb.toUpdatedMs)) : null,
+      unit: 'xL',
+      comparison: '<=',
+      target: 3.5,
+      note: fb ? `worst ${ratio(max(fb.toUpdatedMs)).toFixed(2)} x L` : undefined,
+    },
+    {
+      figure: 'AWS calls per applied fallback',
+      value: fb ? max(fb.calls) : null,
+      unit: 'calls',
+      comparison: '<=',
+      target: 3,
+    },
+    {
+      figure: 'watching 20 stages: GetMetricData per minute per stage',
+      value: watch ? max(watch.getMetricDataPerMinute) / watch.stages : null,
+      unit: 'calls/min/stage',
+      comparison: '<=',
+      target: 1,
+      note: watch ? `per simulated minute, all stages: ${watch.getMetricDataPerMinute.join(', ')}` : missing('watching 20 stages'),
+    },
+    {
+      figure: 'resident memory after 5,000 commands',
+      value: proc ? proc.memory.rssAt5000MB : null,
+      unit: 'MB',
+      comparison: '<',
+      target: 150,
+      note: proc
+        ? `compiled app, RSS after a full GC; JS heap in use ${proc.memory.heapUsedAt5000MB.toFixed(1)} MB; mix of help, a typo, status, status dev, history, prep; ${proc.memory.seconds.toFixed(1)} s`
+        : undefined,
+    },
+    {
+      figure: 'memory growth from 1,000 to 5,000 commands',
+      value: proc ? proc.memory.growthPercent : null,
+      unit: '%',
+      comparison: '<',
+      target: 10,
+      note: proc ? `RSS ${proc.memory.rssAt1000MB.toFixed(1)} MB -> ${proc.memory.rssAt5000MB.toFixed(1)} MB` : undefined,
+    },
+    {
+      figure: 'start to ready (median of 5)',
+      value: proc ? proc.startup.medianMs / 1000 : null,
+      unit: 's',
+      comparison: '<',
+      target: 1.5,
+      note: proc
+        ? `node <compiled>/index.js with SWITCHOVER_SIMULATE=true until /healthz answers; runs ${proc.startup.runsMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`
+        : undefined,
+    },
+  );
+
+  const table = formatTable(figures);
+  process.stdout.write(`\n${table}\n\n`);
+  const results = {
+    at: new Date().toISOString(),
+    latencyPerAwsCallMs: L,
+    machine: { cpus: cpus().length, node: process.version, platform: process.platform },
+    seconds: (Date.now() - started) / 1000,
+    figures: figures.map((f) => ({ ...f, result: verdict(f) })),
+    raw: { process: proc ?? null, statusAndFallback: app ?? null, watch: watch ?? null },
+    problems,
+  };
+  const out = join(__dirname, 'results.json');
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  const failed = figures.filter((f) => verdict(f) === 'FAIL').length;
+  const notMeasured = figures.filter((f) => verdict(f) === 'n/a').length;
+  process.stdout.write(
+    `${figures.length - failed - notMeasured} of ${figures.length} figures within target` +
+      `${failed ? `, ${failed} missed` : ''}${notMeasured ? `, ${notMeasured} not measured` : ''}. ` +
+      `Written to ${out} (${results.seconds.toFixed(0)} s).\n`,
+  );
+  process.exit(problems.length > 0 && figures.every((f) => verdict(f) === 'n/a') ? 1 : 0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
