@@ -99,10 +99,8 @@ export class ApprovalService {
     const found = this.book.get(input.requestId);
     if (!found) return unknownRequest(input.requestId);
     return this.lock.run(found.stage, async () => {
-      const request = await this.openOrRefusal(input.requestId);
-      if (isRefused(request)) return request;
-      const refusal = await this.approverRefusal(request, input.userId);
-      return refusal ?? { outcome: 'eligible', request };
+      const request = await this.eligibleOpenRequest(input);
+      return isRefused(request) ? request : { outcome: 'eligible', request };
     });
   }
 
@@ -114,10 +112,8 @@ export class ApprovalService {
     const found = this.book.get(input.requestId);
     if (!found) return unknownRequest(input.requestId);
     return this.lock.run(found.stage, async () => {
-      const request = await this.openOrRefusal(input.requestId);
+      const request = await this.eligibleOpenRequest(input);
       if (isRefused(request)) return request;
-      const refusal = await this.approverRefusal(request, input.userId);
-      if (refusal) return refusal;
       try {
         await this.append({ type: 'request.approved', at: this.nowIso(), stage: request.stage, requestId: request.id, approver: input.userId });
       } catch (error) {
@@ -330,6 +326,13 @@ export class ApprovalService {
       );
     }
     return request;
+  }
+
+  /** The open request, if `userId` may approve it now; otherwise the refusal to show. */
+  private async eligibleOpenRequest(input: { requestId: string; userId: string }): Promise<SwitchoverRequest | Refused> {
+    const request = await this.openOrRefusal(input.requestId);
+    if (isRefused(request)) return request;
+    return (await this.approverRefusal(request, input.userId)) ?? request;
   }
 
   private async approverRefusal(request: SwitchoverRequest, userId: string): Promise<Refused | undefined> {
