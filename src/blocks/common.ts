@@ -3,16 +3,35 @@ import type { types } from '@slack/bolt';
 
 export type Block = types.KnownBlock;
 
+// Block Kit limits (Slack's block reference): a section's or context element's text 3000 characters, a
+// header's plain text 150. Slack rejects a longer one with invalid_blocks, so the helpers clip.
+export const SECTION_TEXT_MAX = 3000;
+export const HEADER_TEXT_MAX = 150;
+
+/**
+ * At most `max` characters, with an ellipsis when cut. Never cuts inside an `&amp;`-style entity or a
+ * `<@U123>`-style Slack token: half of one would leave a bare `&` or `<`, which Slack parses as markup.
+ */
+export function clipText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max - 1);
+  const amp = cut.lastIndexOf('&');
+  if (amp >= 0 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
+  const open = cut.lastIndexOf('<');
+  if (open >= 0 && open > cut.lastIndexOf('>')) cut = cut.slice(0, open);
+  return `${cut}…`;
+}
+
 export function section(markdown: string): types.SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: markdown } };
+  return { type: 'section', text: { type: 'mrkdwn', text: clipText(markdown, SECTION_TEXT_MAX) } };
 }
 
 export function header(text: string): types.HeaderBlock {
-  return { type: 'header', text: { type: 'plain_text', text, emoji: true } };
+  return { type: 'header', text: { type: 'plain_text', text: clipText(text, HEADER_TEXT_MAX), emoji: true } };
 }
 
 export function context(markdown: string): types.ContextBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: markdown }] };
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: clipText(markdown, SECTION_TEXT_MAX) }] };
 }
 
 export function divider(): types.DividerBlock {

@@ -1,7 +1,7 @@
 // `/switchover help`: every command on one line, the two-person rule in a sentence, and who may do what.
 import { COMMANDS } from '../commands/usage';
 import { STAGE_NAME_RULE } from '../core/stage';
-import { type Block, channelLink, context, header, listInWords, mention, section } from './common';
+import { type Block, channelLink, context, escapeMrkdwn, header, listInWords, mention, section } from './common';
 
 export interface HelpInput {
   approvalTtlMinutes: number;
@@ -14,11 +14,12 @@ export interface HelpInput {
 }
 
 export function helpText(): string {
-  return COMMANDS.map((c) => `${c.form}: ${c.summary}`).join('\n');
+  return escapeMrkdwn(COMMANDS.map((c) => `${c.form}: ${c.summary}`).join('\n'));
 }
 
 export function helpBlocks(input: HelpInput): Block[] {
-  const commands = COMMANDS.map((c) => `\`${c.form}\`  ${c.summary}`).join('\n');
+  // `<stage>` is a Slack control sequence unless escaped, even inside backticks.
+  const commands = COMMANDS.map((c) => `\`${escapeMrkdwn(c.form)}\`  ${escapeMrkdwn(c.summary)}`).join('\n');
   const approvers =
     input.approvers.length > 0
       ? `someone other than the requester from ${listInWords(input.approvers.map(mention))}`

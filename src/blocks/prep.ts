@@ -6,7 +6,7 @@ import type { PrepBusy, PrepCompleted, PrepFailed, PrepOutcome, PrepStep, PrepSt
 import type { EcsServiceCounts } from '../core/types';
 import { describeHealth } from '../core/health';
 import { describeWeights } from '../core/weights';
-import { type Block, context, escapeMrkdwn, header, mention, section } from './common';
+import { type Block, clipText, context, escapeMrkdwn, header, mention, section } from './common';
 
 /** Buttons of the summary: action_id is this prefix plus the percent (Slack wants unique ids per block). */
 export const SHIFT_ACTION_PREFIX = 'switchover_request_shift_';
@@ -51,7 +51,7 @@ const TEXT_MAX = 3000;
 const HEADER_MAX = 150;
 
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return clipText(text, max);
 }
 
 /** "• a\n• b", as many lines as fit within `max`, then "…and N more". */

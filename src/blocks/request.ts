@@ -6,6 +6,7 @@ import { describeChange, describeKind, describeStatus, formatTime, mention } fro
 import type { Preview, ProxyTasks } from '../core/requests/preview';
 import type { SwitchoverRequest } from '../core/requests/request';
 import { describeWeights } from '../core/weights';
+import { clipText } from './common';
 
 export const APPROVE_ACTION = 'switchover_approve';
 export const REJECT_ACTION = 'switchover_reject';
@@ -205,7 +206,7 @@ function escapeRaw(text: string): string {
 }
 
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return clipText(text, max);
 }
 
 export function plain(text: string) {

@@ -4,7 +4,7 @@ import { describeHealth, type HealthSummary } from '../core/health';
 import type { Known, LastAppliedSummary, OpenRequestSummary, SideStatus, StageLine, StageStatus } from '../core/status';
 import type { EcsServiceCounts } from '../core/types';
 import { describeWeights } from '../core/weights';
-import { type Block, context, escapeMrkdwn, header, mention, section } from './common';
+import { type Block, clipText, context, escapeMrkdwn, header, mention, section } from './common';
 
 /** A message as chat.postMessage / chat.update take it; `text` is the notification and screen-reader fallback. */
 export interface StatusSlackMessage {
@@ -18,7 +18,7 @@ const MAX_BLOCKS = 50;
 const MAX_PROBLEMS_SHOWN = 3;
 
 export function clip(text: string, max = MAX_TEXT): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return clipText(text, max);
 }
 
 export function utc(t: number): string {
@@ -146,7 +146,7 @@ function lineText(line: StageLine): string {
 /** `/switchover status` without a stage: every stage on one line. */
 export function stageListMessage(lines: StageLine[]): StatusSlackMessage {
   if (lines.length === 0) {
-    const text = 'No Migration Assistant stage found: no `MigrationAssistant-<stage>` load balancer is visible and the stages file names none.';
+    const text = 'No Migration Assistant stage found: no `MigrationAssistant-&lt;stage&gt;` load balancer is visible and the stages file names none.';
     return { text, blocks: [section(text)] };
   }
   const blocks: Block[] = [header('Switchover stages')];
@@ -164,7 +164,7 @@ export function stageListMessage(lines: StageLine[]): StatusSlackMessage {
   }
   if (chunk) blocks.push(section(chunk));
   const hidden = lines.length - shown;
-  blocks.push(context(`${hidden > 0 ? `${hidden} more stages not shown. ` : ''}Details: \`/switchover status <stage>\``));
+  blocks.push(context(`${hidden > 0 ? `${hidden} more stages not shown. ` : ''}Details: \`/switchover status &lt;stage&gt;\``));
   const open = lines.filter((l) => l.openRequest).length;
   return { text: `${lines.length} stage${lines.length === 1 ? '' : 's'}${open ? `, ${open} with an open request` : ''}`, blocks };
 }

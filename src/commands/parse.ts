@@ -50,16 +50,16 @@ export function parseCommand(text: string): ParsedCommand | ParseError {
   const usage = usageOf(sub);
   const stageArg = args[0];
   if (stageArg === undefined && sub !== 'status') {
-    return fail(`the stage is missing. Try \`${usage.form}\`, e.g. \`${usage.example}\`.`);
+    return fail(`the stage is missing. Try \`${formOf(usage)}\`, e.g. \`${usage.example}\`.`);
   }
   if (stageArg !== undefined && !isValidStageName(stageArg)) {
     return fail(
-      `\`${echo(stageArg)}\` is not a stage name (${STAGE_NAME_RULE}). Try \`${usage.form}\`, e.g. \`${usage.example}\`.`,
+      `\`${echo(stageArg)}\` is not a stage name (${STAGE_NAME_RULE}). Try \`${formOf(usage)}\`, e.g. \`${usage.example}\`.`,
     );
   }
   const stage = stageArg ?? EXAMPLE_STAGE;
   const extra = (from: number): ParseError =>
-    fail(`unexpected \`${echo(args.slice(from).join(' '))}\`. The form is \`${usage.form}\`, e.g. \`${exampleFor(sub, stage)}\`.`);
+    fail(`unexpected \`${echo(args.slice(from).join(' '))}\`. The form is \`${formOf(usage)}\`, e.g. \`${exampleFor(sub, stage)}\`.`);
 
   switch (sub) {
     case 'status':
@@ -102,6 +102,11 @@ function parsePercent(raw: string): number | undefined {
   if (!match) return undefined;
   const value = Number(match[1]);
   return value <= 100 ? value : undefined;
+}
+
+/** The usage form for Slack mrkdwn: `<stage>` must be written `&lt;stage&gt;` or Slack parses it as a link. */
+function formOf(usage: { form: string }): string {
+  return usage.form.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function exampleFor(name: CommandName, stage: string): string {

@@ -45,14 +45,14 @@ describe('parseCommand', () => {
   it.each(['prep', 'shift', 'fallback', 'history', 'cancel'])('says the stage is missing for %s, with the form', (name) => {
     const message = error(name);
     expect(message).toContain('the stage is missing');
-    expect(message).toContain(`\`/switchover ${name} <stage>`);
+    expect(message).toContain(`\`/switchover ${name} &lt;stage&gt;`);
     expect(message).toMatch(new RegExp(`e\\.g\\. \`/switchover ${name} dev`));
   });
 
   it.each(['dev_1', 'abcdefghijklmnop', 'dév', 'a.b'])('rejects the malformed stage %j with the rule', (stage) => {
     const message = error(`prep ${stage}`);
     expect(message).toContain('is not a stage name (letters, digits and hyphens, at most 15 characters)');
-    expect(message).toContain('Try `/switchover prep <stage>`');
+    expect(message).toContain('Try `/switchover prep &lt;stage&gt;`');
   });
 
   it('checks the stage of status too', () => {
@@ -72,12 +72,12 @@ describe('parseCommand', () => {
   });
 
   it.each([
-    ['prep dev now', 'now', '/switchover prep <stage>'],
-    ['shift dev 10 please', 'please', '/switchover shift <stage> <percent>'],
-    ['status dev extra words', 'extra words', '/switchover status [<stage>]'],
-    ['fallback dev 0', '0', '/switchover fallback <stage>'],
-    ['history dev 2 3', '3', '/switchover history <stage> [<page>]'],
-    ['cancel dev request', 'request', '/switchover cancel <stage>'],
+    ['prep dev now', 'now', '/switchover prep &lt;stage&gt;'],
+    ['shift dev 10 please', 'please', '/switchover shift &lt;stage&gt; &lt;percent&gt;'],
+    ['status dev extra words', 'extra words', '/switchover status [&lt;stage&gt;]'],
+    ['fallback dev 0', '0', '/switchover fallback &lt;stage&gt;'],
+    ['history dev 2 3', '3', '/switchover history &lt;stage&gt; [&lt;page&gt;]'],
+    ['cancel dev request', 'request', '/switchover cancel &lt;stage&gt;'],
   ])('rejects extra words in %j', (text, extra, form) => {
     const message = error(text);
     expect(message).toContain(`unexpected \`${extra}\``);

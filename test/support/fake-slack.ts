@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { messageViolations, modalViolations } from './block-kit-rules';
 
 export interface RecordedCall {
   method: string;
@@ -48,6 +49,8 @@ export class FakeSlack extends EventEmitter {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
   readonly uploads: RecordedUpload[] = [];
+  /** Everything real Slack would have refused (missing arguments, Block Kit violations); see `refusal`. */
+  readonly violations: string[] = [];
   readonly messages: FakeMessage[] = [];
   /** User-group ID -> member user IDs, for usergroups.users.list. */
   groups: Record<string, string[]> = {};
@@ -145,7 +148,14 @@ export class FakeSlack extends EventEmitter {
     const raw = await readBody(req);
     const path = new URL(req.url ?? '/', this.url).pathname;
     if (req.method === 'POST' && path.startsWith('/response/')) {
-      this.responses.push({ path, body: JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown> });
+      const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
+      const problems = body.delete_original ? [] : messageViolations({ text: body.text, blocks: body.blocks });
+      if (problems.length > 0) {
+        this.violations.push(...problems.map((p) => `response_url: ${p}`));
+        this.changed();
+        return send(res, 400, 'invalid_blocks', 'text/plain');
+      }
+      this.responses.push({ path, body });
       this.changed();
       return send(res, 200, 'ok', 'text/plain');
     }
@@ -178,7 +188,41 @@ export class FakeSlack extends EventEmitter {
     send(res, 404, 'not found', 'text/plain');
   }
 
+  /**
+   * What real Slack would refuse in a call: a missing required argument (invalid_arguments) or blocks that
+   * break Block Kit's rules (invalid_blocks). Recorded in `violations` and answered the way Slack answers.
+   */
+  private refusal(method: string, args: Record<string, unknown>): { error: string; problems: string[] } | undefined {
+    const missing = (REQUIRED_ARGS[method] ?? []).filter((name) => {
+      const alternatives = name.split('|');
+      return alternatives.every((a) => args[a] === undefined || args[a] === '');
+    });
+    if (method === 'files.getUploadURLExternal' && args.length !== undefined && !/^\d+$/.test(String(args.length))) missing.push('length (an integer)');
+    if (method === 'files.completeUploadExternal') {
+      const files = args.files;
+      if (!Array.isArray(files) || files.length === 0 || files.some((f) => typeof f !== 'object' || f === null || typeof (f as { id?: unknown }).id !== 'string')) {
+        missing.push('files (a JSON array of {"id", "title"})');
+      }
+      if (args.thread_ts !== undefined && args.channel_id === undefined && args.channels === undefined) missing.push('channel_id (with thread_ts)');
+    }
+    if (missing.length > 0) return { error: 'invalid_arguments', problems: missing.map((m) => `${method}: missing ${m}`) };
+    if (method === 'views.open') {
+      const problems = modalViolations(args.view);
+      return problems.length > 0 ? { error: 'invalid_arguments', problems: problems.map((p) => `${method}: ${p}`) } : undefined;
+    }
+    if (method === 'chat.postMessage' || method === 'chat.update' || method === 'chat.postEphemeral') {
+      const problems = messageViolations({ text: args.text, blocks: args.blocks });
+      return problems.length > 0 ? { error: 'invalid_blocks', problems: problems.map((p) => `${method}: ${p}`) } : undefined;
+    }
+    return undefined;
+  }
+
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const refused = this.refusal(method, args);
+    if (refused) {
+      this.violations.push(...refused.problems);
+      return { ok: false, error: refused.error, response_metadata: { messages: refused.problems } };
+    }
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'switchover', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: BOT_ID };
@@ -235,6 +279,18 @@ export class FakeSlack extends EventEmitter {
     this.emit('change');
   }
 }
+
+/** Required arguments per Web API method (Slack's method reference); `a|b` means either. */
+const REQUIRED_ARGS: Record<string, string[]> = {
+  'chat.postMessage': ['channel', 'text|blocks'],
+  'chat.update': ['channel', 'ts'],
+  'chat.postEphemeral': ['channel', 'user', 'text|blocks'],
+  'chat.getPermalink': ['channel', 'message_ts'],
+  'files.getUploadURLExternal': ['filename', 'length'],
+  'files.completeUploadExternal': ['files'],
+  'usergroups.users.list': ['usergroup'],
+  'views.open': ['trigger_id', 'view'],
+};
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

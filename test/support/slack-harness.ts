@@ -171,6 +171,10 @@ export async function startHarness(
       await bot.stop();
       await stopBackground(deps.background, logger);
       await cleanUp();
+      // Whatever real Slack would have refused (Block Kit rules, required arguments) fails the test.
+      if (fake.violations.length > 0) {
+        throw new Error(`the bot sent Slack what it would refuse:\n${[...new Set(fake.violations)].join('\n')}`);
+      }
     },
   };
 }

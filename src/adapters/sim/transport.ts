@@ -91,6 +91,9 @@ export class SimTransport {
 
     const latency = this.stack.latencyFor(operation);
     if (latency > 0) await sleep(latency, options?.abortSignal as AbortSignal | undefined);
+    // Answer in a later turn of the event loop, as a socket read would: many calls whose latency ends in the
+    // same timers phase then let pending I/O (new Slack requests waiting for their ack) in between them.
+    await new Promise<void>((resolve) => setImmediate(resolve));
 
     this.stack.sync();
     const fault = this.stack.takeFault(operation, input);
@@ -459,7 +462,10 @@ export class SimTransport {
         (['source', 'target'] as const).filter((x) => `targetgroup/${s.targetGroups[x].arn.split(':targetgroup/')[1]}` === tgDim).map((x) => ({ s, x })),
       )[0];
       if (!found) return [];
-      if (lbDim !== undefined && lbDim !== lbDimension(found.s)) return [];
+      // Like CloudWatch: AWS/ApplicationELB publishes per-target-group metrics only with the dimension set
+      // {TargetGroup, LoadBalancer} (and with AvailabilityZone added), never {TargetGroup} alone; a query for
+      // a combination that is not published finds no metric and silently returns no datapoints.
+      if (lbDim === undefined || lbDim !== lbDimension(found.s)) return [];
       stage = found.s;
       side = found.x;
     } else if (lbDim) {

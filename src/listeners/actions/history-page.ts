@@ -2,6 +2,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { HISTORY_PAGE_ACTION, historyBlocks, parseHistoryPageValue } from '../../blocks/history';
 import { errorMessage } from '../../core/requests/describe';
+import { discardBody } from '../../slack/response-body';
 import { checkChannel } from '../authorize';
 import type { AppDeps } from '../deps';
 import { answer, clickLogger } from './common';
@@ -12,7 +13,7 @@ export function register(app: App, deps: AppDeps): void {
     const log = clickLogger(deps, args);
     const value = parseHistoryPageValue(args.action.value);
     if (!value) {
-      await answer(args, 'This button carries no valid page; use `/switchover history <stage> <page>`.', log);
+      await answer(args, 'This button carries no valid page; use `/switchover history &lt;stage&gt; &lt;page&gt;`.', log);
       return;
     }
     const typed = `\`/switchover history ${value.stage} ${value.page}\``;
@@ -26,7 +27,7 @@ export function register(app: App, deps: AppDeps): void {
     }
     try {
       const page = await deps.approvals.history(value.stage, value.page);
-      await args.respond({ response_type: 'ephemeral', replace_original: true, ...historyBlocks(page) });
+      await discardBody(await args.respond({ response_type: 'ephemeral', replace_original: true, ...historyBlocks(page) }));
     } catch (error) {
       log.error({ err: error, outcome: 'failed' }, 'history page failed');
       await answer(args, `${typed} failed: ${errorMessage(error)}`, log);

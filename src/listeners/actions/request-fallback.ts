@@ -10,7 +10,7 @@ export function register(app: App, deps: AppDeps): void {
     await args.ack();
     const stage = args.action.value ?? '';
     if (!isValidStageName(stage)) {
-      await answer(args, 'This button names no valid stage; use `/switchover fallback <stage>` instead.', clickLogger(deps, args));
+      await answer(args, 'This button names no valid stage; use `/switchover fallback &lt;stage&gt;` instead.', clickLogger(deps, args));
       return;
     }
     await requestFromButton(deps, args, { kind: 'fallback', stage }, `\`/switchover fallback ${stage}\``);

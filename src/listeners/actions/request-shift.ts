@@ -9,7 +9,7 @@ export function register(app: App, deps: AppDeps): void {
     await args.ack();
     const value = parseShiftButtonValue(args.action.value);
     if (!value) {
-      const text = 'This button carries no valid stage and percent; use `/switchover shift <stage> <percent>` instead.';
+      const text = 'This button carries no valid stage and percent; use `/switchover shift &lt;stage&gt; &lt;percent&gt;` instead.';
       await answer(args, text, clickLogger(deps, args));
       return;
     }

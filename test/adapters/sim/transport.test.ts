@@ -1,3 +1,4 @@
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ManualClock } from '../../../src/adapters/clock';
 import { AwsCallError } from '../../../src/adapters/aws/errors';
@@ -127,5 +128,62 @@ describe('simulated AWS transport', () => {
     await expect(sim.ports.ecs.describeProxies({ ...dev, targetProxyService: 'gone' })).rejects.toThrow(
       'the target proxy ECS service `gone` in cluster `migration-dev-ecs-cluster` is not found (MISSING)',
     );
+  });
+});
+
+describe('simulated CloudWatch: only the dimension sets AWS/ApplicationELB publishes', () => {
+  // Per-target-group metrics exist only as {TargetGroup, LoadBalancer} (and with AvailabilityZone); load
+  // balancer metrics as {LoadBalancer}. A query for any other combination finds no metric: no datapoints.
+  async function query(dimensions: { Name: string; Value: string }[], metricName: string, stat: string) {
+    const sim = setup();
+    const dev = await sim.ports.resolver.resolve('dev');
+    await sim.clock.advance(20 * 60_000);
+    const window = settledWindow(sim.clock.now(), 15);
+    const dims = (names: string[]) =>
+      dimensions.concat(
+        names.map((n) => (n === 'TargetGroup' ? { Name: n, Value: dev.sourceProxyTargetGroup.dimension } : { Name: n, Value: dev.loadBalancer.dimension })),
+      );
+    return { sim, dev, window, dims, metricName, stat };
+  }
+
+  async function values(names: string[], metricName: string, stat: string): Promise<number[]> {
+    const q = await query([], metricName, stat);
+    const out = await q.sim.clients.cloudwatch.send(
+      new GetMetricDataCommand({
+        MetricDataQueries: [
+          { Id: 'm1', MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: metricName, Dimensions: q.dims(names) }, Period: 60, Stat: stat } },
+        ],
+        StartTime: new Date(q.window.start),
+        EndTime: new Date(q.window.end),
+      }),
+    );
+    return out.MetricDataResults?.[0]?.Values ?? [];
+  }
+
+  it.each([
+    ['RequestCount', 'Sum'],
+    ['HTTPCode_Target_5XX_Count', 'Sum'],
+    ['TargetResponseTime', 'p99'],
+    ['HealthyHostCount', 'Minimum'],
+    ['UnHealthyHostCount', 'Maximum'],
+  ])('%s (%s) per target group needs both TargetGroup and LoadBalancer', async (metricName, stat) => {
+    expect((await values(['TargetGroup', 'LoadBalancer'], metricName, stat)).length).toBeGreaterThan(0);
+    expect(await values(['TargetGroup'], metricName, stat)).toEqual([]);
+  });
+
+  it('health counts have no load-balancer-only series; connection counts have no per-group series', async () => {
+    expect(await values(['LoadBalancer'], 'HealthyHostCount', 'Minimum')).toEqual([]);
+    expect(await values(['TargetGroup', 'LoadBalancer'], 'ActiveConnectionCount', 'Sum')).toEqual([]);
+    expect((await values(['LoadBalancer'], 'ActiveConnectionCount', 'Sum')).length).toBeGreaterThan(0);
+  });
+
+  it('the metrics adapter asks for exactly those dimension sets', async () => {
+    const { sim, dev, window } = await query([], 'RequestCount', 'Sum');
+    const snapshot = await sim.ports.metrics.snapshot(dev, window);
+    expect(snapshot.missing).toEqual([]);
+    for (const key of ['requests', 'latencyAvg', 'latencyP99', 'healthyHosts'] as const) {
+      expect(snapshot.source[key]!.length).toBeGreaterThan(0);
+    }
+    expect(snapshot.loadBalancer.activeConnections!.length).toBeGreaterThan(0);
   });
 });

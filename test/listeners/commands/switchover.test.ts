@@ -31,18 +31,18 @@ describe('/switchover with no access lists', () => {
     expect(blocks).toContain('Two-person rule');
     expect(blocks).toContain('someone other than the requester');
     expect(blocks).toContain('within 15 minutes');
-    expect(body.text).toContain('/switchover shift <stage> <percent>');
+    expect(body.text).toContain('/switchover shift &lt;stage&gt; &lt;percent&gt;');
   });
 
   it.each([
     ['shfit dev 10', '`shfit` is not a /switchover command', 'Did you mean `/switchover shift`?'],
-    ['prep', 'the stage is missing', '`/switchover prep <stage>`'],
-    ['prep dev_1', 'is not a stage name', '`/switchover prep <stage>`'],
+    ['prep', 'the stage is missing', '`/switchover prep &lt;stage&gt;`'],
+    ['prep dev_1', 'is not a stage name', '`/switchover prep &lt;stage&gt;`'],
     ['shift dev abc', 'the percent must be a whole number from 0 to 100', '`/switchover shift dev 10`'],
     ['shift dev 150', 'the percent must be a whole number from 0 to 100', '`/switchover shift dev 10`'],
     ['shift dev 12.5', 'the percent must be a whole number from 0 to 100', '`/switchover shift dev 10`'],
     ['shift dev', 'the percent is missing', '`/switchover shift dev 10`'],
-    ['fallback dev now', 'unexpected `now`', '`/switchover fallback <stage>`'],
+    ['fallback dev now', 'unexpected `now`', '`/switchover fallback &lt;stage&gt;`'],
     ['history dev zero', 'the page must be a whole number from 1 up', '`/switchover history dev 2`'],
   ])('refuses %j in the acknowledgement, says what was wrong and the right form, and calls nothing', async (text, wrong, form) => {
     const before = callsAfterStart(h).length;

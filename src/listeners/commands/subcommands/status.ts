@@ -18,7 +18,7 @@ export const status: SubcommandHandler<CommandOf<'status'>> = async (ctx) => {
     try {
       lines = await listStatus(deps.core, await stageListEntries(deps));
     } catch (error) {
-      await ctx.reply(`Could not list the stages: ${errorText(error)}. Try \`/switchover status <stage>\` with a stage name.`);
+      await ctx.reply(`Could not list the stages: ${errorText(error)}. Try \`/switchover status &lt;stage&gt;\` with a stage name.`);
       return;
     }
     await ctx.reply(stageListMessage(lines));
