@@ -18,8 +18,13 @@ export function boltLogger(parent: Logger, component = 'bolt'): BoltLogger {
   const line = (msg: unknown[]) =>
     msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : safeJson(m))).join(' ');
   return {
-    debug: (...msg: unknown[]) => log.debug(line(msg)),
-    info: (...msg: unknown[]) => log.info(line(msg)),
+    // The Web API client logs several debug lines per call; build them only when they would be written.
+    debug: (...msg: unknown[]) => {
+      if (log.isLevelEnabled('debug')) log.debug(line(msg));
+    },
+    info: (...msg: unknown[]) => {
+      if (log.isLevelEnabled('info')) log.info(line(msg));
+    },
     warn: (...msg: unknown[]) => log.warn(line(msg)),
     error: (...msg: unknown[]) => {
       const error = msg.find((m): m is Error => m instanceof Error);

@@ -2,6 +2,7 @@
 // files.getUploadURLExternal, then the bytes POSTed to the returned URL, then files.completeUploadExternal.
 // The upload URL is pre-signed, so the bot token is never sent to it.
 import type { webApi } from '@slack/bolt';
+import { discardBody } from './response-body';
 
 const UPLOAD_TIMEOUT_MS = 60_000;
 
@@ -32,6 +33,8 @@ export async function uploadPng(client: webApi.WebClient, upload: PngUpload): Pr
     body: new Uint8Array(upload.png),
     signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
   });
+  // Read to the end either way, so the connection goes back to the keep-alive pool.
+  await discardBody(response);
   if (!response.ok) throw new UploadError(`Slack refused the file bytes: HTTP ${response.status}`);
   await client.files.completeUploadExternal({
     files: [{ id: ticket.file_id, title: upload.title }],

@@ -91,9 +91,6 @@ export class SimTransport {
 
     const latency = this.stack.latencyFor(operation);
     if (latency > 0) await sleep(latency, options?.abortSignal as AbortSignal | undefined);
-    // Answer in a later turn of the event loop, as a socket read would: many calls whose latency ends in the
-    // same timers phase then let pending I/O (new Slack requests waiting for their ack) in between them.
-    await new Promise<void>((resolve) => setImmediate(resolve));
 
     this.stack.sync();
     const fault = this.stack.takeFault(operation, input);
