@@ -47,6 +47,9 @@ export function createApp(config: Config, deps: AppDeps, options: CreateAppOptio
     receiver,
     logger,
     clientOptions,
+    // The bot keeps no conversation state in Bolt; its default in-memory store costs every event a rejected
+    // lookup (an Error with a stack trace) for nothing.
+    convoStore: false,
     authorize: async () => {
       if (!identity) throw new Error('switchover-bot has not started yet');
       return { botToken: config.slack.botToken, botId: identity.botId, botUserId: identity.botUserId, teamId: identity.teamId };
