@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-// js-yaml ships with the test toolchain (jest's config loader); no types needed for one call.
+// js-yaml is a devDependency; no types needed for one call.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require('js-yaml') as { load(text: string): unknown };
 
