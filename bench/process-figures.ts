@@ -109,7 +109,7 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
     const logPath = join(dataDir, 'app.log');
     const logFd = openSync(logPath, 'a');
     const app = fork(built.appProcess, [], {
-      execArgv: ['--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+      execArgv: ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
       env: appEnv(fake, charts, dataDir, { BENCH_LATENCY_MS: String(latencyMs), ...(process.env.BENCH_DEBUG ? { BENCH_DEBUG: '1' } : {}) }),
       stdio: ['ignore', logFd, 'pipe', 'ipc'],
     });
