@@ -2,7 +2,8 @@
 // "Older" button that asks for the next page. Pure: data in, blocks out.
 import type { types } from '@slack/bolt';
 import type { HistoryPage } from '../core/history';
-import { context, escapeText, header, MAX_BLOCKS, plain, section, slackDate, type SlackMessage } from './request';
+import { context, escapeText, header, MAX_BLOCKS, plain, section, type SlackMessage } from './common';
+import { slackDate } from './request';
 
 export const HISTORY_PAGE_ACTION = 'switchover_history_page';
 

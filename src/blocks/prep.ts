@@ -6,7 +6,7 @@ import type { PrepBusy, PrepCompleted, PrepFailed, PrepOutcome, PrepStep, PrepSt
 import type { EcsServiceCounts } from '../core/types';
 import { describeHealth } from '../core/health';
 import { describeWeights } from '../core/weights';
-import { type Block, clipText, context, escapeMrkdwn, header, mention, section } from './common';
+import { type Block, clipText, context, escapeMrkdwn, FIELD_TEXT_MAX, header, HEADER_TEXT_MAX, mention, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
 
 /** Buttons of the summary: action_id is this prefix plus the percent (Slack wants unique ids per block). */
 export const SHIFT_ACTION_PREFIX = 'switchover_request_shift_';
@@ -38,28 +38,13 @@ export function parseShiftButtonValue(value: string | undefined): ShiftButtonVal
   }
 }
 
-export interface SlackMessage {
-  /** Notification and screen-reader fallback. */
-  text: string;
-  blocks: Block[];
-}
-
-// Block Kit limits: section text 3000 characters, a field 2000, header 150, message text well above ours.
-const SECTION_MAX = 3000;
-const FIELD_MAX = 2000;
-const TEXT_MAX = 3000;
-const HEADER_MAX = 150;
-
-function clip(text: string, max: number): string {
-  return clipText(text, max);
-}
 
 /** "• a\n• b", as many lines as fit within `max`, then "…and N more". */
-function bullets(lines: readonly string[], max = SECTION_MAX - 100): string {
+function bullets(lines: readonly string[], max = SECTION_TEXT_MAX - 100): string {
   const out: string[] = [];
   let used = 0;
   for (let i = 0; i < lines.length; i++) {
-    const line = `• ${clip(escapeMrkdwn(lines[i]!), 500)}`;
+    const line = `• ${clipText(escapeMrkdwn(lines[i]!), 500)}`;
     const rest = lines.length - i;
     if (used + line.length + 30 > max) {
       out.push(`…and ${rest} more`);
@@ -97,7 +82,7 @@ function stepLine(step: PrepStep, now: number): string {
   if (step.startedAt !== undefined && step.status !== 'pending' && step.status !== 'skipped') {
     took = ` _(${formatDuration((step.endedAt ?? now) - step.startedAt)})_`;
   }
-  const detail = step.detail ? ` — ${clip(escapeMrkdwn(step.detail), 300)}` : '';
+  const detail = step.detail ? ` — ${clipText(escapeMrkdwn(step.detail), 300)}` : '';
   return `${STATUS_EMOJI[step.status]} *${step.label}*${detail}${took}`;
 }
 
@@ -109,10 +94,10 @@ export function prepProgressMessage(stage: string, steps: readonly PrepStep[], s
   const title = `Prep \`${stage}\` ${state} · ${formatDuration(now - startedAt)} elapsed`;
   const current = steps.find((s) => s.status === 'running');
   return {
-    text: clip(`Prep ${stage} ${state}${current ? `: ${current.label}${current.detail ? ` (${current.detail})` : ''}` : ''}`, TEXT_MAX),
+    text: clipText(`Prep ${stage} ${state}${current ? `: ${current.label}${current.detail ? ` (${current.detail})` : ''}` : ''}`, SECTION_TEXT_MAX),
     blocks: [
       section(`*${title}*`),
-      section(clip(steps.map((s) => stepLine(s, now)).join('\n'), SECTION_MAX)),
+      section(clipText(steps.map((s) => stepLine(s, now)).join('\n'), SECTION_TEXT_MAX)),
       context(`Started ${hhmm(startedAt)}`),
     ],
   };
@@ -182,7 +167,7 @@ function shiftButtons(stage: string): types.ActionsBlock {
 function completedMessage(outcome: PrepCompleted, chartsNote?: string): SlackMessage {
   const ready = outcome.verdict === 'ready';
   const blocks: Block[] = [
-    header(clip(ready ? `:white_check_mark: ${outcome.stage}: READY for switchover` : `:no_entry: ${outcome.stage}: BLOCKED`, HEADER_MAX)),
+    header(clipText(ready ? `:white_check_mark: ${outcome.stage}: READY for switchover` : `:no_entry: ${outcome.stage}: BLOCKED`, HEADER_TEXT_MAX)),
     context(`Prep by ${mention(outcome.user)} · finished ${hhmm(outcome.finishedAt)} · took ${formatDuration(outcome.finishedAt - outcome.startedAt)}`),
   ];
   if (!ready) blocks.push(section(`*Blocked because:*\n${bullets(outcome.reasons)}`));
@@ -203,7 +188,7 @@ function completedMessage(outcome: PrepCompleted, chartsNote?: string): SlackMes
   ];
   blocks.push({
     type: 'section',
-    fields: fields.map(([title, body]) => ({ type: 'mrkdwn', text: clip(`*${title}*\n${body}`, FIELD_MAX) })),
+    fields: fields.map(([title, body]) => ({ type: 'mrkdwn', text: clipText(`*${title}*\n${body}`, FIELD_TEXT_MAX) })),
   });
 
   if (outcome.baseline) {
@@ -218,9 +203,9 @@ function completedMessage(outcome: PrepCompleted, chartsNote?: string): SlackMes
     blocks.push(section('*Baseline:* none (see the warnings); a shift can still be judged side by side against the source proxy.'));
   }
   if (outcome.connectionReuse) {
-    blocks.push(section(clip(`*Connection reuse (${outcome.connectionReuse.reading}):* ${escapeMrkdwn(outcome.connectionReuse.text)}`, SECTION_MAX)));
+    blocks.push(section(clipText(`*Connection reuse (${outcome.connectionReuse.reading}):* ${escapeMrkdwn(outcome.connectionReuse.text)}`, SECTION_TEXT_MAX)));
   }
-  if (chartsNote) blocks.push(context(clip(escapeMrkdwn(chartsNote), SECTION_MAX)));
+  if (chartsNote) blocks.push(context(clipText(escapeMrkdwn(chartsNote), SECTION_TEXT_MAX)));
 
   // The shift core refuses while the target proxy group has no healthy target, so offer nothing then.
   if (outcome.targetHealth.healthy > 0) {
@@ -235,14 +220,14 @@ function completedMessage(outcome: PrepCompleted, chartsNote?: string): SlackMes
   const text = ready
     ? `${outcome.stage}: READY for switchover (target proxy group ${describeHealth(outcome.targetHealth)}; ${describeWeights(outcome.weights)})`
     : `${outcome.stage}: BLOCKED: ${outcome.reasons.join(' ')}`;
-  return { text: clip(text + (chartsNote ? ` ${chartsNote}` : ''), TEXT_MAX), blocks };
+  return { text: clipText(text + (chartsNote ? ` ${chartsNote}` : ''), SECTION_TEXT_MAX), blocks };
 }
 
 function failedMessage(outcome: PrepFailed): SlackMessage {
   const step = outcome.steps.find((s) => s.name === outcome.failedStep);
   const blocks: Block[] = [
-    header(clip(`:x: ${outcome.stage}: prep failed`, HEADER_MAX)),
-    section(clip(`*${step?.label ?? outcome.failedStep} failed:* ${escapeMrkdwn(outcome.message)}`, SECTION_MAX)),
+    header(clipText(`:x: ${outcome.stage}: prep failed`, HEADER_TEXT_MAX)),
+    section(clipText(`*${step?.label ?? outcome.failedStep} failed:* ${escapeMrkdwn(outcome.message)}`, SECTION_TEXT_MAX)),
   ];
   if (outcome.scaled) {
     blocks.push(section(`The target proxy was scaled from ${outcome.scaled.from} to ${outcome.scaled.to} tasks before the failure.`));
@@ -253,12 +238,12 @@ function failedMessage(outcome: PrepFailed): SlackMessage {
       `Prep by ${mention(outcome.user)} · ${hhmm(outcome.finishedAt)}. Running \`/switchover prep ${outcome.stage}\` again is safe: nothing is scaled twice.`,
     ),
   );
-  return { text: clip(`${outcome.stage}: prep failed: ${outcome.message}`, TEXT_MAX), blocks };
+  return { text: clipText(`${outcome.stage}: prep failed: ${outcome.message}`, SECTION_TEXT_MAX), blocks };
 }
 
 function busyMessage(outcome: PrepBusy): SlackMessage {
   const text = `A prep for ${outcome.stage} is already in progress, started by ${mention(outcome.holder.user)} at ${hhmm(outcome.holder.startedAt)}; its progress message is in the channel, and its summary follows when it ends.`;
-  return { text: clip(`A prep for ${outcome.stage} is already in progress.`, TEXT_MAX), blocks: [section(text)] };
+  return { text: clipText(`A prep for ${outcome.stage} is already in progress.`, SECTION_TEXT_MAX), blocks: [section(text)] };
 }
 
 /** The summary after prep: whatever the outcome, a message that says where things stand. */

@@ -6,24 +6,13 @@ import { describeChange, describeKind, describeStatus, formatTime, mention } fro
 import type { Preview, ProxyTasks } from '../core/requests/preview';
 import type { SwitchoverRequest } from '../core/requests/request';
 import { describeWeights } from '../core/weights';
-import { clipText } from './common';
+import { clipText, context, escapeText, FIELD_TEXT_MAX, header, MAX_BLOCKS, plain, section, type SlackMessage } from './common';
 
 export const APPROVE_ACTION = 'switchover_approve';
 export const REJECT_ACTION = 'switchover_reject';
 export const APPROVE_CONFIRM_CALLBACK = 'switchover_approve_confirm';
 export const REQUEST_ACTIONS_BLOCK = 'switchover_request_actions';
 
-/** A message as chat.postMessage / chat.update take it: `text` is the notification and screen-reader fallback. */
-export interface SlackMessage {
-  text: string;
-  blocks: types.KnownBlock[];
-}
-
-// Block Kit limits.
-export const MAX_BLOCKS = 50;
-export const MAX_SECTION_TEXT = 3000;
-export const MAX_FIELD_TEXT = 2000;
-export const MAX_HEADER_TEXT = 150;
 const MAX_PROBLEMS_SHOWN = 3;
 
 export function requestMessage(request: SwitchoverRequest, preview?: Preview): SlackMessage {
@@ -188,45 +177,8 @@ export function slackDate(epochMs: number): string {
   return `<!date^${Math.floor(epochMs / 1000)}^{date_short_pretty} {time}|${formatTime(epochMs)}>`;
 }
 
-/** Slack tokens the core writes on purpose (mentions, dates) pass; any other `<`, `>` and `&` is escaped. */
-const SLACK_TOKEN = /<(?:@[UW][A-Z0-9]+|!subteam\^[A-Z0-9]+|!date\^[^<>|]+\|[^<>]*)>/g;
-
-export function escapeText(text: string): string {
-  let out = '';
-  let last = 0;
-  for (const match of text.matchAll(SLACK_TOKEN)) {
-    out += escapeRaw(text.slice(last, match.index)) + match[0];
-    last = match.index + match[0].length;
-  }
-  return out + escapeRaw(text.slice(last));
-}
-
-function escapeRaw(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-export function truncate(text: string, max: number): string {
-  return clipText(text, max);
-}
-
-export function plain(text: string) {
-  return { type: 'plain_text' as const, text, emoji: true };
-}
-
-export function header(text: string): types.HeaderBlock {
-  return { type: 'header', text: plain(truncate(text, MAX_HEADER_TEXT)) };
-}
-
-export function section(text: string): types.SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, MAX_SECTION_TEXT) } };
-}
-
-export function context(text: string): types.ContextBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, MAX_SECTION_TEXT) }] };
-}
-
 function field(text: string) {
-  return { type: 'mrkdwn' as const, text: truncate(text, MAX_FIELD_TEXT) };
+  return { type: 'mrkdwn' as const, text: clipText(text, FIELD_TEXT_MAX) };
 }
 
 function capitalize(text: string): string {

@@ -4,22 +4,9 @@ import { describeHealth, type HealthSummary } from '../core/health';
 import type { Known, LastAppliedSummary, OpenRequestSummary, SideStatus, StageLine, StageStatus } from '../core/status';
 import type { EcsServiceCounts } from '../core/types';
 import { describeWeights } from '../core/weights';
-import { type Block, clipText, context, escapeMrkdwn, header, mention, section } from './common';
+import { type Block, clipText, context, escapeMrkdwn, header, HEADER_TEXT_MAX, MAX_BLOCKS, mention, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
 
-/** A message as chat.postMessage / chat.update take it; `text` is the notification and screen-reader fallback. */
-export interface StatusSlackMessage {
-  text: string;
-  blocks: Block[];
-}
-
-const MAX_TEXT = 3000;
-const MAX_HEADER = 150;
-const MAX_BLOCKS = 50;
 const MAX_PROBLEMS_SHOWN = 3;
-
-export function clip(text: string, max = MAX_TEXT): string {
-  return clipText(text, max);
-}
 
 export function utc(t: number): string {
   return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -53,7 +40,7 @@ function sideSection(status: StageStatus, side: SideStatus): Block {
     ? ecsText(side.side === 'source' ? status.proxies.value.captureProxy : status.proxies.value.targetProxy)
     : `unknown: ${escapeMrkdwn(status.proxies.error)}`;
   return section(
-    clip(
+    clipText(
       `*${title}* — \`${escapeMrkdwn(group)}\`\n` +
         `• Targets: ${healthText(side.health)}\n` +
         `• ECS tasks: ${ecs}\n` +
@@ -104,17 +91,17 @@ export function lastAppliedText(applied: LastAppliedSummary | undefined): string
 }
 
 /** The full status of one stage. */
-export function statusMessage(status: StageStatus): StatusSlackMessage {
+export function statusMessage(status: StageStatus): SlackMessage {
   const weights = status.listener.ok ? status.listener.value.description : `unknown: ${escapeMrkdwn(status.listener.error)}`;
   const sticky =
     status.listener.ok && status.listener.value.stickiness.enabled
       ? `\n:warning: Stickiness is on (${status.listener.value.stickiness.durationSeconds ?? '?'} s): clients stay on their group longer than the weights say.`
       : '';
   const blocks: Block[] = [
-    header(clip(`Switchover status: ${status.stage}`, MAX_HEADER)),
-    section(clip(`*Verdict:* ${escapeMrkdwn(status.verdict)}`)),
+    header(clipText(`Switchover status: ${status.stage}`, HEADER_TEXT_MAX)),
+    section(clipText(`*Verdict:* ${escapeMrkdwn(status.verdict)}`)),
     section(
-      clip(
+      clipText(
         `*Weights:* ${escapeMrkdwn(weights)}${sticky}\n` +
           `*Observed split:* ${splitText(status)}\n` +
           `*Connections (load balancer):* ${connectionsText(status)}`,
@@ -123,7 +110,7 @@ export function statusMessage(status: StageStatus): StatusSlackMessage {
     sideSection(status, status.source),
     sideSection(status, status.target),
     section(
-      clip(
+      clipText(
         `*Baseline:* ${escapeMrkdwn(status.baselineNote)}\n` +
           `*Open request:* ${openRequestText(status.openRequest)}\n` +
           `*Last applied change:* ${lastAppliedText(status.lastApplied)}`,
@@ -131,10 +118,10 @@ export function statusMessage(status: StageStatus): StatusSlackMessage {
     ),
   ];
   if (status.unknown.length > 0) {
-    blocks.push(context(clip(`:warning: Could not read: ${status.unknown.map(escapeMrkdwn).join('; ')}. Everything else above is current.`)));
+    blocks.push(context(clipText(`:warning: Could not read: ${status.unknown.map(escapeMrkdwn).join('; ')}. Everything else above is current.`)));
   }
   blocks.push(context(`Read at ${utc(status.at)}; traffic figures cover complete minutes that CloudWatch has settled.`));
-  return { text: clip(`Switchover status of ${status.stage}: ${status.verdict}`), blocks };
+  return { text: clipText(`Switchover status of ${status.stage}: ${status.verdict}`), blocks };
 }
 
 function lineText(line: StageLine): string {
@@ -144,7 +131,7 @@ function lineText(line: StageLine): string {
 }
 
 /** `/switchover status` without a stage: every stage on one line. */
-export function stageListMessage(lines: StageLine[]): StatusSlackMessage {
+export function stageListMessage(lines: StageLine[]): SlackMessage {
   if (lines.length === 0) {
     const text = 'No Migration Assistant stage found: no `MigrationAssistant-&lt;stage&gt;` load balancer is visible and the stages file names none.';
     return { text, blocks: [section(text)] };
@@ -154,12 +141,12 @@ export function stageListMessage(lines: StageLine[]): StatusSlackMessage {
   let shown = 0;
   for (const line of lines) {
     const text = lineText(line);
-    if (chunk && chunk.length + 1 + text.length > MAX_TEXT) {
+    if (chunk && chunk.length + 1 + text.length > SECTION_TEXT_MAX) {
       if (blocks.length >= MAX_BLOCKS - 2) break;
       blocks.push(section(chunk));
       chunk = '';
     }
-    chunk = chunk ? `${chunk}\n${text}` : clip(text);
+    chunk = chunk ? `${chunk}\n${text}` : clipText(text);
     shown++;
   }
   if (chunk) blocks.push(section(chunk));

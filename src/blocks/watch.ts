@@ -8,8 +8,8 @@ import type { MinuteFigures, ObservedSplit } from '../core/traffic';
 import type { WatchEndReason } from '../core/watch';
 import type { PinnedConnections, WatchInfo, WatchTick } from '../core/watch-tick';
 import { describeWeights } from '../core/weights';
-import { type Block, context, escapeMrkdwn, section } from './common';
-import { type StatusSlackMessage, clip, hhmm, utc } from './status';
+import { type Block, clipText, context, escapeMrkdwn, section, type SlackMessage } from './common';
+import { hhmm, utc } from './status';
 
 export const REQUEST_FALLBACK_ACTION = 'switchover_request_fallback';
 export const REQUEST_FORCE_RECONNECT_ACTION = 'switchover_request_force_reconnect';
@@ -66,7 +66,7 @@ export function evaluationText(evaluation: GuardrailEvaluation, settings?: { min
 }
 
 /** The progress message in the request's thread, updated in place every minute. */
-export function watchProgressMessage(tick: WatchTick): StatusSlackMessage {
+export function watchProgressMessage(tick: WatchTick): SlackMessage {
   const { watch } = tick;
   const minute = tick.minute === null ? 'waiting for CloudWatch' : `minute ${hhmm(tick.minute)}-${hhmm(tick.minute + 60_000)} UTC`;
   const health =
@@ -90,17 +90,17 @@ export function watchProgressMessage(tick: WatchTick): StatusSlackMessage {
         : `*Completion:* ${tick.completion.quietMinutes}/${tick.completion.needed} minutes without requests on the source proxy`,
     );
   }
-  const blocks: Block[] = [section(clip(lines.join('\n')))];
+  const blocks: Block[] = [section(clipText(lines.join('\n')))];
   if (tick.missing.length > 0) {
-    blocks.push(context(clip(`:warning: Not available this minute: ${tick.missing.map(escapeMrkdwn).join('; ')}. Watching goes on.`)));
+    blocks.push(context(clipText(`:warning: Not available this minute: ${tick.missing.map(escapeMrkdwn).join('; ')}. Watching goes on.`)));
   }
   blocks.push(context(`Updated ${hhmm(tick.at)} UTC; watching until ${hhmm(watch.until)} UTC.`));
   const state = tick.evaluation.state === 'ok' ? 'within guardrails' : tick.evaluation.state.replace(/-/g, ' ');
-  return { text: clip(`Watching ${watch.stage}: ${state}`), blocks };
+  return { text: clipText(`Watching ${watch.stage}: ${state}`), blocks };
 }
 
 /** Posted in the channel once per breach episode, with a button that opens a fallback request. */
-export function guardrailAlertMessage(watch: WatchInfo, breach: GuardrailBreach): StatusSlackMessage {
+export function guardrailAlertMessage(watch: WatchInfo, breach: GuardrailBreach): SlackMessage {
   const what = GUARDRAIL_WORDS[breach.guardrail];
   const actions: ActionsBlock = {
     type: 'actions',
@@ -108,10 +108,10 @@ export function guardrailAlertMessage(watch: WatchInfo, breach: GuardrailBreach)
     elements: [button('Request fallback', REQUEST_FALLBACK_ACTION, watch.stage, 'danger')],
   };
   return {
-    text: clip(`Guardrail breached on ${watch.stage}: ${what}. ${breach.detail}`),
+    text: clipText(`Guardrail breached on ${watch.stage}: ${what}. ${breach.detail}`),
     blocks: [
       section(
-        clip(
+        clipText(
           `:rotating_light: *Guardrail breached on ${escapeMrkdwn(watch.stage)}: ${what}*\n${escapeMrkdwn(breach.detail)}\n` +
             `After the ${changeText(watch)} (${escapeMrkdwn(watch.requestId)}).`,
         ),
@@ -123,7 +123,7 @@ export function guardrailAlertMessage(watch: WatchInfo, breach: GuardrailBreach)
 }
 
 /** Requests keep reaching the source proxy at weight 0: say how many and offer the force reconnect. */
-export function pinnedConnectionsMessage(watch: WatchInfo, pinned: PinnedConnections): StatusSlackMessage {
+export function pinnedConnectionsMessage(watch: WatchInfo, pinned: PinnedConnections): SlackMessage {
   const actions: ActionsBlock = {
     type: 'actions',
     block_id: 'switchover_pinned_actions',
@@ -133,9 +133,9 @@ export function pinnedConnectionsMessage(watch: WatchInfo, pinned: PinnedConnect
     `Requests still reach the source proxy on ${watch.stage} at weight 0: ~${pinned.requestsPerMinute} requests/min ` +
     `for ${pinned.minutes} minutes. These are clients on kept-alive (pinned) connections opened before the change.`;
   return {
-    text: clip(text),
+    text: clipText(text),
     blocks: [
-      section(clip(`:pushpin: ${escapeMrkdwn(text)}`)),
+      section(clipText(`:pushpin: ${escapeMrkdwn(text)}`)),
       section(
         'A *force reconnect* is a rolling restart of the capture proxy service (ECS force new deployment): ' +
           'its connections close and clients reconnect through the load balancer, which now sends them to the target proxy. ' +
@@ -147,14 +147,14 @@ export function pinnedConnectionsMessage(watch: WatchInfo, pinned: PinnedConnect
 }
 
 /** The source proxy served nothing for the configured minutes after a 100% shift. */
-export function completedMessage(watch: WatchInfo, tick: WatchTick): StatusSlackMessage {
+export function completedMessage(watch: WatchInfo, tick: WatchTick): SlackMessage {
   const text =
     `Switchover of ${watch.stage} is complete: the source proxy has served no requests for ${tick.completion.quietMinutes} ` +
     `consecutive minutes after the change to ${describeWeights(watch.appliedWeights)}. The source cluster can be taken offline.`;
   const since = tick.minute === null ? '' : ` (through ${hhmm(tick.minute + 60_000)} UTC)`;
   return {
-    text: clip(text),
-    blocks: [section(clip(`:checkered_flag: ${escapeMrkdwn(text)}${since}`)), context(`Watch of ${escapeMrkdwn(watch.requestId)} ended at ${utc(tick.at)}.`)],
+    text: clipText(text),
+    blocks: [section(clipText(`:checkered_flag: ${escapeMrkdwn(text)}${since}`)), context(`Watch of ${escapeMrkdwn(watch.requestId)} ended at ${utc(tick.at)}.`)],
   };
 }
 
@@ -165,8 +165,8 @@ const END_WORDS: Record<Exclude<WatchEndReason, 'completed'>, string> = {
 };
 
 /** A watch ended without completing. */
-export function watchEndedMessage(watch: WatchInfo, reason: Exclude<WatchEndReason, 'completed'>): StatusSlackMessage {
+export function watchEndedMessage(watch: WatchInfo, reason: Exclude<WatchEndReason, 'completed'>): SlackMessage {
   const text = `Stopped watching ${watch.stage} (${watch.requestId}): ${END_WORDS[reason]}.`;
   const hint = reason === 'window-elapsed' ? ' Use `/switchover status ' + watch.stage + '` to check it again.' : '';
-  return { text, blocks: [section(clip(`${escapeMrkdwn(text)}${hint}`))] };
+  return { text, blocks: [section(clipText(`${escapeMrkdwn(text)}${hint}`))] };
 }

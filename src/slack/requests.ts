@@ -3,7 +3,8 @@
 // the confirmation dialog and the sweeper. A message that cannot be updated (Slack rate limit, outage) is said
 // in a new message and its update is retried later: an outcome is never lost.
 import type { webApi } from '@slack/bolt';
-import { escapeText, requestMessage, type SlackMessage } from '../blocks/request';
+import { escapeText, type SlackMessage } from '../blocks/common';
+import { requestMessage } from '../blocks/request';
 import { describeChange, errorMessage, formatTime, mention } from '../core/requests/describe';
 import type { ApprovalService } from '../core/requests/approval-service';
 import type { ApproveOutcome, CreateOutcome } from '../core/requests/outcomes';

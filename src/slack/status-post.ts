@@ -2,7 +2,8 @@
 // cannot be drawn or uploaded never cost the status: the message then says so in words.
 import type { webApi } from '@slack/bolt';
 import { context, escapeMrkdwn, mention } from '../blocks/common';
-import { statusMessage, type StatusSlackMessage } from '../blocks/status';
+import type { SlackMessage } from '../blocks/common';
+import { statusMessage } from '../blocks/status';
 import { statusCharts } from '../charts/status';
 import type { ChartRenderer, ChartSpec } from '../core/ports';
 import type { StageStatus } from '../core/status';
@@ -20,10 +21,10 @@ export interface StatusPostDeps {
 export type StatusPostOutcome =
   | { posted: true; ts: string; charts: number; chartsNote?: string }
   /** The channel post failed: the caller shows `message` to the operator instead. */
-  | { posted: false; error: string; message: StatusSlackMessage };
+  | { posted: false; error: string; message: SlackMessage };
 
 /** The status message with who asked for it. */
-export function statusMessageFor(status: StageStatus, requestedBy: string): StatusSlackMessage {
+export function statusMessageFor(status: StageStatus, requestedBy: string): SlackMessage {
   const message = statusMessage(status);
   return { text: message.text, blocks: [...message.blocks, context(`Asked for by ${mention(requestedBy)}.`)] };
 }
@@ -92,7 +93,7 @@ async function addNote(
   deps: StatusPostDeps,
   channel: string,
   ts: string,
-  message: StatusSlackMessage,
+  message: SlackMessage,
   note: string,
   stage: string,
 ): Promise<void> {

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { HISTORY_PAGE_ACTION, historyBlocks, parseHistoryPageValue } from '../../src/blocks/history';
-import { MAX_BLOCKS } from '../../src/blocks/request';
+import { MAX_BLOCKS } from '../../src/blocks/common';
 import type { HistoryPage } from '../../src/core/history';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0);

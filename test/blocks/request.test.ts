@@ -3,13 +3,11 @@ import {
   APPROVE_ACTION,
   APPROVE_CONFIRM_CALLBACK,
   approveConfirmView,
-  escapeText,
-  MAX_BLOCKS,
-  MAX_SECTION_TEXT,
   REJECT_ACTION,
   requestMessage,
   slackDate,
 } from '../../src/blocks/request';
+import { MAX_BLOCKS, SECTION_TEXT_MAX } from '../../src/blocks/common';
 import { summarizeHealth } from '../../src/core/health';
 import type { Preview } from '../../src/core/requests/preview';
 import type { SwitchoverRequest } from '../../src/core/requests/request';
@@ -77,7 +75,7 @@ function checkLimits(blocks: types.KnownBlock[]) {
   for (const block of blocks) {
     if (block.type === 'section') {
       const s = block as types.SectionBlock;
-      if (s.text) expect(s.text.text.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+      if (s.text) expect(s.text.text.length).toBeLessThanOrEqual(SECTION_TEXT_MAX);
       expect(s.fields?.length ?? 0).toBeLessThanOrEqual(10);
     }
     if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(150);
@@ -202,13 +200,5 @@ describe('approveConfirmView', () => {
     expect(text).toContain('*Weights now:* source 1 / target 0 (all new traffic to the source proxy)');
     expect(text).toContain('*Will become:* source 75 / target 25 (25% of new traffic to the target proxy)');
     expect(text).toContain('*Requested by:* <@U0REQ>');
-  });
-});
-
-describe('escapeText', () => {
-  it('escapes markup but keeps the mentions and dates the core writes on purpose', () => {
-    expect(escapeText('a <b> & <@U123> <!subteam^S1> <!date^1^{time}|12:00 UTC> <!channel>')).toBe(
-      'a &lt;b&gt; &amp; <@U123> <!subteam^S1> <!date^1^{time}|12:00 UTC> &lt;!channel&gt;',
-    );
   });
 });
