@@ -3,9 +3,10 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient, type ECSClientConfig } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import type { Clock } from '../../core/ports';
+import type { Clock, EcsPort, LoadBalancerPort } from '../../core/ports';
 import { AwsStageResolver } from './discovery';
 import { AwsEcs } from './ecs';
+import { AwsCallError, StageNotFoundError } from './errors';
 import { AwsLoadBalancer } from './load-balancer';
 import { AwsMetrics } from './metrics';
 import type { StagesOverrides } from './stages-file';
@@ -50,17 +51,56 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
 
 export interface AwsPorts {
   resolver: AwsStageResolver;
-  loadBalancer: AwsLoadBalancer;
-  ecs: AwsEcs;
+  loadBalancer: LoadBalancerPort;
+  ecs: EcsPort;
   metrics: AwsMetrics;
+}
+
+/** Codes meaning a resolved resource is gone or changed: the stack was redeployed since it was resolved. */
+const STALE_RESOLUTION_CODES = new Set([
+  'ListenerNotFound',
+  'ListenerNotFoundException',
+  'NotWeightedForward',
+  'LoadBalancerNotFoundException',
+  'TargetGroupNotFoundException',
+  'ClusterNotFoundException',
+  'ServiceNotFoundException',
+]);
+
+function isStaleResolution(error: unknown): boolean {
+  return error instanceof StageNotFoundError || (error instanceof AwsCallError && STALE_RESOLUTION_CODES.has(error.code));
+}
+
+/**
+ * Resolutions are cached for minutes; when AWS says a cached resource is gone, forget them all, so the operator's
+ * next command resolves the stage afresh instead of failing on stale ARNs until the cache expires.
+ */
+async function forgettingStale<T>(call: Promise<T>, resolver: AwsStageResolver): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isStaleResolution(error)) resolver.invalidate();
+    throw error;
+  }
 }
 
 /** The core's AWS-facing ports over one set of clients. `stagesOverrides` comes from loadStagesFile. */
 export function createAwsPorts(clients: AwsClients, clock: Clock, stagesOverrides: StagesOverrides = {}): AwsPorts {
+  const resolver = new AwsStageResolver(clients, clock, stagesOverrides);
+  const loadBalancer = new AwsLoadBalancer(clients.elbv2);
+  const ecs = new AwsEcs(clients.ecs);
   return {
-    resolver: new AwsStageResolver(clients, clock, stagesOverrides),
-    loadBalancer: new AwsLoadBalancer(clients.elbv2),
-    ecs: new AwsEcs(clients.ecs),
+    resolver,
+    loadBalancer: {
+      readListener: (resources) => forgettingStale(loadBalancer.readListener(resources), resolver),
+      setWeights: (resources, current, weights) => forgettingStale(loadBalancer.setWeights(resources, current, weights), resolver),
+      targetHealth: (group) => forgettingStale(loadBalancer.targetHealth(group), resolver),
+    },
+    ecs: {
+      describeProxies: (resources) => forgettingStale(ecs.describeProxies(resources), resolver),
+      setTargetProxyDesiredCount: (resources, desired) => forgettingStale(ecs.setTargetProxyDesiredCount(resources, desired), resolver),
+      restartCaptureProxy: (resources) => forgettingStale(ecs.restartCaptureProxy(resources), resolver),
+    },
     metrics: new AwsMetrics(clients.cloudwatch, clock),
   };
 }

@@ -43,3 +43,21 @@ describe('createAwsClients', () => {
     expect(await clients.cloudwatch.config.maxAttempts()).toBe(4);
   });
 });
+
+describe('createAwsPorts after the stack was redeployed', () => {
+  it('forgets cached resolutions when AWS says a resolved listener is gone, so the next resolve finds the new one', async () => {
+    const { createSimulatedAws } = await import('../../../src/adapters/sim');
+    const sim = createSimulatedAws({ clock: new ManualClock() });
+    const before = await sim.ports.resolver.resolve('dev');
+    await sim.ports.loadBalancer.readListener(before);
+
+    // A redeploy replaces the listener: same load balancer, new listener ARN.
+    const listener = sim.stack.stage('dev').switchoverListener;
+    listener.arn = listener.arn.replace(/[0-9a-f]{16}$/, '0123456789abcdef');
+
+    await expect(sim.ports.loadBalancer.readListener(before)).rejects.toMatchObject({ code: expect.stringMatching(/^ListenerNotFound/) });
+    const after = await sim.ports.resolver.resolve('dev');
+    expect(after.switchoverListener.arn).toBe(listener.arn);
+    await expect(sim.ports.loadBalancer.readListener(after)).resolves.toMatchObject({ weights: { source: 1, target: 0 } });
+  });
+});
