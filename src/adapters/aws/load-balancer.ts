@@ -45,7 +45,7 @@ export class AwsLoadBalancer implements LoadBalancerPort {
       throw new AwsCallError(
         'elasticloadbalancing:DescribeListeners',
         'ListenerNotFound',
-        `the switchover listener of stage \`${resources.stage}\` (${arn}) was not returned by AWS; the stack may have been redeployed. Try again in a few minutes.`,
+        `the switchover listener of stage \`${resources.stage}\` (${arn}) was not returned by AWS; the stack may have been redeployed. Run the command again: the bot looks the stage up afresh.`,
         false,
       );
     }
