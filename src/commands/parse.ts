@@ -1,5 +1,6 @@
 // Parses the text after `/switchover` into a typed command. Pure: no Slack, no AWS.
 // Every error says what was wrong and the right form, so the operator can retype it at once.
+import { clipText } from '../blocks/common';
 import { STAGE_NAME_RULE, isValidStageName } from '../core/stage';
 import { COMMANDS, SLASH_COMMAND, usageOf, type CommandName } from './usage';
 
@@ -53,6 +54,11 @@ export function parseCommand(text: string): ParsedCommand | ParseError {
     return fail(`the stage is missing. Try \`${formOf(usage)}\`, e.g. \`${usage.example}\`.`);
   }
   if (stageArg !== undefined && !isValidStageName(stageArg)) {
+    // Slack sends `<dev>` (copied from the usage hint) as `&lt;dev&gt;`.
+    const bracketed = /^&lt;(.*)&gt;$/.exec(stageArg)?.[1];
+    if (bracketed !== undefined && isValidStageName(bracketed)) {
+      return fail(`leave out the angle brackets: \`${SLASH_COMMAND} ${sub} ${bracketed}${args.length > 1 ? ' …' : ''}\`.`);
+    }
     return fail(
       `\`${echo(stageArg)}\` is not a stage name (${STAGE_NAME_RULE}). Try \`${formOf(usage)}\`, e.g. \`${usage.example}\`.`,
     );
@@ -126,8 +132,8 @@ function isCommandName(word: string): word is CommandName {
 
 /** Keeps echoed input readable inside inline code: no backticks, bounded length. */
 function echo(text: string): string {
-  const clean = text.replace(/`/g, "'");
-  return clean.length > ECHO_LIMIT ? `${clean.slice(0, ECHO_LIMIT - 1)}…` : clean;
+  // Slack sends the text with & < > already escaped; clipText never cuts such an entity in half.
+  return clipText(text.replace(/`/g, "'"), ECHO_LIMIT);
 }
 
 /** The command a typo most likely meant (at most two edits away), if any. */

@@ -95,3 +95,15 @@ describe('parseCommand', () => {
     expect(long.length).toBeLessThan(400);
   });
 });
+
+describe('parseCommand with text as Slack sends it', () => {
+  it('tells an operator who copied the angle brackets from the usage hint to leave them out', () => {
+    const result = parseCommand('prep &lt;dev&gt;');
+    expect(isParseError(result) && result.message).toContain('leave out the angle brackets: `/switchover prep dev`');
+  });
+
+  it('never cuts an escaped character in half when it shortens what it quotes back', () => {
+    const result = parseCommand(`prep ${'&lt;'.repeat(40)}`);
+    expect(isParseError(result) && result.message).not.toMatch(/&[a-z]*…/);
+  });
+});
