@@ -51,11 +51,6 @@ export function divider(): types.DividerBlock {
   return { type: 'divider' };
 }
 
-/** Mention syntax for a user ID (U/W...) or a user-group ID (S...). */
-export function mention(id: string): string {
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
-}
-
 /** `<#C123>` links for channel IDs. */
 export function channelLink(id: string): string {
   return `<#${id}>`;

@@ -1,7 +1,8 @@
 // `/switchover help`: every command on one line, the two-person rule in a sentence, and who may do what.
 import { COMMANDS } from '../commands/usage';
 import { STAGE_NAME_RULE } from '../core/stage';
-import { type Block, channelLink, context, escapeMrkdwn, header, listInWords, mention, section } from './common';
+import { type Block, channelLink, context, escapeMrkdwn, header, listInWords, section } from './common';
+import { mention } from '../core/format';
 
 export interface HelpInput {
   approvalTtlMinutes: number;

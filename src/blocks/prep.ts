@@ -1,12 +1,13 @@
 // Prep's two messages: the progress message (updated in place, one line per step) and the summary (verdict,
 // reasons, warnings, health, ECS counts, weights, baseline, and buttons to request a shift). Pure data.
 import type { types } from '@slack/bolt';
+import { hhmm, mention, msText } from '../core/format';
 import type { Baseline } from '../core/journal';
 import type { PrepBusy, PrepCompleted, PrepFailed, PrepOutcome, PrepStep, PrepStepStatus } from '../core/prep';
 import type { EcsServiceCounts } from '../core/types';
 import { describeHealth } from '../core/health';
 import { describeWeights } from '../core/weights';
-import { type Block, clipText, context, escapeMrkdwn, FIELD_TEXT_MAX, header, HEADER_TEXT_MAX, mention, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
+import { type Block, clipText, context, escapeMrkdwn, FIELD_TEXT_MAX, header, HEADER_TEXT_MAX, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
 
 /** Buttons of the summary: action_id is this prefix plus the percent (Slack wants unique ids per block). */
 export const SHIFT_ACTION_PREFIX = 'switchover_request_shift_';
@@ -65,10 +66,6 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-function hhmm(t: number): string {
-  return `${new Date(t).toISOString().slice(11, 16)} UTC`;
-}
-
 const STATUS_EMOJI: Record<PrepStepStatus, string> = {
   pending: ':white_circle:',
   running: ':hourglass_flowing_sand:',
@@ -98,7 +95,7 @@ export function prepProgressMessage(stage: string, steps: readonly PrepStep[], s
     blocks: [
       section(`*${title}*`),
       section(clipText(steps.map((s) => stepLine(s, now)).join('\n'), SECTION_TEXT_MAX)),
-      context(`Started ${hhmm(startedAt)}`),
+      context(`Started ${hhmm(startedAt)} UTC`),
     ],
   };
 }
@@ -116,7 +113,7 @@ function number(value: number): string {
 
 function seconds(value: number | null): string {
   if (value === null) return 'n/a';
-  return value < 1 ? `${Math.round(value * 1000)} ms` : `${(Math.round(value * 100) / 100).toFixed(2)} s`;
+  return value < 1 ? msText(value) : `${(Math.round(value * 100) / 100).toFixed(2)} s`;
 }
 
 function percent(value: number | null): string {
@@ -168,7 +165,7 @@ function completedMessage(outcome: PrepCompleted, chartsNote?: string): SlackMes
   const ready = outcome.verdict === 'ready';
   const blocks: Block[] = [
     header(clipText(ready ? `:white_check_mark: ${outcome.stage}: READY for switchover` : `:no_entry: ${outcome.stage}: BLOCKED`, HEADER_TEXT_MAX)),
-    context(`Prep by ${mention(outcome.user)} · finished ${hhmm(outcome.finishedAt)} · took ${formatDuration(outcome.finishedAt - outcome.startedAt)}`),
+    context(`Prep by ${mention(outcome.user)} · finished ${hhmm(outcome.finishedAt)} UTC · took ${formatDuration(outcome.finishedAt - outcome.startedAt)}`),
   ];
   if (!ready) blocks.push(section(`*Blocked because:*\n${bullets(outcome.reasons)}`));
   if (outcome.warnings.length > 0) blocks.push(section(`*Warnings:*\n${bullets(outcome.warnings)}`));
@@ -196,7 +193,7 @@ function completedMessage(outcome: PrepCompleted, chartsNote?: string): SlackMes
     const minutes = Math.round((b.end - b.start) / 60_000);
     blocks.push(
       section(
-        `*Baseline* (source proxy, ${hhmm(b.start).replace(' UTC', '')}–${hhmm(b.end)}, ${b.minutesWithTraffic} of ${minutes} min with traffic)\n${baselineTable(b)}`,
+        `*Baseline* (source proxy, ${hhmm(b.start)}–${hhmm(b.end)} UTC, ${b.minutesWithTraffic} of ${minutes} min with traffic)\n${baselineTable(b)}`,
       ),
     );
   } else {
@@ -235,14 +232,14 @@ function failedMessage(outcome: PrepFailed): SlackMessage {
   if (outcome.warnings.length > 0) blocks.push(section(`*Warnings:*\n${bullets(outcome.warnings)}`));
   blocks.push(
     context(
-      `Prep by ${mention(outcome.user)} · ${hhmm(outcome.finishedAt)}. Running \`/switchover prep ${outcome.stage}\` again is safe: nothing is scaled twice.`,
+      `Prep by ${mention(outcome.user)} · ${hhmm(outcome.finishedAt)} UTC. Running \`/switchover prep ${outcome.stage}\` again is safe: nothing is scaled twice.`,
     ),
   );
   return { text: clipText(`${outcome.stage}: prep failed: ${outcome.message}`, SECTION_TEXT_MAX), blocks };
 }
 
 function busyMessage(outcome: PrepBusy): SlackMessage {
-  const text = `A prep for ${outcome.stage} is already in progress, started by ${mention(outcome.holder.user)} at ${hhmm(outcome.holder.startedAt)}; its progress message is in the channel, and its summary follows when it ends.`;
+  const text = `A prep for ${outcome.stage} is already in progress, started by ${mention(outcome.holder.user)} at ${hhmm(outcome.holder.startedAt)} UTC; its progress message is in the channel, and its summary follows when it ends.`;
   return { text: clipText(`A prep for ${outcome.stage} is already in progress.`, SECTION_TEXT_MAX), blocks: [section(text)] };
 }
 

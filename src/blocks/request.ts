@@ -2,7 +2,8 @@
 // and the confirmation dialog of Approve. Pure: data in, blocks out.
 import type { types } from '@slack/bolt';
 import { describeHealth, type HealthSummary } from '../core/health';
-import { describeChange, describeKind, describeStatus, formatTime, mention } from '../core/requests/describe';
+import { capitalize, formatTime, mention } from '../core/format';
+import { describeChange, describeKind, describeStatus } from '../core/requests/describe';
 import type { Preview, ProxyTasks } from '../core/requests/preview';
 import type { SwitchoverRequest } from '../core/requests/request';
 import { describeWeights } from '../core/weights';
@@ -179,10 +180,6 @@ export function slackDate(epochMs: number): string {
 
 function field(text: string) {
   return { type: 'mrkdwn' as const, text: clipText(text, FIELD_TEXT_MAX) };
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function capBlocks(blocks: types.KnownBlock[]): types.KnownBlock[] {

@@ -1,20 +1,13 @@
 // Block Kit for `/switchover status`: one stage in full, or every stage on one line each.
 // Pure: data in, blocks out.
+import { formatTime, hhmm, mention } from '../core/format';
 import { describeHealth, type HealthSummary } from '../core/health';
 import type { Known, LastAppliedSummary, OpenRequestSummary, SideStatus, StageLine, StageStatus } from '../core/status';
 import type { EcsServiceCounts } from '../core/types';
 import { describeWeights } from '../core/weights';
-import { type Block, clipText, context, escapeMrkdwn, header, HEADER_TEXT_MAX, MAX_BLOCKS, mention, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
+import { type Block, clipText, context, escapeMrkdwn, header, HEADER_TEXT_MAX, MAX_BLOCKS, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
 
 const MAX_PROBLEMS_SHOWN = 3;
-
-export function utc(t: number): string {
-  return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-export function hhmm(t: number): string {
-  return new Date(t).toISOString().slice(11, 16);
-}
 
 function healthText(health: Known<HealthSummary>): string {
   if (!health.ok) return `unknown: ${escapeMrkdwn(health.error)}`;
@@ -87,7 +80,7 @@ export function lastAppliedText(applied: LastAppliedSummary | undefined): string
   if (!applied) return 'none recorded';
   const what = applied.kind === 'shift' ? `shift ${applied.percent}%` : applied.kind === 'fallback' ? 'fallback' : 'force reconnect';
   const who = applied.approver ? `, approved by ${mention(applied.approver)}` : '';
-  return `${applied.id}: ${what} at ${utc(applied.appliedAt)}${who}; ${describeWeights(applied.before)} → ${describeWeights(applied.after)}`;
+  return `${applied.id}: ${what} at ${formatTime(applied.appliedAt)}${who}; ${describeWeights(applied.before)} → ${describeWeights(applied.after)}`;
 }
 
 /** The full status of one stage. */
@@ -120,7 +113,7 @@ export function statusMessage(status: StageStatus): SlackMessage {
   if (status.unknown.length > 0) {
     blocks.push(context(clipText(`:warning: Could not read: ${status.unknown.map(escapeMrkdwn).join('; ')}. Everything else above is current.`)));
   }
-  blocks.push(context(`Read at ${utc(status.at)}; traffic figures cover complete minutes that CloudWatch has settled.`));
+  blocks.push(context(`Read at ${formatTime(status.at)}; traffic figures cover complete minutes that CloudWatch has settled.`));
   return { text: clipText(`Switchover status of ${status.stage}: ${status.verdict}`), blocks };
 }
 

@@ -9,7 +9,7 @@ import type { WatchEndReason } from '../core/watch';
 import type { PinnedConnections, WatchInfo, WatchTick } from '../core/watch-tick';
 import { describeWeights } from '../core/weights';
 import { type Block, clipText, context, escapeMrkdwn, section, type SlackMessage } from './common';
-import { hhmm, utc } from './status';
+import { formatTime, hhmm } from '../core/format';
 
 export const REQUEST_FALLBACK_ACTION = 'switchover_request_fallback';
 export const REQUEST_FORCE_RECONNECT_ACTION = 'switchover_request_force_reconnect';
@@ -154,7 +154,7 @@ export function completedMessage(watch: WatchInfo, tick: WatchTick): SlackMessag
   const since = tick.minute === null ? '' : ` (through ${hhmm(tick.minute + 60_000)} UTC)`;
   return {
     text: clipText(text),
-    blocks: [section(clipText(`:checkered_flag: ${escapeMrkdwn(text)}${since}`)), context(`Watch of ${escapeMrkdwn(watch.requestId)} ended at ${utc(tick.at)}.`)],
+    blocks: [section(clipText(`:checkered_flag: ${escapeMrkdwn(text)}${since}`)), context(`Watch of ${escapeMrkdwn(watch.requestId)} ended at ${formatTime(tick.at)}.`)],
   };
 }
 

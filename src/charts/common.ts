@@ -1,11 +1,11 @@
 // Shared pieces of the chart specifications: colours, per-minute UTC labels, gaps for minutes without data,
 // and the Chart.js 4 line-chart shape. Pure data; rendering is the ChartRenderer's job.
+import { hhmm } from '../core/format';
 import { MINUTE_MS, type MetricSeries, type MetricsWindow } from '../core/types';
 
 /** Picture size: wide enough for 60 minute labels, sharp on high-DPI screens (the renderer doubles it). */
 export const CHART_WIDTH = 800;
 export const CHART_HEIGHT = 400;
-export const CHART_DEVICE_PIXEL_RATIO = 2;
 
 /** One colour per meaning, the same in every chart (colour-blind-safe Okabe-Ito palette). */
 export const COLOURS = {
@@ -19,9 +19,10 @@ export const COLOURS = {
   marker: '#000000', // moments of applied changes
 } as const;
 
-/** "HH:MM" in UTC. */
-export function hhmmUtc(t: number): string {
-  return new Date(t).toISOString().slice(11, 16);
+/** `value` rounded to `digits` decimals (chart data and labels stay short). */
+export function rounded(value: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
 }
 
 /** Start of every minute of the window, [start, end). */
@@ -34,7 +35,7 @@ export function minutesOf(window: MetricsWindow): number[] {
 
 /** "HH:MM" label per minute of the window. */
 export function minuteLabels(window: MetricsWindow): string[] {
-  return minutesOf(window).map(hhmmUtc);
+  return minutesOf(window).map(hhmm);
 }
 
 /**

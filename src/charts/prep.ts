@@ -2,6 +2,7 @@
 // balancer's active vs new connections, over the baseline window. Pure data: Chart.js 4 configurations.
 import { connectionReuse } from '../core/baseline';
 import type { Baseline } from '../core/journal';
+import { hhmm, msText } from '../core/format';
 import type { ChartSpec } from '../core/ports';
 import { MINUTE_MS, type MetricsSnapshot } from '../core/types';
 import {
@@ -10,27 +11,22 @@ import {
   COLOURS,
   alignToMinutes,
   hasData,
-  hhmmUtc,
   line,
   lineChartConfig,
   minuteLabels,
+  rounded,
   referenceLine,
   valueAxis,
 } from './common';
 
-function rounded(value: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
-
 function formatSeconds(seconds: number | null): string {
   if (seconds === null) return 'n/a';
-  return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${rounded(seconds)} s`;
+  return seconds < 1 ? msText(seconds) : `${rounded(seconds)} s`;
 }
 
 function windowText(snapshot: MetricsSnapshot): string {
   const minutes = Math.round((snapshot.window.end - snapshot.window.start) / MINUTE_MS);
-  return `${hhmmUtc(snapshot.window.start)}-${hhmmUtc(snapshot.window.end)} UTC, ${minutes} min`;
+  return `${hhmm(snapshot.window.start)}-${hhmm(snapshot.window.end)} UTC, ${minutes} min`;
 }
 
 /** 5xx responses per request, in percent, per minute; null where the minute had no requests. */

@@ -1,6 +1,7 @@
 // Status charts: requests per minute to each proxy target group over the last 60 minutes with the moments
 // of applied changes marked, and each side's 5xx rate and p99 latency. Pure data: Chart.js 4 configurations,
 // no plugin needed (the change markers are a thin bar dataset, so any Chart.js 4 renderer draws them).
+import { hhmm } from '../core/format';
 import type { ChartSpec } from '../core/ports';
 import { MINUTE_MS, type MetricsSnapshot, type Side } from '../core/types';
 import {
@@ -9,10 +10,10 @@ import {
   COLOURS,
   alignToMinutes,
   hasData,
-  hhmmUtc,
   line,
   lineChartConfig,
   minuteLabels,
+  rounded,
   minutesOf,
   valueAxis,
   type LineDataset,
@@ -27,13 +28,8 @@ export interface ChartChange {
 const SIDE_LABEL: Record<Side, string> = { source: 'source proxy', target: 'target proxy' };
 const SIDE_COLOUR: Record<Side, string> = { source: COLOURS.source, target: COLOURS.target };
 
-function rounded(value: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
-
 function windowText(snapshot: MetricsSnapshot): string {
-  return `${hhmmUtc(snapshot.window.start)}-${hhmmUtc(snapshot.window.end)} UTC`;
+  return `${hhmm(snapshot.window.start)}-${hhmm(snapshot.window.end)} UTC`;
 }
 
 /** Changes inside the window, at the minute they happened, oldest first. */
@@ -54,7 +50,7 @@ function changeMarkers(snapshot: MetricsSnapshot, changes: ChartChange[], top: n
   if (inWindow.length === 0) return undefined;
   const data: (number | null)[] = minutesOf(snapshot.window).map(() => null);
   for (const c of inWindow) data[c.index] = top;
-  const names = inWindow.map((c) => `${hhmmUtc(c.at)} ${c.label}`);
+  const names = inWindow.map((c) => `${hhmm(c.at)} ${c.label}`);
   const shown = names.length > 4 ? [...names.slice(-4), `(+${names.length - 4} earlier)`] : names;
   return {
     type: 'bar',

@@ -2,6 +2,7 @@
 // judged against. CloudWatch sends no datapoint for a minute without traffic, so an absent minute is
 // "no traffic" and is left out of every average: it is never counted as a zero.
 import type { Baseline } from './journal';
+import { median } from './traffic';
 import type { MetricSeries, MetricsSnapshot, MetricsWindow } from './types';
 
 function inWindow(series: MetricSeries | undefined, window: MetricsWindow): MetricSeries {
@@ -14,13 +15,6 @@ function sum(series: MetricSeries): number {
 
 function mean(values: number[]): number | null {
   return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**

@@ -1,6 +1,7 @@
 // A stage's audit trail in words, newest first and paged: who asked, who approved, what changed, when.
 import type { JournalRecord, RequestCreated, WatchEnded } from './journal';
-import { describeKind, formatTime, mention } from './requests/describe';
+import { formatTime, mention } from './format';
+import { describeKind } from './requests/describe';
 import { describeWeights } from './weights';
 
 export interface HistoryEntry {

@@ -132,6 +132,15 @@ export type JournalRecord =
   | WatchEnded
   | GuardrailBreached;
 
+/** The stage's newest `prep.baseline`, if any (status and monitoring judge against it). */
+export function latestBaseline(records: readonly JournalRecord[], stage: string): Baseline | undefined {
+  for (let i = records.length - 1; i >= 0; i--) {
+    const r = records[i]!;
+    if (r.type === 'prep.baseline' && r.stage === stage) return r.baseline;
+  }
+  return undefined;
+}
+
 /** The source proxy's normal behaviour over the prep window, against which a shift is judged. */
 export interface Baseline {
   /** Window the figures cover (epoch ms, complete minutes). */

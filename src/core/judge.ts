@@ -4,6 +4,7 @@
 // without one the source's last minutes before the change. Too few requests is its own verdict, never a pass.
 // Pure: figures in, judgements out; the watcher keeps the history (rebuilt from CloudWatch every tick).
 import type { Config } from '../config';
+import { hhmm, msText } from './format';
 import type { HealthSummary } from './health';
 import { describeHealth } from './health';
 import type { MinuteFigures } from './traffic';
@@ -191,14 +192,6 @@ function pct(v: number): string {
   return `${Math.round(v * 100) / 100}%`;
 }
 
-function ms(seconds: number): string {
-  return `${Math.round(seconds * 1000)} ms`;
-}
-
-function hhmm(t: number): string {
-  return new Date(t).toISOString().slice(11, 16);
-}
-
 function span(run: MinuteJudgement[]): string {
   const first = run[run.length - 1]!.t;
   const last = run[0]!.t;
@@ -239,11 +232,11 @@ export function evaluateGuardrails(
   if (p99Run.length >= settings.p99Minutes) {
     const now = p99Run[0]!;
     const side = SIDE_WORDS[now.subject];
-    const values = p99Run.map((j) => ms(j.p99!.value)).reverse().join(', ');
+    const values = p99Run.map((j) => msText(j.p99!.value)).reverse().join(', ');
     breaches.push({
       guardrail: 'p99-latency',
       detail:
-        `${side} p99 latency ${values} against ${ms(now.p99!.reference)} for ${now.reference.description} ` +
+        `${side} p99 latency ${values} against ${msText(now.p99!.reference)} for ${now.reference.description} ` +
         `(${Math.round(now.p99!.factor * 10) / 10}x, limit ${settings.p99Factor}x) ` +
         `for ${p99Run.length} consecutive minutes, ${span(p99Run)}`,
       since: p99Run[p99Run.length - 1]!.t,

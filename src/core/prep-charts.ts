@@ -1,6 +1,7 @@
 // Renders prep's charts through the ChartRenderer port. A renderer that is down never costs the summary:
 // what could not be drawn comes back as a note for the text summary instead of an error.
 import { prepCharts } from '../charts/prep';
+import { plainMessage } from './format';
 import type { PrepCompleted } from './prep';
 import type { ChartRenderer, ChartSpec } from './ports';
 
@@ -15,10 +16,6 @@ export interface PrepChartsResult {
   note?: string;
 }
 
-function plain(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export async function renderPrepCharts(renderer: ChartRenderer, outcome: PrepCompleted): Promise<PrepChartsResult> {
   if (!outcome.snapshot) return { charts: [], note: 'No charts: CloudWatch metrics were not available.' };
   const specs = prepCharts(outcome.stage, outcome.snapshot, outcome.baseline);
@@ -30,7 +27,7 @@ export async function renderPrepCharts(renderer: ChartRenderer, outcome: PrepCom
     try {
       charts.push({ spec, png: await renderer.render(spec) });
     } catch (error) {
-      failures.push(plain(error));
+      failures.push(plainMessage(error));
     }
   }
   if (failures.length === 0) return { charts };
@@ -46,5 +43,5 @@ export async function renderPrepCharts(renderer: ChartRenderer, outcome: PrepCom
 
 /** The note to show when rendering worked but the upload to Slack did not. */
 export function chartUploadFailedNote(error: unknown): string {
-  return `Charts could not be uploaded to the channel, so this summary is text only: ${plain(error)}`;
+  return `Charts could not be uploaded to the channel, so this summary is text only: ${plainMessage(error)}`;
 }

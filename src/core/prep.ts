@@ -5,6 +5,7 @@
 import { computeBaseline, connectionReuse, type ConnectionReuse } from './baseline';
 import { allHealthy, describeHealth, summarizeHealth, type HealthSummary } from './health';
 import type { Baseline } from './journal';
+import { formatTime, plainMessage } from './format';
 import { KeyedLock } from './locks';
 import type { CoreDeps } from './ports';
 import {
@@ -135,14 +136,6 @@ export function prepInProgress(stage: string): PrepHolder | undefined {
   return prepLocks.holder(stage);
 }
 
-function plain(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function utc(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-}
-
 class StepFailure extends Error {}
 
 /** One prep run. Refuses (outcome 'busy') while another prep for the same stage is in progress. */
@@ -159,7 +152,7 @@ export async function runPrep(
       kind: 'busy',
       stage: input.stage,
       holder: lock.holder,
-      message: `A prep for ${input.stage} is already in progress (started by ${lock.holder.user} at ${utc(lock.holder.startedAt)}); wait for its summary.`,
+      message: `A prep for ${input.stage} is already in progress (started by ${lock.holder.user} at ${formatTime(lock.holder.startedAt)}); wait for its summary.`,
     };
   }
   try {
@@ -224,7 +217,7 @@ class PrepRun {
         ...metrics,
       };
     } catch (error) {
-      const message = plain(error);
+      const message = plainMessage(error);
       const step = this.steps.find((s) => s.name === current)!;
       if (step.status !== 'failed') await this.update(current, 'failed', message);
       for (const s of this.steps) {
@@ -251,7 +244,7 @@ class PrepRun {
     try {
       resources = await this.deps.resolver.resolve(this.input.stage);
     } catch (error) {
-      throw new StepFailure(plain(error));
+      throw new StepFailure(plainMessage(error));
     }
     await this.update(
       'resolve',
@@ -267,7 +260,7 @@ class PrepRun {
     try {
       services = await this.deps.ecs.describeProxies(resources);
     } catch (error) {
-      throw new StepFailure(`Could not read the ECS services in ${resources.ecsCluster}: ${plain(error)}`);
+      throw new StepFailure(`Could not read the ECS services in ${resources.ecsCluster}: ${plainMessage(error)}`);
     }
     const { captureProxy: capture, targetProxy: target } = services;
     if (capture.desired <= 1) {
@@ -312,13 +305,13 @@ class PrepRun {
         toDesired: wanted,
       });
     } catch (error) {
-      throw new StepFailure(`Could not record the scaling in the audit journal, so nothing was scaled: ${plain(error)}`);
+      throw new StepFailure(`Could not record the scaling in the audit journal, so nothing was scaled: ${plainMessage(error)}`);
     }
     try {
       await this.deps.ecs.setTargetProxyDesiredCount(resources, wanted);
     } catch (error) {
       throw new StepFailure(
-        `Could not scale ${resources.targetProxyService} from ${from} to ${wanted} tasks: ${plain(error).replace(/\.+$/, '')}. Nothing else was changed; fix the cause and run prep again.`,
+        `Could not scale ${resources.targetProxyService} from ${from} to ${wanted} tasks: ${plainMessage(error).replace(/\.+$/, '')}. Nothing else was changed; fix the cause and run prep again.`,
       );
     }
     this.scaled = { from, to: wanted };
@@ -339,7 +332,7 @@ class PrepRun {
         .pop();
       if (earlier?.type === 'prep.scaled' && earlier.toDesired === desired) {
         this.warnings.push(
-          `An earlier prep (${utc(Date.parse(earlier.at))}) scaled the target proxy to ${desired} tasks. A later \`cdk deploy\` can reset it ` +
+          `An earlier prep (${formatTime(Date.parse(earlier.at))}) scaled the target proxy to ${desired} tasks. A later \`cdk deploy\` can reset it ` +
             `to the CDK context's \`targetClusterProxyDesiredCount\`; set that to ${desired} before deploying again.`,
         );
       }
@@ -400,7 +393,7 @@ class PrepRun {
         this.deps.ecs.describeProxies(resources),
       ]);
     } catch (error) {
-      throw new StepFailure(`Could not read target health or the switchover listener: ${plain(error)}`);
+      throw new StepFailure(`Could not read target health or the switchover listener: ${plainMessage(error)}`);
     }
     const source = summarizeHealth(sourceHealth);
     const target = summarizeHealth(targetHealth);
@@ -444,13 +437,13 @@ class PrepRun {
     // The newest minute is incomplete: the window ends at its start.
     const end = Math.floor(this.deps.clock.now() / MINUTE_MS) * MINUTE_MS;
     const window = { start: end - minutes * MINUTE_MS, end };
-    await this.update('metrics', 'running', `source proxy and load balancer, ${utc(window.start)} to ${utc(window.end)}`);
+    await this.update('metrics', 'running', `source proxy and load balancer, ${formatTime(window.start)} to ${formatTime(window.end)}`);
     let snapshot: MetricsSnapshot;
     try {
       snapshot = await this.deps.metrics.snapshot(resources, window);
     } catch (error) {
       // The port promises not to throw; if it does anyway the verdict must not depend on it.
-      const why = `CloudWatch metrics could not be read: ${plain(error)}`;
+      const why = `CloudWatch metrics could not be read: ${plainMessage(error)}`;
       this.warnings.push(`No baseline: ${why}. The verdict does not depend on it, but a shift can then only be judged side by side.`);
       await this.update('metrics', 'failed', why);
       return {};
@@ -479,7 +472,7 @@ class PrepRun {
         baseline,
       });
     } catch (error) {
-      this.warnings.push(`The baseline could not be stored in the journal (${plain(error)}); status and monitoring will not see it.`);
+      this.warnings.push(`The baseline could not be stored in the journal (${plainMessage(error)}); status and monitoring will not see it.`);
     }
     const reuse = connectionReuse(baseline);
     await this.update(

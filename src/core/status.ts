@@ -1,6 +1,7 @@
 // `/switchover status [<stage>]`: where a stage stands, from a fixed number of AWS reads made in parallel.
 // Each read may fail on its own; the status then says what is unknown, in words, and answers with the rest.
 import type { Baseline, RequestKind } from './journal';
+import { errorMessage, hhmm, msText } from './format';
 import type { HealthSummary } from './health';
 import { summarizeHealth } from './health';
 import type { CoreDeps } from './ports';
@@ -104,13 +105,8 @@ export interface StageStatus {
   unknown: string[];
 }
 
-export function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
-}
-
 function known<T>(result: PromiseSettledResult<T>): Known<T> {
-  return result.status === 'fulfilled' ? { ok: true, value: result.value } : { ok: false, error: errorText(result.reason) };
+  return result.status === 'fulfilled' ? { ok: true, value: result.value } : { ok: false, error: errorMessage(result.reason) };
 }
 
 function round1(v: number): number {
@@ -119,10 +115,6 @@ function round1(v: number): number {
 
 function percentText(v: number): string {
   return `${round1(v)}%`;
-}
-
-function msText(seconds: number): string {
-  return `${Math.round(seconds * 1000)} ms`;
 }
 
 /**
@@ -267,7 +259,7 @@ export async function gatherStatus(deps: StatusDeps, stage: string, context: Sta
     },
     baseline,
     baselineNote: baseline
-      ? `baseline from prep (${new Date(baseline.start).toISOString().slice(11, 16)}-${new Date(baseline.end).toISOString().slice(11, 16)} UTC, ${baseline.minutesWithTraffic} minutes with traffic)`
+      ? `baseline from prep (${hhmm(baseline.start)}-${hhmm(baseline.end)} UTC, ${baseline.minutesWithTraffic} minutes with traffic)`
       : `no baseline (run /switchover prep ${stage})`,
     openRequest: context.openRequest,
     lastApplied: context.lastApplied,
@@ -327,7 +319,7 @@ export async function listStatus(
       const listener = await deps.loadBalancer.readListener(resources);
       return { stage, weights: listener.weights, description: describeWeights(listener.weights), openRequest };
     } catch (error) {
-      return { stage, description: `unknown: ${errorText(error)}`, openRequest };
+      return { stage, description: `unknown: ${errorMessage(error)}`, openRequest };
     }
   });
 }

@@ -6,6 +6,7 @@
 // (CloudWatch failed): that is "unknown", which is never read as zero.
 import type { MetricPoint, MetricSeries, MetricsSnapshot, MetricsWindow, Side } from './types';
 import { MINUTE_MS } from './types';
+import { targetPercent } from './weights';
 
 /**
  * How long after a minute ends its ALB datapoints are trusted to be published. Reading earlier would show
@@ -67,11 +68,6 @@ export function minutesOf(window: MetricsWindow): number[] {
   return out;
 }
 
-/** Every minute of the snapshot's window for one side, oldest first. */
-export function sideMinutes(snapshot: MetricsSnapshot, side: Side): MinuteFigures[] {
-  return minutesOf(snapshot.window).map((t) => sideMinute(snapshot, side, t));
-}
-
 /** The last `minutes` minutes of the snapshot's window (fewer when the window is shorter). */
 export function lastMinutes(snapshot: MetricsSnapshot, minutes: number): MetricsWindow {
   return { start: Math.max(snapshot.window.start, snapshot.window.end - minutes * MINUTE_MS), end: snapshot.window.end };
@@ -107,7 +103,8 @@ function weightedMean(minutes: MinuteFigures[], pick: (m: MinuteFigures) => numb
   return weight > 0 ? sum / weight : null;
 }
 
-function median(values: number[]): number | null {
+/** The middle value (mean of the two middle ones for an even count); null for none. Prep's baseline takes p99 the same way. */
+export function median(values: number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -145,10 +142,8 @@ export function observedSplit(snapshot: MetricsSnapshot, minutes = 5): ObservedS
   const window = lastMinutes(snapshot, minutes);
   const source = sideTotals(snapshot, 'source', window).requests;
   const target = sideTotals(snapshot, 'target', window).requests;
-  const total = (source ?? 0) + (target ?? 0);
-  const targetPercent =
-    source === null || target === null || total === 0 ? null : Math.round((target / total) * 1000) / 10;
-  return { window, sourceRequests: source, targetRequests: target, targetPercent };
+  const targetShare = source === null || target === null || source + target === 0 ? null : targetPercent({ source, target });
+  return { window, sourceRequests: source, targetRequests: target, targetPercent: targetShare };
 }
 
 /**
@@ -165,9 +160,4 @@ export function loadBalancerAverage(
   if (series === undefined || minutes <= 0) return null;
   const points = series.filter((p) => p.t >= window.start && p.t < window.end);
   return points.reduce((s, p) => s + p.v, 0) / minutes;
-}
-
-/** Whether the requests of a side could be fetched at all. */
-export function requestsKnown(snapshot: MetricsSnapshot, side: Side): boolean {
-  return snapshot[side].requests !== undefined;
 }

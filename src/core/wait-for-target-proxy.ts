@@ -1,5 +1,6 @@
 // Runbook step 2's "wait for tasks to start up and verify all targets are healthy": polls the target proxy
 // service and its target group on the core's clock until both agree it is ready, or the time is up.
+import { plainMessage } from './format';
 import { allHealthy, describeTarget, summarizeHealth, type HealthSummary } from './health';
 import type { Clock, EcsPort, LoadBalancerPort } from './ports';
 import type { EcsServiceCounts, StageResources, TargetGroupHealth } from './types';
@@ -63,10 +64,6 @@ export type WaitResult =
   | { outcome: 'timeout'; reading?: TargetProxyReading; detail: string; lastError?: string }
   | { outcome: 'error'; error: string; reading?: TargetProxyReading };
 
-function plain(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Polls immediately, then every `pollMs` of the clock's time, until ready or `timeoutMs` has passed. */
 export async function waitForTargetProxy(
   deps: { ecs: EcsPort; loadBalancer: LoadBalancerPort; clock: Clock },
@@ -94,7 +91,7 @@ export async function waitForTargetProxy(
     } catch (error) {
       // AWS adapters already retry throttling; what still fails is worth a few more polls, not 15 minutes.
       errors++;
-      lastError = plain(error);
+      lastError = plainMessage(error);
       if (errors >= maxErrors) return { outcome: 'error', error: lastError, reading };
       readiness = { ready: false, detail: `${detail} (last reading failed: ${lastError})` };
     }

@@ -3,10 +3,11 @@
 // guardrail breach, and say when the switchover is complete (or when pinned connections hold it up).
 // Every watch is in the journal, so a restarted bot resumes it where it was.
 import type { Baseline, GuardrailBreached, JournalRecord, WatchEnded, WatchStarted } from './journal';
+import { latestBaseline } from './journal';
 import type { GuardrailBreach, GuardrailName, SubjectHealth, WatchSettings } from './judge';
 import { summarizeHealth } from './health';
 import type { CoreDeps } from './ports';
-import { errorText } from './status';
+import { errorMessage } from './format';
 import { SETTLE_MS, settledWindow } from './traffic';
 import type { MetricsSnapshot } from './types';
 import { MINUTE_MS } from './types';
@@ -60,13 +61,6 @@ interface Running {
 
 const iso = (t: number) => new Date(t).toISOString();
 
-function latestBaseline(records: JournalRecord[], stage: string): Baseline | undefined {
-  for (let i = records.length - 1; i >= 0; i--) {
-    const r = records[i]!;
-    if (r.type === 'prep.baseline' && r.stage === stage) return r.baseline;
-  }
-  return undefined;
-}
 
 export class Watcher {
   private readonly running = new Map<string, Running>();
@@ -256,13 +250,13 @@ export class Watcher {
         deps.loadBalancer.targetHealth(group),
       ]);
       if (snapshotR.status === 'fulfilled') snapshot = snapshotR.value;
-      else snapshotError = errorText(snapshotR.reason);
+      else snapshotError = errorMessage(snapshotR.reason);
       health =
         healthR.status === 'fulfilled'
           ? { side: subjectSide, summary: summarizeHealth(healthR.value) }
-          : { side: subjectSide, error: errorText(healthR.reason) };
+          : { side: subjectSide, error: errorMessage(healthR.reason) };
     } catch (error) {
-      snapshotError = `stage ${info.stage} could not be resolved: ${errorText(error)}`;
+      snapshotError = `stage ${info.stage} could not be resolved: ${errorMessage(error)}`;
       health = { side: subjectSide, error: snapshotError };
     }
     if (run.controller.signal.aborted || run.ended) return;

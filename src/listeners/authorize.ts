@@ -1,7 +1,8 @@
 // Who may run what, where. Channels come from SWITCHOVER_CHANNELS (empty: any channel); operators and
 // approvers from SWITCHOVER_OPERATORS / SWITCHOVER_APPROVERS (empty: anyone), user groups resolved
 // through the PeopleDirectory. A group that cannot be checked refuses: access is never granted by default.
-import { channelLink, listInWords, mention } from '../blocks/common';
+import { channelLink, listInWords } from '../blocks/common';
+import { mention } from '../core/format';
 import type { Config } from '../config';
 import type { PeopleDirectory } from '../core/ports';
 import { GroupLookupError } from '../slack/people-directory';

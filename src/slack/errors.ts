@@ -1,5 +1,6 @@
 // Slack Web API failures in plain words, so a phase can tell the channel (or the operator) what went
 // wrong and what to do, instead of "An API error occurred: not_in_channel".
+import { plainMessage } from '../core/format';
 
 /** Slack's own error code for a failed call (`not_in_channel`, `ratelimited`, ...), when it is a Slack failure. */
 export function slackErrorCode(error: unknown): string | undefined {
@@ -56,7 +57,7 @@ const PLAIN: Record<string, string> = {
 /** One sentence, safe to show in Slack: what Slack said, in words, and what to do about it. */
 export function describeSlackError(error: unknown): string {
   const code = slackErrorCode(error);
-  if (code === undefined) return error instanceof Error ? error.message : String(error);
+  if (code === undefined) return plainMessage(error);
   if (code === 'missing_scope') {
     const data = (error as { data?: { needed?: unknown } }).data;
     const needed = typeof data?.needed === 'string' ? ` \`${data.needed}\`` : '';

@@ -4,6 +4,7 @@
 import type { webApi } from '@slack/bolt';
 import { prepSummaryMessage } from '../blocks/prep';
 import { chartUploadFailedNote, renderPrepCharts, type RenderedChart } from '../core/prep-charts';
+import { plainMessage } from '../core/format';
 import type { PrepCompleted, PrepFailed } from '../core/prep';
 import type { ChartRenderer } from '../core/ports';
 import type { Logger } from '../logger';
@@ -43,7 +44,7 @@ export async function publishPrepSummary(
     try {
       ({ charts, note: renderNote } = await renderPrepCharts(renderer, outcome));
     } catch (error) {
-      renderNote = `Charts could not be rendered, so this summary is text only. ${error instanceof Error ? error.message : String(error)}`;
+      renderNote = `Charts could not be rendered, so this summary is text only. ${plainMessage(error)}`;
     }
     if (renderNote) log.warn({ note: renderNote }, 'prep charts not (all) rendered');
   }

@@ -5,11 +5,12 @@
 import type { webApi } from '@slack/bolt';
 import { escapeText, type SlackMessage } from '../blocks/common';
 import { requestMessage } from '../blocks/request';
-import { describeChange, errorMessage, formatTime, mention } from '../core/requests/describe';
+import { errorMessage, formatTime, mention } from '../core/format';
+import { describeChange } from '../core/requests/describe';
 import type { ApprovalService } from '../core/requests/approval-service';
 import type { ApproveOutcome, CreateOutcome } from '../core/requests/outcomes';
 import type { Preview } from '../core/requests/preview';
-import { isFinal, type SwitchoverRequest } from '../core/requests/request';
+import { appliedAt, isFinal, type SwitchoverRequest } from '../core/requests/request';
 import type { Watcher } from '../core/watch';
 import { describeWeights } from '../core/weights';
 import type { Logger } from '../logger';
@@ -127,12 +128,7 @@ export class RequestMessages {
       const transient = code !== undefined && TRANSIENT.test(code);
       this.deps.logger.warn({ err: error, requestId: request.id, retry: transient }, 'could not update the request message');
       if (transient) this.stale.set(request.id, this.stale.get(request.id) ?? 0);
-      if (isFinal(request)) {
-        await this.say(where.channel, where.ts, {
-          text: message.text,
-          blocks: message.blocks,
-        });
-      }
+      if (isFinal(request)) await this.say(where.channel, where.ts, message);
     }
   }
 
@@ -207,7 +203,7 @@ export class RequestMessages {
         channel: where.channel,
         threadTs: where.ts,
         appliedWeights: { ...(request.after ?? request.to) },
-        appliedAt: request.closedAt ?? request.approvedAt ?? request.createdAt,
+        appliedAt: appliedAt(request),
       });
       await this.say(
         where.channel,

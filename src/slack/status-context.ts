@@ -1,10 +1,10 @@
 // What `/switchover status` knows besides AWS: the latest prep baseline and the applied changes (from the
 // journal), the open request and the last applied change (from the approval service), and the settings.
 // A journal that cannot be read costs the baseline and the chart markers, never the answer.
-import type { JournalRecord, RequestKind } from '../core/journal';
+import { latestBaseline, type JournalRecord, type RequestKind } from '../core/journal';
 import type { ChangeMark, LastAppliedSummary, OpenRequestSummary, StageListEntry, StatusContext } from '../core/status';
-import { errorText } from '../core/status';
-import type { SwitchoverRequest } from '../core/requests/request';
+import { errorMessage } from '../core/format';
+import { appliedAt, type SwitchoverRequest } from '../core/requests/request';
 import type { AppDeps } from '../listeners/deps';
 
 export type StatusContextDeps = Pick<AppDeps, 'core' | 'approvals' | 'config'>;
@@ -45,15 +45,6 @@ export function appliedChanges(records: readonly JournalRecord[], stage: string)
   return marks.sort((a, b) => a.at - b.at);
 }
 
-/** The stage's newest `prep.baseline`. */
-export function latestBaseline(records: readonly JournalRecord[], stage: string) {
-  for (let i = records.length - 1; i >= 0; i--) {
-    const r = records[i]!;
-    if (r.type === 'prep.baseline' && r.stage === stage) return r.baseline;
-  }
-  return undefined;
-}
-
 export function openRequestSummary(request: SwitchoverRequest | undefined): OpenRequestSummary | undefined {
   if (!request) return undefined;
   return {
@@ -74,7 +65,7 @@ export function lastAppliedSummary(request: SwitchoverRequest | undefined): Last
     percent: request.percent,
     before: request.before ?? request.from,
     after: request.after ?? request.to,
-    appliedAt: request.closedAt ?? request.approvedAt ?? request.createdAt,
+    appliedAt: appliedAt(request),
     requester: request.requester,
     ...(request.approver ? { approver: request.approver } : {}),
   };
@@ -87,7 +78,7 @@ export async function statusContext(deps: StatusContextDeps, stage: string): Pro
   try {
     records = await deps.core.journal.readAll();
   } catch (error) {
-    journalProblem = `the journal could not be read (${errorText(error)}): no baseline and no change markers`;
+    journalProblem = `the journal could not be read (${errorMessage(error)}): no baseline and no change markers`;
   }
   const context: StatusContext = {
     changes: appliedChanges(records, stage),

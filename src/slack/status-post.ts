@@ -1,13 +1,13 @@
 // Posts `/switchover status <stage>` in the channel, then its charts in the message's thread. Charts that
 // cannot be drawn or uploaded never cost the status: the message then says so in words.
 import type { webApi } from '@slack/bolt';
-import { context, escapeMrkdwn, mention } from '../blocks/common';
+import { context, escapeMrkdwn } from '../blocks/common';
 import type { SlackMessage } from '../blocks/common';
 import { statusMessage } from '../blocks/status';
 import { statusCharts } from '../charts/status';
 import type { ChartRenderer, ChartSpec } from '../core/ports';
 import type { StageStatus } from '../core/status';
-import { errorText } from '../core/status';
+import { errorMessage, mention } from '../core/format';
 import type { Logger } from '../logger';
 import { describeSlackError } from './errors';
 import { uploadPng } from './upload';
@@ -62,7 +62,7 @@ export async function postStatus(
   const problems: string[] = [];
   if (specs.length > 0) {
     const rendered = await Promise.allSettled(specs.map((spec) => deps.charts.render(spec)));
-    const renderFailures = rendered.flatMap((r) => (r.status === 'rejected' ? [errorText(r.reason)] : []));
+    const renderFailures = rendered.flatMap((r) => (r.status === 'rejected' ? [errorMessage(r.reason)] : []));
     if (renderFailures.length > 0) problems.push(`could not be drawn: ${[...new Set(renderFailures)].join(' ')}`);
     // In order (requests, then errors and latency), so the thread reads the same way every time.
     for (let i = 0; i < specs.length; i++) {

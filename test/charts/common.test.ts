@@ -1,4 +1,5 @@
-import { alignToMinutes, hhmmUtc, minuteLabels, minutesOf, valueAxis } from '../../src/charts/common';
+import { alignToMinutes, minuteLabels, minutesOf, valueAxis } from '../../src/charts/common';
+import { hhmm as hhmmUtc } from '../../src/core/format';
 import { MINUTE_MS } from '../../src/core/types';
 
 const START = Date.UTC(2026, 0, 1, 23, 58);

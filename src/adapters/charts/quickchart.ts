@@ -1,6 +1,7 @@
 // ChartRenderer over a QuickChart server (public quickchart.io or self-hosted, usually http://host:3400):
 // the picture is rendered to PNG bytes and uploaded by the caller, so no chart depends on a public URL.
 import QuickChart from 'quickchart-js';
+import { plainMessage } from '../../core/format';
 import type { ChartRenderer, ChartSpec } from '../../core/ports';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -85,7 +86,7 @@ export class QuickChartRenderer implements ChartRenderer {
 }
 
 function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = plainMessage(error);
   if (/ECONNREFUSED/.test(message)) return 'connection refused (is the renderer running?)';
   if (/ENOTFOUND|EAI_AGAIN/.test(message)) return 'host not found';
   if (/ECONNRESET|socket hang up/.test(message)) return 'connection reset';

@@ -3,6 +3,7 @@
 // interleave and a read never sees a half-written line of this process.
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
+import { plainMessage } from '../../core/format';
 import type { JournalRecord } from '../../core/journal';
 import type { JournalPort } from '../../core/ports';
 
@@ -49,7 +50,7 @@ export class JsonlJournal implements JournalPort {
       } catch (error) {
         // An append that fails leaves no record behind, so the caller's "it failed" stays true after a restart.
         await this.rollBack(handle, before);
-        throw new Error(`could not write to the journal ${this.file}: ${errorMessage(error)}`);
+        throw new Error(`could not write to the journal ${this.file}: ${plainMessage(error)}`);
       }
     });
   }
@@ -215,10 +216,6 @@ async function exists(file: string): Promise<boolean> {
 
 function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === 'ENOENT';
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function quote(text: string): string {

@@ -6,7 +6,8 @@ import type { JournalRecord, RequestCreated, RequestKind } from '../journal';
 import type { CoreDeps } from '../ports';
 import type { ListenerState, StageResources, Weights } from '../types';
 import { describeWeights, FALLBACK_WEIGHTS, sameWeights, weightsForPercent } from '../weights';
-import { describeChange, describeRequest, describeStatus, errorMessage, formatTime, mention } from './describe';
+import { capitalize, errorMessage, formatTime, mention } from '../format';
+import { describeChange, describeRequest, describeStatus } from './describe';
 import { PerKeyQueue } from './per-key-queue';
 import type { ApproveOutcome, CloseOutcome, CreateOutcome, EligibilityOutcome, LoadReport, Refused } from './outcomes';
 import { proxyTasks, type Preview } from './preview';
@@ -96,9 +97,7 @@ export class ApprovalService {
    * the confirmation dialog, so an ineligible click is refused at once. approve() checks again.
    */
   async canApprove(input: { requestId: string; userId: string }): Promise<EligibilityOutcome> {
-    const found = this.book.get(input.requestId);
-    if (!found) return unknownRequest(input.requestId);
-    return this.lock.run(found.stage, async () => {
+    return this.underRequestLock(input.requestId, async () => {
       const request = await this.eligibleOpenRequest(input);
       return isRefused(request) ? request : { outcome: 'eligible', request };
     });
@@ -109,9 +108,7 @@ export class ApprovalService {
    * write, and every later click finds the request no longer open.
    */
   async approve(input: { requestId: string; userId: string }): Promise<ApproveOutcome> {
-    const found = this.book.get(input.requestId);
-    if (!found) return unknownRequest(input.requestId);
-    return this.lock.run(found.stage, async () => {
+    return this.underRequestLock(input.requestId, async () => {
       const request = await this.eligibleOpenRequest(input);
       if (isRefused(request)) return request;
       try {
@@ -125,9 +122,7 @@ export class ApprovalService {
 
   /** The requester or an approver (anyone but the requester when no approver list is set) closes the request. */
   async reject(input: { requestId: string; userId: string }): Promise<CloseOutcome> {
-    const found = this.book.get(input.requestId);
-    if (!found) return unknownRequest(input.requestId);
-    return this.lock.run(found.stage, async () => {
+    return this.underRequestLock(input.requestId, async () => {
       const request = await this.openOrRefusal(input.requestId);
       if (isRefused(request)) return request;
       return this.close(request, input.userId, 'rejected');
@@ -186,6 +181,13 @@ export class ApprovalService {
       throw new Error(`could not read the journal: ${errorMessage(error)}`);
     }
     return stageHistory(records, stage, page, pageSize);
+  }
+
+  /** Runs `work` under the lock of the request's stage; an unknown request is refused at once. */
+  private underRequestLock<T>(requestId: string, work: () => Promise<T>): Promise<T | Refused> {
+    const found = this.book.get(requestId);
+    if (!found) return Promise.resolve(unknownRequest(requestId));
+    return this.lock.run(found.stage, work);
   }
 
   // ---- creating a request ----
@@ -343,16 +345,12 @@ export class ApprovalService {
         request,
       );
     }
-    const approvers = this.settings.approvers;
-    if (approvers.length === 0) return undefined;
-    let listed: boolean;
-    try {
-      listed = await this.deps.people.isListed(userId, approvers);
-    } catch (error) {
-      return refused(`Could not check the approver list (${errorMessage(error)}). The request stays open; try again.`, true, request);
+    const listed = await this.onApproverList(userId);
+    if (listed === true) return undefined;
+    if (listed !== false) {
+      return refused(`Could not check the approver list (${listed.error}). The request stays open; try again.`, true, request);
     }
-    if (listed) return undefined;
-    return refused(`Only the approvers (${nameApprovers(approvers)}) may approve this change. The request stays open.`, true, request);
+    return refused(`Only the approvers (${nameApprovers(this.settings.approvers)}) may approve this change. The request stays open.`, true, request);
   }
 
   private async applyClaimed(request: SwitchoverRequest): Promise<ApproveOutcome> {
@@ -512,10 +510,10 @@ export class ApprovalService {
   // ---- closing ----
 
   private async close(request: SwitchoverRequest, userId: string, how: 'rejected' | 'cancelled'): Promise<CloseOutcome> {
-    const may = userId === request.requester || (await this.mayDecide(userId));
+    const may = userId === request.requester || (await this.onApproverList(userId));
     if (may !== true) {
       const verb = how === 'rejected' ? 'reject' : 'cancel';
-      const why = typeof may === 'string' ? may : `only the requester (${mention(request.requester)}) or an approver (${nameApprovers(this.settings.approvers)}) may ${verb} it`;
+      const why = may !== false ? `the approver list could not be checked (${may.error}); try again` : `only the requester (${mention(request.requester)}) or an approver (${nameApprovers(this.settings.approvers)}) may ${verb} it`;
       return refused(`You cannot ${verb} ${describeRequest(request)}: ${why}. The request stays open.`, true, request);
     }
     try {
@@ -526,13 +524,13 @@ export class ApprovalService {
     return { outcome: how, request: this.book.get(request.id)! };
   }
 
-  /** True when the user is an approver; a string says why that could not be checked. */
-  private async mayDecide(userId: string): Promise<boolean | string> {
+  /** Whether the user is an approver (anyone is when no approver list is set); `error` when that could not be checked. */
+  private async onApproverList(userId: string): Promise<boolean | { error: string }> {
     if (this.settings.approvers.length === 0) return true;
     try {
       return await this.deps.people.isListed(userId, this.settings.approvers);
     } catch (error) {
-      return `the approver list could not be checked (${errorMessage(error)}); try again`;
+      return { error: errorMessage(error) };
     }
   }
 
@@ -631,10 +629,6 @@ function noHealthyTargetRefusal(preview: Preview): string | undefined {
 function nameApprovers(approvers: readonly string[]): string {
   const named = approvers.slice(0, NAMED_APPROVERS).map(mention).join(', ');
   return approvers.length > NAMED_APPROVERS ? `${named} and ${approvers.length - NAMED_APPROVERS} more` : named;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function lowerFirst(text: string): string {

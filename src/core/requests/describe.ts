@@ -1,18 +1,9 @@
 // Requests in words, for refusals, outcomes and the audit trail. User IDs are written as Slack mentions
 // (the IDs are Slack's anyway); everything else is plain text.
+import { formatTime, mention } from '../format';
 import { describeWeights } from '../weights';
 import type { RequestKind } from '../journal';
 import type { SwitchoverRequest } from './request';
-
-/** `<@U123>` for a user, `<!subteam^S123>` for a user group. */
-export function mention(id: string): string {
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
-}
-
-/** E.g. "2026-01-01 12:03 UTC". */
-export function formatTime(epochMs: number): string {
-  return `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
 
 /** What the request asks for, e.g. "shift 25% of new traffic to the target proxy on dev". */
 export function describeChange(request: Pick<SwitchoverRequest, 'kind' | 'percent' | 'stage'>): string {
@@ -61,9 +52,4 @@ export function describeStatus(request: SwitchoverRequest): string {
     case 'expired':
       return `expired${when} without approval`;
   }
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
 }

@@ -48,6 +48,11 @@ export function isFinal(request: SwitchoverRequest): boolean {
   return FINAL_STATUSES.includes(request.status);
 }
 
+/** When an applied request took effect (falling back to its approval, then its creation, for old records). */
+export function appliedAt(request: SwitchoverRequest): number {
+  return request.closedAt ?? request.approvedAt ?? request.createdAt;
+}
+
 /** Open or being applied: the stage's one request in progress. */
 export function isInProgress(request: SwitchoverRequest): boolean {
   return request.status === 'open' || request.status === 'approved';

@@ -1,7 +1,7 @@
 // "Older" on a history page: the next page replaces the (ephemeral) message in place.
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { HISTORY_PAGE_ACTION, historyBlocks, parseHistoryPageValue } from '../../blocks/history';
-import { errorMessage } from '../../core/requests/describe';
+import { errorMessage } from '../../core/format';
 import { discardBody } from '../../slack/response-body';
 import { checkChannel } from '../authorize';
 import type { AppDeps } from '../deps';

@@ -4,7 +4,7 @@
 // the losers get an ephemeral answer (a retry of this same submission gets none).
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { APPROVE_CONFIRM_CALLBACK } from '../../blocks/request';
-import { errorMessage } from '../../core/requests/describe';
+import { errorMessage } from '../../core/format';
 import type { AppDeps } from '../deps';
 
 export function register(app: App, deps: AppDeps): void {

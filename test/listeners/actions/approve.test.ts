@@ -1,7 +1,7 @@
 // Approve and Reject on a request message, end to end: expiry, rejection, double clicks and a click that
 // Slack replays. The request is applied at most once, counted on the simulated listener.
 import { APPROVE_ACTION } from '../../../src/blocks/request';
-import { formatTime } from '../../../src/core/requests/describe';
+import { formatTime } from '../../../src/core/format';
 import {
   ALICE,
   approveAll,

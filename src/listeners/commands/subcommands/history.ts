@@ -2,7 +2,7 @@
 // "Older" button (ephemeral).
 import { historyBlocks } from '../../../blocks/history';
 import type { CommandOf } from '../../../commands/parse';
-import { errorMessage } from '../../../core/requests/describe';
+import { errorMessage } from '../../../core/format';
 import type { SubcommandHandler } from './types';
 
 export const history: SubcommandHandler<CommandOf<'history'>> = async (ctx) => {

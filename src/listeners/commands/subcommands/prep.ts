@@ -2,7 +2,8 @@
 // redrawn in place as each step runs; then the summary with the verdict and the shift buttons, and the
 // charts in its thread. One prep per stage at a time: a second one is pointed at the one in progress.
 import { formatDuration, prepProgressMessage, prepSummaryMessage } from '../../../blocks/prep';
-import { mention, section } from '../../../blocks/common';
+import { section } from '../../../blocks/common';
+import { hhmm, mention, plainMessage } from '../../../core/format';
 import type { CommandOf } from '../../../commands/parse';
 import { PREP_STEPS, prepInProgress, runPrep, type PrepOutcome } from '../../../core/prep';
 import { describeSlackError } from '../../../slack/errors';
@@ -22,10 +23,6 @@ interface ActivePrep {
 /** Preps running in this process, by stage: taken before the first await, so two commands cannot both start. */
 const active = new Map<string, ActivePrep>();
 
-function hhmm(t: number): string {
-  return `${new Date(t).toISOString().slice(11, 16)} UTC`;
-}
-
 function busyText(stage: string, holder: { user: string; startedAt: number; channel?: string; ts?: string; permalink?: string }, now: number): string {
   const where = holder.permalink
     ? `Follow it in <${holder.permalink}|its progress message>`
@@ -33,7 +30,7 @@ function busyText(stage: string, holder: { user: string; startedAt: number; chan
       ? `Its progress message is in <#${holder.channel}>`
       : 'Its progress is shown where it was started';
   return (
-    `A prep for \`${stage}\` is already in progress: started by ${mention(holder.user)} at ${hhmm(holder.startedAt)} ` +
+    `A prep for \`${stage}\` is already in progress: started by ${mention(holder.user)} at ${hhmm(holder.startedAt)} UTC ` +
     `(${formatDuration(now - holder.startedAt)} ago). ${where}; its summary follows in the channel when it ends. Nothing was started.`
   );
 }
@@ -87,7 +84,7 @@ async function prepInChannel(ctx: SubcommandContext<CommandOf<'prep'>>, run: Act
   } catch (error) {
     // runPrep reports failures as an outcome; this is a bug, but the channel still hears how it ended.
     log.error({ err: error, outcome: 'failed' }, 'prep threw');
-    const text = `Prep \`${stage}\` stopped unexpectedly: ${error instanceof Error ? error.message : String(error)}. Running ${typed} again is safe: nothing is scaled twice.`;
+    const text = `Prep \`${stage}\` stopped unexpectedly: ${plainMessage(error)}. Running ${typed} again is safe: nothing is scaled twice.`;
     await live.finish({ text, blocks: [section(text)] });
     await ctx.reply(text);
     return;

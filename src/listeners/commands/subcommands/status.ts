@@ -4,7 +4,8 @@
 import type { CommandOf } from '../../../commands/parse';
 import { section } from '../../../blocks/common';
 import { stageListMessage } from '../../../blocks/status';
-import { errorText, gatherStatus, listStatus } from '../../../core/status';
+import { errorMessage } from '../../../core/format';
+import { gatherStatus, listStatus } from '../../../core/status';
 import { statusContext, stageListEntries } from '../../../slack/status-context';
 import { postStatus } from '../../../slack/status-post';
 import type { SubcommandHandler } from './types';
@@ -18,7 +19,7 @@ export const status: SubcommandHandler<CommandOf<'status'>> = async (ctx) => {
     try {
       lines = await listStatus(deps.core, await stageListEntries(deps));
     } catch (error) {
-      await ctx.reply(`Could not list the stages: ${errorText(error)}. Try \`/switchover status &lt;stage&gt;\` with a stage name.`);
+      await ctx.reply(`Could not list the stages: ${errorMessage(error)}. Try \`/switchover status &lt;stage&gt;\` with a stage name.`);
       return;
     }
     await ctx.reply(stageListMessage(lines));
@@ -32,7 +33,7 @@ export const status: SubcommandHandler<CommandOf<'status'>> = async (ctx) => {
   } catch (error) {
     // Only resolving the stage can throw; every other read is reported inside the status.
     ctx.log.info({ err: error, outcome: 'failed' }, 'status: stage not resolved');
-    await ctx.reply(`Could not read the status of ${stage}: ${errorText(error)}`);
+    await ctx.reply(`Could not read the status of ${stage}: ${errorMessage(error)}`);
     return;
   }
   if (journalProblem) gathered.unknown.push(journalProblem);

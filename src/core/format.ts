@@ -1,0 +1,38 @@
+// Small text helpers shared by the core, the Block Kit builders and the Slack services: times in UTC,
+// errors in words, Slack mentions. Pure; no Slack or AWS imports.
+
+/** E.g. "2026-01-01 12:03 UTC". */
+export function formatTime(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** "HH:MM" in UTC (without the zone: callers add " UTC" where the sentence needs it). */
+export function hhmm(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(11, 16);
+}
+
+/** A duration in seconds as whole milliseconds, e.g. "35 ms". */
+export function msText(seconds: number): string {
+  return `${Math.round(seconds * 1000)} ms`;
+}
+
+/** An error's message, or its name when the message is empty. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+/** An error's message as is (empty when it has none); anything else as a string. */
+export function plainMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The text with its first letter in upper case. */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** `<@U123>` for a user (U/W...), `<!subteam^S123>` for a user group (S...). */
+export function mention(id: string): string {
+  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
+}
