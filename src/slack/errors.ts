@@ -68,3 +68,12 @@ export function describeSlackError(error: unknown): string {
   if (code.startsWith('http_')) return `Slack answered with HTTP ${code.slice(5)}. Try again in a moment.`;
   return `Slack refused the call: \`${code}\`.`;
 }
+
+/** Failures that pass (rate limits, network, Slack's own 5xx): worth retrying later, unlike `not_in_channel`. */
+const TRANSIENT = new Set(['ratelimited', 'request_error', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+
+export function isTransientSlackError(error: unknown): boolean {
+  const code = slackErrorCode(error);
+  if (code === undefined) return false;
+  return TRANSIENT.has(code) || /^http_5\d\d$/.test(code);
+}

@@ -14,7 +14,7 @@ import { appliedAt, isFinal, type SwitchoverRequest } from '../core/requests/req
 import type { Watcher } from '../core/watch';
 import { describeWeights } from '../core/weights';
 import type { Logger } from '../logger';
-import { describeSlackError, slackErrorCode } from './errors';
+import { describeSlackError, isTransientSlackError } from './errors';
 
 export interface RequestMessagesDeps {
   slack: webApi.WebClient;
@@ -35,7 +35,6 @@ export type NewRequest =
 export const MAX_UPDATE_ATTEMPTS = 20;
 
 /** Slack failures worth trying again later; others (message deleted, channel archived) will not heal. */
-const TRANSIENT = /^(ratelimited|request_error|http_5\d\d|internal_error|fatal_error|service_unavailable)$/;
 
 export class RequestMessages {
   /** Requests whose message still shows an older state, with the attempts so far. */
@@ -124,8 +123,7 @@ export class RequestMessages {
       await this.deps.slack.chat.update({ channel: where.channel, ts: where.ts, ...message });
       this.stale.delete(request.id);
     } catch (error) {
-      const code = slackErrorCode(error);
-      const transient = code !== undefined && TRANSIENT.test(code);
+      const transient = isTransientSlackError(error);
       this.deps.logger.warn({ err: error, requestId: request.id, retry: transient }, 'could not update the request message');
       if (transient) this.stale.set(request.id, this.stale.get(request.id) ?? 0);
       if (isFinal(request)) await this.say(where.channel, where.ts, message);

@@ -20,7 +20,7 @@ import type { WatchEndReason, WatchReporter } from '../core/watch';
 import type { PinnedConnections, WatchInfo, WatchTick } from '../core/watch-tick';
 import { MINUTE_MS } from '../core/types';
 import type { Logger } from '../logger';
-import { slackErrorCode } from './errors';
+import { isTransientSlackError, slackErrorCode } from './errors';
 
 /** A queued channel message is tried this many times in all before it is given up. */
 export const MAX_DELIVERY_ATTEMPTS = 5;
@@ -30,13 +30,6 @@ export const RETRY_DELAY_MS = MINUTE_MS;
 /** Slack codes that mean the progress message cannot be updated any more, so a new one is posted. */
 const MESSAGE_GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
 /** Slack codes worth trying again later. */
-const PASSING = new Set(['ratelimited', 'request_error', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
-
-export function isPassingSlackFailure(error: unknown): boolean {
-  const code = slackErrorCode(error);
-  if (code === undefined) return false;
-  return PASSING.has(code) || /^http_5\d\d$/.test(code);
-}
 
 type PostArgs = webApi.ChatPostMessageArguments;
 
@@ -126,7 +119,7 @@ export class SlackWatchReporter implements WatchReporter {
     try {
       await this.slack.chat.postMessage(args);
     } catch (error) {
-      if (!isPassingSlackFailure(error)) throw error;
+      if (!isTransientSlackError(error)) throw error;
       this.queue.push({ what, args, attempts: 1 });
       this.logger.warn({ err: error, what }, 'could not post a watch message; trying again next minute');
       this.schedule();
@@ -151,7 +144,7 @@ export class SlackWatchReporter implements WatchReporter {
         this.queue.shift();
         this.logger.info({ what: next.what, attempts: next.attempts }, 'watch message sent after a retry');
       } catch (error) {
-        if (isPassingSlackFailure(error) && next.attempts < MAX_DELIVERY_ATTEMPTS) {
+        if (isTransientSlackError(error) && next.attempts < MAX_DELIVERY_ATTEMPTS) {
           this.logger.warn({ err: error, what: next.what, attempts: next.attempts }, 'watch message still not sent; trying again later');
           this.schedule();
           return;

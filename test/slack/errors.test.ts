@@ -1,5 +1,5 @@
 import { webApi } from '@slack/bolt';
-import { describeSlackError, isNotInChannel, slackErrorCode } from '../../src/slack/errors';
+import { describeSlackError, isNotInChannel, isTransientSlackError, slackErrorCode } from '../../src/slack/errors';
 import { FakeSlack } from '../support/fake-slack';
 
 describe('Slack errors in plain words', () => {
@@ -60,5 +60,16 @@ describe('Slack errors in plain words', () => {
   it('passes other errors through as their message', () => {
     expect(slackErrorCode(new Error('boom'))).toBeUndefined();
     expect(describeSlackError(new Error('boom'))).toBe('boom');
+  });
+});
+
+describe('isTransientSlackError', () => {
+  const platform = (error: string) => Object.assign(new Error(`An API error occurred: ${error}`), { code: 'slack_webapi_platform_error', data: { ok: false, error } });
+  it('tells passing Slack failures (worth retrying) from lasting ones', () => {
+    expect(isTransientSlackError(Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: 1 }))).toBe(true);
+    expect(isTransientSlackError(Object.assign(new Error('x'), { code: 'slack_webapi_http_error', statusCode: 503 }))).toBe(true);
+    expect(isTransientSlackError(platform('request_timeout'))).toBe(true);
+    expect(isTransientSlackError(platform('not_in_channel'))).toBe(false);
+    expect(isTransientSlackError(new Error('bug'))).toBe(false);
   });
 });

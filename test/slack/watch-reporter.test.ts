@@ -3,7 +3,7 @@ import type { webApi } from '@slack/bolt';
 import { ManualClock } from '../../src/adapters/clock';
 import type { WatchInfo } from '../../src/core/watch';
 import { createLogger } from '../../src/logger';
-import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAY_MS, SlackWatchReporter, isPassingSlackFailure } from '../../src/slack/watch-reporter';
+import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAY_MS, SlackWatchReporter } from '../../src/slack/watch-reporter';
 
 const platform = (error: string) => Object.assign(new Error(`An API error occurred: ${error}`), { code: 'slack_webapi_platform_error', data: { ok: false, error } });
 const rateLimited = () => Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: 1 });
@@ -40,12 +40,6 @@ function scripted() {
 }
 
 describe('SlackWatchReporter', () => {
-  it('tells passing Slack failures from lasting ones', () => {
-    expect(isPassingSlackFailure(rateLimited())).toBe(true);
-    expect(isPassingSlackFailure(Object.assign(new Error('x'), { code: 'slack_webapi_http_error', statusCode: 503 }))).toBe(true);
-    expect(isPassingSlackFailure(platform('not_in_channel'))).toBe(false);
-    expect(isPassingSlackFailure(new Error('bug'))).toBe(false);
-  });
 
   it('throws a lasting failure at once, so the watcher logs it', async () => {
     const { reporter, failures } = scripted();
