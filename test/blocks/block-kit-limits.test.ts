@@ -19,12 +19,13 @@ import type { HistoryPage } from '../../src/core/history';
 import type { WatchSettings } from '../../src/core/judge';
 import { PREP_STEPS, type PrepCompleted, type PrepStep } from '../../src/core/prep';
 import type { Preview } from '../../src/core/requests/preview';
-import type { RequestStatus, SwitchoverRequest } from '../../src/core/requests/request';
+import type { RequestStatus } from '../../src/core/requests/request';
 import { gatherStatus, type StageLine } from '../../src/core/status';
 import { MINUTE_MS, type TargetHealthEntry } from '../../src/core/types';
 import { analyzeTick, watchWindow, type WatchInfo } from '../../src/core/watch-tick';
 import { messageViolations, modalViolations } from '../support/block-kit-rules';
 import { FakeEcs, FakeLoadBalancer, FakeMetrics, FakeResolver, MemoryJournal, serviceCounts, stageResources } from '../support/fake-ports';
+import { switchoverRequest } from '../support/requests';
 import { scripted } from '../support/traffic-script';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -92,22 +93,7 @@ describe('help', () => {
 
 describe('request messages and the approval dialog', () => {
   const group = { arn: 'arn', name: 'g', dimension: 'd' };
-  function request(overrides: Partial<SwitchoverRequest> = {}): SwitchoverRequest {
-    return {
-      id: 'r-abcdefghij',
-      kind: 'shift',
-      stage: 'dev',
-      requester: 'U0REQ',
-      channel: 'C0CHAN',
-      from: { source: 1, target: 0 },
-      to: { source: 75, target: 25 },
-      percent: 25,
-      createdAt: T0,
-      expiresAt: T0 + 15 * 60_000,
-      status: 'open',
-      ...overrides,
-    };
-  }
+  const request = switchoverRequest;
   function preview(targets: TargetHealthEntry[], notes: string[]): Preview {
     return {
       stage: 'dev',

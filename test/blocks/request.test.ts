@@ -11,25 +11,11 @@ import { MAX_BLOCKS, SECTION_TEXT_MAX } from '../../src/blocks/common';
 import { summarizeHealth } from '../../src/core/health';
 import type { Preview } from '../../src/core/requests/preview';
 import type { SwitchoverRequest } from '../../src/core/requests/request';
+import { REQUEST_T0, switchoverRequest } from '../support/requests';
 
-const T0 = Date.UTC(2026, 0, 1, 12, 0);
+const T0 = REQUEST_T0;
 
-function request(overrides: Partial<SwitchoverRequest> = {}): SwitchoverRequest {
-  return {
-    id: 'r-abcdefghij',
-    kind: 'shift',
-    stage: 'dev',
-    requester: 'U0REQ',
-    channel: 'C0CHAN',
-    from: { source: 1, target: 0 },
-    to: { source: 75, target: 25 },
-    percent: 25,
-    createdAt: T0,
-    expiresAt: T0 + 15 * 60_000,
-    status: 'open',
-    ...overrides,
-  };
-}
+const request = switchoverRequest;
 
 function preview(overrides: Partial<Preview> = {}): Preview {
   const group = { arn: 'arn', name: 'g', dimension: 'd' };

@@ -2,20 +2,8 @@ import { ManualClock } from '../../src/adapters/clock';
 import { stageListMessage, statusMessage } from '../../src/blocks/status';
 import { gatherStatus, type StageLine } from '../../src/core/status';
 import { MINUTE_MS } from '../../src/core/types';
-import { FakeEcs, FakeLoadBalancer, FakeMetrics, FakeResolver, MemoryJournal } from '../support/fake-ports';
+import { type FakeDeps, fakeDeps } from '../support/fake-ports';
 import { scripted } from '../support/traffic-script';
-
-/** The fakes this file's code talks to, typed as the fakes (fakeDeps widens them to the ports). */
-function coreFakes(clock: ManualClock) {
-  return {
-    resolver: new FakeResolver(),
-    loadBalancer: new FakeLoadBalancer(),
-    ecs: new FakeEcs(),
-    metrics: new FakeMetrics(),
-    journal: new MemoryJournal(),
-    clock,
-  };
-}
 
 
 const NOW = Date.UTC(2026, 0, 1, 12, 30, 40);
@@ -33,8 +21,8 @@ function withinLimits(message: { text: string; blocks: Array<Record<string, any>
   }
 }
 
-async function status(overrides: (deps: ReturnType<typeof coreFakes>) => void = () => undefined) {
-  const deps = coreFakes(new ManualClock(NOW));
+async function status(overrides: (deps: FakeDeps) => void = () => undefined) {
+  const deps = fakeDeps({ clock: new ManualClock(NOW) });
   deps.loadBalancer.weights = { source: 90, target: 10 };
   deps.ecs.target = { ...deps.ecs.capture, name: 'target', running: 1, pending: 1 };
   deps.loadBalancer.health.target = [

@@ -4,20 +4,8 @@ import type { LoadBalancerPort } from '../../src/core/ports';
 import { gatherStatus, listStatus, statusVerdict } from '../../src/core/status';
 import type { TargetHealthEntry } from '../../src/core/types';
 import { MINUTE_MS } from '../../src/core/types';
-import { FakeEcs, FakeLoadBalancer, FakeMetrics, FakeResolver, MemoryJournal } from '../support/fake-ports';
+import { fakeDeps } from '../support/fake-ports';
 import { cloudWatchDown, scripted } from '../support/traffic-script';
-
-/** The fakes this file's code talks to, typed as the fakes (fakeDeps widens them to the ports). */
-function coreFakes(clock: ManualClock) {
-  return {
-    resolver: new FakeResolver(),
-    loadBalancer: new FakeLoadBalancer(),
-    ecs: new FakeEcs(),
-    metrics: new FakeMetrics(),
-    journal: new MemoryJournal(),
-    clock,
-  };
-}
 
 
 const NOW = Date.UTC(2026, 0, 1, 12, 30, 40);
@@ -40,7 +28,7 @@ const baseline: Baseline = {
 };
 
 function setup() {
-  const deps = coreFakes(new ManualClock(NOW));
+  const deps = fakeDeps({ clock: new ManualClock(NOW) });
   deps.loadBalancer.weights = { source: 0, target: 100 };
   deps.ecs.target = { ...deps.ecs.capture, name: 'target' };
   // 100% configured; 36 requests/min still reach the source proxy on pinned connections.

@@ -3,20 +3,8 @@ import type { JournalRecord } from '../../src/core/journal';
 import type { GuardrailBreach, WatchSettings } from '../../src/core/judge';
 import { MINUTE_MS, type Weights } from '../../src/core/types';
 import { Watcher, type PinnedConnections, type WatchInfo, type WatchReporter, type WatchTick } from '../../src/core/watch';
-import { FakeEcs, FakeLoadBalancer, FakeMetrics, FakeResolver, MemoryJournal } from '../support/fake-ports';
+import { fakeDeps } from '../support/fake-ports';
 import { cloudWatchDown, scripted, type MinuteScript } from '../support/traffic-script';
-
-/** The fakes this file's code talks to, typed as the fakes (fakeDeps widens them to the ports). */
-function coreFakes(clock: ManualClock) {
-  return {
-    resolver: new FakeResolver(),
-    loadBalancer: new FakeLoadBalancer(),
-    ecs: new FakeEcs(),
-    metrics: new FakeMetrics(),
-    journal: new MemoryJournal(),
-    clock,
-  };
-}
 
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -66,7 +54,7 @@ class RecordingReporter implements WatchReporter {
 }
 
 function setup(script: MinuteScript, weights: Weights = { source: 0, target: 100 }) {
-  const deps = coreFakes(new ManualClock(T0));
+  const deps = fakeDeps({ clock: new ManualClock(T0) });
   deps.metrics.script = (window) => scripted(window, script);
   const reporter = new RecordingReporter();
   const watcher = new Watcher(deps, settings, reporter);
