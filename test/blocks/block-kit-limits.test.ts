@@ -16,7 +16,6 @@ import {
 } from '../../src/blocks/watch';
 import { summarizeHealth } from '../../src/core/health';
 import type { HistoryPage } from '../../src/core/history';
-import type { WatchSettings } from '../../src/core/judge';
 import { PREP_STEPS, type PrepCompleted, type PrepStep } from '../../src/core/prep';
 import type { Preview } from '../../src/core/requests/preview';
 import type { RequestStatus } from '../../src/core/requests/request';
@@ -26,7 +25,7 @@ import { analyzeTick, watchWindow, type WatchInfo } from '../../src/core/watch-t
 import { messageViolations, modalViolations } from '../support/block-kit-rules';
 import { FakeEcs, FakeLoadBalancer, FakeMetrics, FakeResolver, MemoryJournal, serviceCounts, stageResources } from '../support/fake-ports';
 import { switchoverRequest } from '../support/requests';
-import { scripted } from '../support/traffic-script';
+import { scripted, WATCH_SETTINGS } from '../support/traffic-script';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 /** Text an AWS error or a target's health description could carry, with every mrkdwn control character. */
@@ -280,15 +279,7 @@ describe('status', () => {
 });
 
 describe('watch', () => {
-  const settings: WatchSettings = {
-    minutes: 60,
-    errorRatePoints: 1,
-    errorRateMinutes: 2,
-    p99Factor: 2,
-    p99Minutes: 3,
-    minRequestsPerMinute: 20,
-    completeMinutes: 5,
-  };
+  const settings = WATCH_SETTINGS;
   const watch: WatchInfo = {
     stage: 'dev',
     requestId: 'r-0000000001',

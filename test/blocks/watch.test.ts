@@ -7,21 +7,12 @@ import {
   watchEndedMessage,
   watchProgressMessage,
 } from '../../src/blocks/watch';
-import type { WatchSettings } from '../../src/core/judge';
 import { MINUTE_MS } from '../../src/core/types';
 import { analyzeTick, watchWindow, type WatchInfo } from '../../src/core/watch-tick';
-import { scripted, type MinuteScript } from '../support/traffic-script';
+import { type MinuteScript, scripted, WATCH_SETTINGS } from '../support/traffic-script';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
-const settings: WatchSettings = {
-  minutes: 60,
-  errorRatePoints: 1,
-  errorRateMinutes: 2,
-  p99Factor: 2,
-  p99Minutes: 3,
-  minRequestsPerMinute: 20,
-  completeMinutes: 5,
-};
+const settings = WATCH_SETTINGS;
 const watch: WatchInfo = {
   stage: 'dev',
   requestId: 'r-0000000001',

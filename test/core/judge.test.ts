@@ -1,17 +1,10 @@
 import type { HealthSummary } from '../../src/core/health';
-import { evaluateGuardrails, judgeMinute, type MinuteJudgement, type WatchSettings } from '../../src/core/judge';
+import { evaluateGuardrails, judgeMinute, type MinuteJudgement } from '../../src/core/judge';
+import { WATCH_SETTINGS } from '../support/traffic-script';
 import type { MinuteFigures } from '../../src/core/traffic';
 import { MINUTE_MS } from '../../src/core/types';
 
-const settings: WatchSettings = {
-  minutes: 60,
-  errorRatePoints: 1,
-  errorRateMinutes: 2,
-  p99Factor: 2,
-  p99Minutes: 3,
-  minRequestsPerMinute: 20,
-  completeMinutes: 5,
-};
+const settings = WATCH_SETTINGS;
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
 function fig(t: number, requests: number | null, http5xx = 0, latencyP99: number | null = 0.1): MinuteFigures {

@@ -1,23 +1,15 @@
 import { ManualClock } from '../../src/adapters/clock';
 import type { JournalRecord } from '../../src/core/journal';
-import type { GuardrailBreach, WatchSettings } from '../../src/core/judge';
+import type { GuardrailBreach } from '../../src/core/judge';
 import { MINUTE_MS, type Weights } from '../../src/core/types';
 import { Watcher, type PinnedConnections, type WatchInfo, type WatchReporter, type WatchTick } from '../../src/core/watch';
 import { fakeDeps } from '../support/fake-ports';
-import { cloudWatchDown, scripted, type MinuteScript } from '../support/traffic-script';
+import { cloudWatchDown, type MinuteScript, scripted, WATCH_SETTINGS } from '../support/traffic-script';
 
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const APPLIED_AT = T0 + 10_000;
-const settings: WatchSettings = {
-  minutes: 60,
-  errorRatePoints: 1,
-  errorRateMinutes: 2,
-  p99Factor: 2,
-  p99Minutes: 3,
-  minRequestsPerMinute: 20,
-  completeMinutes: 5,
-};
+const settings = WATCH_SETTINGS;
 
 /** Minute index relative to 12:00 UTC (the minute the change was applied in). */
 const idx = (t: number) => (t - T0) / MINUTE_MS;

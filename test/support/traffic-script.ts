@@ -1,5 +1,6 @@
 // Builds MetricsSnapshot contents from traffic scripted per minute, the way CloudWatch answers: a minute
 // without requests (or without 5xx) has no datapoint at all.
+import type { WatchSettings } from '../../src/core/judge';
 import type { MetricSeries, MetricsSnapshot, MetricsWindow } from '../../src/core/types';
 import { MINUTE_MS } from '../../src/core/types';
 
@@ -53,3 +54,14 @@ export function scripted(window: MetricsWindow, script: MinuteScript): Omit<Metr
 export function cloudWatchDown(reason = 'ThrottlingException: Rate exceeded'): Omit<MetricsSnapshot, 'window'> {
   return { source: {}, target: {}, loadBalancer: {}, missing: [`every metric: ${reason}`] };
 }
+
+/** The watch settings' defaults (SWITCHOVER_WATCH_MINUTES, SWITCHOVER_GUARD_*, ...), as the tests judge with them. */
+export const WATCH_SETTINGS: Readonly<WatchSettings> = {
+  minutes: 60,
+  errorRatePoints: 1,
+  errorRateMinutes: 2,
+  p99Factor: 2,
+  p99Minutes: 3,
+  minRequestsPerMinute: 20,
+  completeMinutes: 5,
+};
