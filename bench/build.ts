@@ -1,4 +1,4 @@
-// Compiles the app (src/) and the benchmark's two helper processes to JavaScript, as production runs it
+// Compiles the app (src/) and the benchmark's helper processes to JavaScript, as production runs it
 // (`npm run build` then `node dist/index.js`): the process figures then measure the bot, not tsx's loader,
 // which runs in a worker isolate of its own and adds ~50 MB and its start-up time. Incremental: a second run
 // only recompiles what changed. Output under node_modules/.cache, so the compiled files find node_modules.
@@ -15,6 +15,7 @@ export interface Built {
   index: string;
   appProcess: string;
   loadProcess: string;
+  awsProcess: string;
   /** tsc's complaints, if any (the code is emitted anyway; the bench says so). */
   diagnostics?: string;
 }
@@ -30,7 +31,7 @@ export function buildForBench(): Built {
       incremental: true,
       tsBuildInfoFile: join(OUT_DIR, '.tsbuildinfo'),
     },
-    include: [join(ROOT, 'src'), join(ROOT, 'bench', 'app-process.ts'), join(ROOT, 'bench', 'load-process.ts')],
+    include: [join(ROOT, 'src'), join(ROOT, 'bench', 'app-process.ts'), join(ROOT, 'bench', 'load-process.ts'), join(ROOT, 'bench', 'aws-process.ts')],
   };
   const configPath = join(BUILD_DIR, 'tsconfig.json');
   writeFileSync(configPath, JSON.stringify(tsconfig, null, 2));
@@ -42,6 +43,7 @@ export function buildForBench(): Built {
     index: join(OUT_DIR, 'src', 'index.js'),
     appProcess: join(OUT_DIR, 'bench', 'app-process.js'),
     loadProcess: join(OUT_DIR, 'bench', 'load-process.js'),
+    awsProcess: join(OUT_DIR, 'bench', 'aws-process.js'),
     ...(result.status !== 0 && diagnostics ? { diagnostics } : {}),
   };
 }

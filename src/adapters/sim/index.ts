@@ -9,6 +9,7 @@ import { SimTransport } from './transport';
 export { SimStack, SimAwsError, DEFAULT_STAGES, DEFAULT_TIMINGS, STEP_MS } from './stack';
 export type { OperationFaults, SimStageConfig, SimTimings } from './stack';
 export { SimTransport } from './transport';
+export { serveSimulatedAws, type SimulatedAwsServer } from './server';
 
 export interface SimulatedAwsOptions extends Omit<SimStackOptions, 'clock'> {
   clock: Clock;
