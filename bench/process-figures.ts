@@ -1,6 +1,7 @@
 // Figures measured against the app in its own process, compiled as production runs it: slash-command
 // acknowledgement latency under load, resident memory after many commands, and start to ready of the entry
-// point. Three processes: this one (fake Slack, fake chart renderer), the app, and the load generator.
+// point. Four processes: this one (fake Slack, fake chart renderer), the app, the load generator, and the
+// simulated AWS the app reaches through AWS_ENDPOINT_URL.
 // For investigating: BENCH_CPU_PROF=<dir> writes the app process's CPU profile there; BENCH_DEBUG=1 prints its
 // memory breakdown (JS heap, external, /proc RSS split).
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -25,6 +26,12 @@ export interface ProcessFigures {
 interface Ready {
   type: 'ready';
   port: number;
+}
+
+interface AwsReady {
+  type: 'ready';
+  url: string;
+  region: string;
 }
 
 interface Memory {
@@ -100,17 +107,30 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
   await charts.start();
   const dataDir = await mkdtemp(join(tmpdir(), 'switchover-bench-'));
   const children: ChildProcess[] = [];
+  let app: ChildProcess | undefined;
   try {
     const startup = await measureStartup(built, fake, charts, dataDir, say);
 
-    say('starting the compiled app in its own process (simulated stack, L per AWS call) and the load generator');
+    say('starting the simulated AWS (L per call), the compiled app and the load generator, each in its own process');
+    const aws = fork(built.awsProcess, [], { env: { PATH: process.env.PATH ?? '', BENCH_LATENCY_MS: String(latencyMs) }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    children.push(aws);
+    const awsReady = await nextMessage<AwsReady>(aws, 'ready', captured(aws));
     // Logs to a file, as a container runtime takes them: a pipe this busy process drains late would block the
     // app's synchronous log writes and measure this process instead of the bot.
     const logPath = join(dataDir, 'app.log');
     const logFd = openSync(logPath, 'a');
-    const app = fork(built.appProcess, [], {
+    app = fork(built.appProcess, [], {
       execArgv: ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
-      env: appEnv(fake, charts, dataDir, { BENCH_LATENCY_MS: String(latencyMs), ...(process.env.BENCH_DEBUG ? { BENCH_DEBUG: '1' } : {}) }),
+      env: appEnv(fake, charts, dataDir, {
+        // Production mode: real SDK clients and their HTTP handler, with the simulated AWS as the endpoint.
+        SWITCHOVER_SIMULATE: 'false',
+        AWS_REGION: awsReady.region,
+        AWS_ENDPOINT_URL: awsReady.url,
+        AWS_ACCESS_KEY_ID: 'AKIASIMULATEDSTACK00',
+        AWS_SECRET_ACCESS_KEY: 'simulated-stack-secret-not-a-real-key',
+        ...(process.env.BENCH_DEBUG ? { BENCH_DEBUG: '1' } : {}),
+        ...(process.env.BENCH_ALLOC_PROF ? { BENCH_ALLOC_PROF: process.env.BENCH_ALLOC_PROF } : {}),
+      }),
       stdio: ['ignore', logFd, 'pipe', 'ipc'],
     });
     closeSync(logFd);
@@ -151,6 +171,7 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
       concurrency: 50,
       non200: acks.statuses.filter((s) => s !== 200).length,
     };
+    if (process.env.BENCH_DEBUG) say(`acks in order sent (ms): ${acks.ms.map((ms) => ms.toFixed(0)).join(' ')}`);
     await settle(fake);
 
     say('memory: 5,000 mixed commands, 50 at a time');
@@ -174,9 +195,12 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
     };
     return { ack, memory, startup };
   } finally {
-    for (const child of children) await stopChild(child, child === children[0] ? { type: 'stop' } : undefined);
+    // The app first: it stops while the simulated AWS still answers.
+    if (app) await stopChild(app, { type: 'stop' });
+    for (const child of children) await stopChild(child);
     await charts.down();
     await fake.stop();
+    if (process.env.BENCH_DEBUG) require('node:fs').copyFileSync(join(dataDir, 'app.log'), '/tmp/bench-app.log');
     await rm(dataDir, { recursive: true, force: true });
   }
 }
