@@ -119,7 +119,7 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
     // app's synchronous log writes and measure this process instead of the bot.
     const logPath = join(dataDir, 'app.log');
     const logFd = openSync(logPath, 'a');
-    app = fork(built.appProcess, [], {
+    const appProcess = fork(built.appProcess, [], {
       execArgv: ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
       env: appEnv(fake, charts, dataDir, {
         // Production mode: real SDK clients and their HTTP handler, with the simulated AWS as the endpoint.
@@ -134,14 +134,15 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
       stdio: ['ignore', logFd, 'pipe', 'ipc'],
     });
     closeSync(logFd);
-    children.push(app);
-    const appErrors = captured(app);
+    app = appProcess;
+    children.push(appProcess);
+    const appErrors = captured(appProcess);
     const appOutput = () => `${appErrors()}${readFileSync(logPath, 'utf8').slice(-3000)}`;
     const load = fork(built.loadProcess, [], { execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     children.push(load);
     const loadOutput = captured(load);
 
-    const ready = await nextMessage<Ready>(app, 'ready', appOutput);
+    const ready = await nextMessage<Ready>(appProcess, 'ready', appOutput);
     const sender: SlackSender = slackSender(`http://127.0.0.1:${ready.port}`, SIGNING_SECRET, fake);
     const drive = async (commands: string[], concurrency: number): Promise<LoadDone> => {
       const requests = commands.map((text) => {
@@ -153,8 +154,8 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
       return nextMessage<LoadDone>(load, 'done', loadOutput, 120_000);
     };
     const memoryNow = async () => {
-      app.send({ type: 'memory' });
-      return nextMessage<Memory>(app, 'memory', appOutput);
+      appProcess.send({ type: 'memory' });
+      return nextMessage<Memory>(appProcess, 'memory', appOutput);
     };
     const alternate = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 ? 'help' : 'status dev'));
 
