@@ -11,6 +11,7 @@ import { createApp, type AppDeps, type SwitchoverApp } from '../../src/app';
 import { buildDeps } from '../../src/composition';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { messageViolations } from './block-kit-rules';
 import { FakeChartServer } from './fake-chart-server';
 import { FakeSlack, TEAM_ID, type RecordedResponse } from './fake-slack';
 import { signedHeaders } from './slack-signature';
@@ -245,7 +246,13 @@ export function slackSender(url: string, secret: string, fake: FakeSlack): Slack
     async slash(text, who = {}) {
       const { rawBody, headers, responseUrl } = signedSlash(text, who);
       const { status, text: answer } = await post(rawBody, headers);
-      return { status, body: parseMaybeJson(answer), responseUrl };
+      const body = parseMaybeJson(answer);
+      // A message in the acknowledgement is held to the same rules as any other message Slack shows.
+      if (body && typeof body === 'object') {
+        const { text: ackText, blocks } = body as { text?: unknown; blocks?: unknown };
+        fake.violations.push(...messageViolations({ text: ackText, blocks }).map((p) => `slash command acknowledgement: ${p}`));
+      }
+      return { status, body, responseUrl };
     },
     async click(actionId, value, who = {}) {
       const responseUrl = fake.newResponseUrl();

@@ -1,5 +1,5 @@
 // `/switchover ...`: parse, authorize, hand over to the subcommand's handler.
-// Bad input and a wrong channel are answered in the acknowledgement itself (no network, no AWS);
+// Bad input, usage and a wrong channel are answered in the acknowledgement itself (no network, no AWS);
 // everything else is acknowledged at once, then the operator check (which may ask Slack about user
 // groups) and the handler answer through the command's response_url.
 import type { RespondArguments } from '@slack/bolt';
@@ -11,7 +11,7 @@ import { discardBody } from '../../slack/response-body';
 import { checkChannel, checkRole } from '../authorize';
 import type { AppDeps } from '../deps';
 import { SUBCOMMANDS } from './subcommands';
-import type { SlashCommandArgs, SubcommandContext, SubcommandHandler, SubcommandHandlers } from './subcommands/types';
+import type { SlashCommandArgs, Subcommand, SubcommandContext, SubcommandHandlers } from './subcommands/types';
 
 export function switchoverCommand(deps: AppDeps, handlers: SubcommandHandlers = SUBCOMMANDS) {
   return async (args: SlashCommandArgs): Promise<void> => {
@@ -27,15 +27,22 @@ export function switchoverCommand(deps: AppDeps, handlers: SubcommandHandlers = 
     }
 
     const log = deps.logger.child({ user, channel, ...commandLogFields(parsed) });
+    // Each handler only ever receives its own command; the map's type guarantees one per name.
+    const subcommand = handlers[parsed.name] as Subcommand<ParsedCommand>;
+    if (typeof subcommand !== 'function') {
+      // Answers that need no network go in the acknowledgement. Only usage is such an answer, and it is for
+      // everyone, everywhere: no channel or operator check.
+      log.info({ outcome: 'answered' }, 'slash command');
+      await ack({ ...subcommand.answerInAck(parsed, deps), response_type: 'ephemeral' });
+      return;
+    }
+
     const typed = `\`${formatCommand(parsed)}\``;
-    const guarded = parsed.name !== 'help'; // usage is for everyone, everywhere
-    if (guarded) {
-      const where = checkChannel(deps.config, channel, typed);
-      if (!where.allowed) {
-        log.info({ outcome: 'refused', refusal: 'channel' }, 'command refused outside the switchover channels');
-        await ack(ephemeral(where.reason));
-        return;
-      }
+    const where = checkChannel(deps.config, channel, typed);
+    if (!where.allowed) {
+      log.info({ outcome: 'refused', refusal: 'channel' }, 'command refused outside the switchover channels');
+      await ack(ephemeral(where.reason));
+      return;
     }
     await ack();
 
@@ -44,7 +51,7 @@ export function switchoverCommand(deps: AppDeps, handlers: SubcommandHandlers = 
       await discardBody(await respond({ ...payload, response_type: 'ephemeral' } as RespondArguments));
     };
     try {
-      if (guarded && usageOf(parsed.name).operatorOnly) {
+      if (usageOf(parsed.name).operatorOnly) {
         const who = await checkRole(deps.people, deps.config.access.operators, 'operator', user, `run ${typed}`);
         if (!who.allowed) {
           log.info({ outcome: 'refused', refusal: 'operator' }, 'command refused: not an operator');
@@ -54,8 +61,7 @@ export function switchoverCommand(deps: AppDeps, handlers: SubcommandHandlers = 
       }
       log.info({ outcome: 'accepted' }, 'slash command');
       const ctx: SubcommandContext = { command: parsed, user, channel, slack: args, deps, log, reply };
-      // Each handler only ever receives its own command; the map's type guarantees one per name.
-      await (handlers[parsed.name] as SubcommandHandler<ParsedCommand>)(ctx);
+      await subcommand(ctx);
     } catch (error) {
       log.error({ err: error, outcome: 'failed' }, 'slash command failed');
       await reply(`${typed} failed: ${describeSlackError(error)}`).catch((replyError: unknown) =>

@@ -22,11 +22,14 @@ describe('/switchover with no access lists', () => {
     await h.stop();
   });
 
-  it.each(['help', ''])('answers %j with usage only the caller sees', async (text) => {
+  it.each(['help', ''])('answers %j with usage only the caller sees, in the acknowledgement', async (text) => {
+    const before = callsAfterStart(h).length;
     const sent = await h.slash(text);
     expect(sent.status).toBe(200);
-    const { body } = await h.responseTo(sent);
+    const body = sent.body as Ack & { blocks?: unknown[] };
     expect(body.response_type).toBe('ephemeral');
+    expect(callsAfterStart(h)).toHaveLength(before);
+    expect(h.responsesTo(sent)).toEqual([]);
     const blocks = JSON.stringify(body.blocks);
     expect(blocks).toContain('Two-person rule');
     expect(blocks).toContain('someone other than the requester');
@@ -100,7 +103,7 @@ describe('/switchover with channel and operator lists', () => {
 
   it('shows help anywhere, with the channel and the operators', async () => {
     const sent = await h.slash('help', { channel: OTHER_CHANNEL, user: STRANGER });
-    const { body } = await h.responseTo(sent);
+    const body = sent.body as Ack & { blocks?: unknown[] };
     const blocks = JSON.stringify(body.blocks);
     expect(blocks).toContain(`Commands are accepted in <#${CHANNEL}>`);
     expect(blocks).toContain(`<@${OPERATOR}> or <!subteam^${OPS_GROUP}>`);

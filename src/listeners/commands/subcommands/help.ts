@@ -1,12 +1,14 @@
-// `/switchover help`: usage, ephemeral.
+// `/switchover help`: usage, ephemeral, in the acknowledgement itself.
 import { helpBlocks, helpText } from '../../../blocks/help';
 import type { CommandOf } from '../../../commands/parse';
-import type { SubcommandHandler } from './types';
+import type { AnsweredInAck } from './types';
 
-export const help: SubcommandHandler<CommandOf<'help'>> = async (ctx) => {
-  const { access, approvalTtlMinutes } = ctx.deps.config;
-  await ctx.reply({
-    text: helpText(),
-    blocks: helpBlocks({ approvalTtlMinutes, channels: access.channels, operators: access.operators, approvers: access.approvers }),
-  });
+export const help: AnsweredInAck<CommandOf<'help'>> = {
+  answerInAck(_command, deps) {
+    const { access, approvalTtlMinutes } = deps.config;
+    return {
+      text: helpText(),
+      blocks: helpBlocks({ approvalTtlMinutes, channels: access.channels, operators: access.operators, approvers: access.approvers }),
+    };
+  },
 };

@@ -23,4 +23,14 @@ export interface SubcommandContext<C extends ParsedCommand = ParsedCommand> {
 
 export type SubcommandHandler<C extends ParsedCommand = ParsedCommand> = (ctx: SubcommandContext<C>) => Promise<void>;
 
-export type SubcommandHandlers = { [N in ParsedCommand['name']]: SubcommandHandler<CommandOf<N>> };
+/**
+ * A subcommand whose answer needs nothing but the command and the configuration: it goes in the
+ * acknowledgement itself (ephemeral), with no response_url call, so it shows at once and costs no request.
+ */
+export interface AnsweredInAck<C extends ParsedCommand = ParsedCommand> {
+  answerInAck(command: C, deps: AppDeps): RespondArguments;
+}
+
+export type Subcommand<C extends ParsedCommand = ParsedCommand> = SubcommandHandler<C> | AnsweredInAck<C>;
+
+export type SubcommandHandlers = { [N in ParsedCommand['name']]: Subcommand<CommandOf<N>> };
