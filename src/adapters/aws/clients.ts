@@ -42,11 +42,21 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
       ? { retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts, options.retryDelayMs) }
       : { maxAttempts: options.maxAttempts, retryMode: 'standard' }),
   };
-  return {
+  return withoutSdkLogging({
     elbv2: new ElasticLoadBalancingV2Client(common),
     ecs: new ECSClient(common),
     cloudwatch: new CloudWatchClient(common),
-  };
+  });
+}
+
+/**
+ * The SDK's logger middleware copies every input and output through its sensitive-data filter for the
+ * configured logger, even the default no-op one: a deep copy of each response for nothing. The bot logs
+ * its AWS calls and failures itself.
+ */
+function withoutSdkLogging(clients: AwsClients): AwsClients {
+  for (const client of Object.values(clients)) client.middlewareStack.remove('loggerMiddleware');
+  return clients;
 }
 
 export interface AwsPorts {

@@ -191,7 +191,7 @@ export class AwsMetrics implements MetricsPort {
       const timestamps = result.Timestamps ?? [];
       const values = result.Values ?? [];
       timestamps.forEach((ts, n) => {
-        const t = new Date(ts).getTime();
+        const t = ts.getTime();
         const v = values[n];
         if (v !== undefined && Number.isFinite(v) && t >= from && t < to) points.push({ t, v });
       });

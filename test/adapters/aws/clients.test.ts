@@ -33,6 +33,15 @@ describe('createAwsClients', () => {
     expect(seen[0]).toMatchObject({ hostname: '127.0.0.1', port: 4566, protocol: 'http:' });
   });
 
+  it("drops the SDK's logger middleware, which deep-copies every answer for a no-op logger", () => {
+    const clients = createAwsClients({ region: 'us-east-1', maxAttempts: 2, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    for (const client of [clients.elbv2, clients.ecs, clients.cloudwatch]) {
+      const names = client.middlewareStack.identify().join(' ');
+      expect(names).not.toContain('loggerMiddleware');
+      expect(names).toContain('retryMiddleware');
+    }
+  });
+
   it('talks to the regional endpoints otherwise, with the attempts asked for', async () => {
     delete process.env.AWS_ENDPOINT_URL;
     const { handler, seen } = capturing();
