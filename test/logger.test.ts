@@ -1,4 +1,4 @@
-import { createLogger } from '../src/logger';
+import { createLogger, scrub, stringScrubber } from '../src/logger';
 
 function capture() {
   const lines: string[] = [];
@@ -30,5 +30,79 @@ describe('createLogger', () => {
     logger.info({ body: '{"token":"verif456","x":1}' }, 'raw');
     expect(raw()).not.toMatch(/verif123|verif456|xoxb-111|xoxp-999|s3cr3t-signing/);
     expect(raw()).toContain('team_id=T1');
+  });
+});
+
+describe('secret redaction in one scrubbing pass', () => {
+  it('redacts secret keys at depth 3, in any case, and in child bindings', () => {
+    const { logger, parsed, raw } = capture();
+    logger.info({ a: { b: { c: { token: 'deep1' } } }, headers: { Authorization: 'Bearer deep2', PASSWORD: 'deep3' } }, 'x');
+    logger.child({ user: 'U0ALICE', botToken: 'child1', config: { slack: { clientSecret: 'child2' } } }).info('from child');
+    const grandchild = logger.child({ component: 'bolt' }).child({ nested: { appToken: 'child3' }, text: 'see xoxb-777-888' });
+    grandchild.setBindings({ signingSecret: 'child4' });
+    grandchild.info('from grandchild');
+    const [first, second, third] = parsed();
+    expect(first).toMatchObject({ a: { b: { c: { token: '[redacted]' } } }, headers: { Authorization: '[redacted]', PASSWORD: '[redacted]' } });
+    expect(second).toMatchObject({ user: 'U0ALICE', botToken: '[redacted]', config: { slack: { clientSecret: '[redacted]' } }, msg: 'from child' });
+    expect(third).toMatchObject({ component: 'bolt', nested: { appToken: '[redacted]' }, text: 'see [redacted]', signingSecret: '[redacted]' });
+    expect(raw()).not.toMatch(/deep\d|child\d|xoxb-777/);
+  });
+
+  it('logs an object without secrets unchanged', () => {
+    const { logger, parsed } = capture();
+    const fields = { user: 'U0ALICE', channel: 'C0SWITCH', counts: [1, 2, { n: 3 }], nested: { ok: true, none: null, tokens: 5 } };
+    logger.child({ command: 'prep' }).info(fields, 'slash command');
+    const { level, time, app, msg, ...rest } = parsed()[0]!;
+    expect({ level, app, msg }).toEqual({ level: 'info', app: 'switchover-bot', msg: 'slash command' });
+    expect(time).toEqual(expect.any(String));
+    expect(rest).toEqual({ command: 'prep', ...fields });
+  });
+
+  it('scrub returns the very same value when nothing changes, and copies only the path to a change', () => {
+    const scrubString = stringScrubber(['s3cr3t-signing']);
+    const clean = { user: 'U0ALICE', list: ['a', { b: 1 }], inner: { x: 'y' }, when: new Date(0) };
+    expect(scrub(clean, scrubString)).toBe(clean);
+    const text = 'nothing to see';
+    expect(scrubString(text)).toBe(text);
+
+    const dirty = { keep: { x: 1 }, list: [{ y: 2 }, 'uses s3cr3t-signing'], auth: { password: 'p' } };
+    const out = scrub(dirty, scrubString) as typeof dirty;
+    expect(out).not.toBe(dirty);
+    expect(out.keep).toBe(dirty.keep);
+    expect(out.list).not.toBe(dirty.list);
+    expect(out.list[0]).toBe(dirty.list[0]);
+    expect(out).toEqual({ keep: { x: 1 }, list: [{ y: 2 }, 'uses [redacted]'], auth: { password: '[redacted]' } });
+    // The caller's object is never modified.
+    expect(dirty.auth.password).toBe('p');
+    expect(dirty.list[1]).toBe('uses s3cr3t-signing');
+  });
+
+  it('keeps turning errors into plain objects and buffers into their size', () => {
+    const scrubString = stringScrubber([]);
+    const error = Object.assign(new TypeError('bad xoxb-1-2'), { code: 'E_BAD', config: { token: 'hidden' } });
+    expect(scrub({ err: error, body: Buffer.from('abc') }, scrubString)).toEqual({
+      err: { type: 'TypeError', message: 'bad [redacted]', stack: expect.stringContaining('bad [redacted]'), code: 'E_BAD' },
+      body: '<3 bytes>',
+    });
+  });
+
+  it('scrubs what toJSON returns, which is what pino would write', () => {
+    const { logger, raw } = capture();
+    logger.info({ url: new URL('https://example.com/hook?token=verif789') }, 'x');
+    const self = { password: 'tojson1', toJSON() { return this; } };
+    logger.info({ self, when: new Date(0) }, 'y');
+    expect(raw()).not.toMatch(/verif789|tojson1/);
+    expect(raw()).toContain('"when":"1970-01-01T00:00:00.000Z"');
+  });
+
+  it('does not hang on a cyclic object', () => {
+    const { logger, parsed } = capture();
+    const cyclic: Record<string, unknown> = { name: 'loop', token: 'cyc1' };
+    cyclic.self = cyclic;
+    cyclic.list = [cyclic, { back: cyclic }];
+    logger.info({ cyclic }, 'cycle');
+    logger.child({ cyclic }).info('cycle in a binding');
+    expect(parsed()).toHaveLength(2);
+    expect(JSON.stringify(parsed())).not.toContain('cyc1');
   });
 });
