@@ -5,6 +5,7 @@ import { createAwsClients, createAwsPorts, type AwsPorts } from './adapters/aws/
 import { loadStagesFile } from './adapters/aws/stages-file';
 import { QuickChartRenderer } from './adapters/charts/quickchart';
 import { SystemClock } from './adapters/clock';
+import { ConcurrencyLimit } from './core/concurrency-limit';
 import { JsonlJournal } from './adapters/journal/jsonl-journal';
 import { createSimulatedAws, type SimulatedAws } from './adapters/sim';
 import type { BackgroundTask } from './background';
@@ -33,6 +34,13 @@ export interface BuildOptions {
 
 /** Retries of the watch reporter's Slack calls: a few seconds at most, then the next minute's tick. */
 const WATCH_SLACK_RETRIES = { retries: 2, factor: 2, minTimeout: 1_000, maxTimeout: 5_000 };
+
+/**
+ * Status and history answers in progress at once. Each makes about five AWS reads and, for a status, two
+ * chart renders and uploads; more at once only competes for the one event loop and Slack's per-channel
+ * rate limit, while the next in line waits a fraction of a second.
+ */
+const READS_AT_ONCE = 4;
 
 /** Builds every service. Throws StagesFileError when SWITCHOVER_STAGES_FILE is unreadable or invalid. */
 export function buildDeps(config: Config, logger: Logger, options: BuildOptions = {}): AppDeps {
@@ -92,5 +100,6 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
     },
   ];
 
-  return { config, logger, clock, slack, people, core, approvals, requestMessages, watcher, background, simulation };
+  const reads = new ConcurrencyLimit(READS_AT_ONCE);
+  return { config, logger, clock, slack, people, core, approvals, requestMessages, watcher, reads, background, simulation };
 }

@@ -4,6 +4,7 @@ import type { webApi } from '@slack/bolt';
 import type { SimulatedAws } from '../adapters/sim';
 import type { BackgroundTask } from '../background';
 import type { Config } from '../config';
+import type { ConcurrencyLimit } from '../core/concurrency-limit';
 import type { Clock, CoreDeps, PeopleDirectory } from '../core/ports';
 import type { ApprovalService } from '../core/requests/approval-service';
 import type { Watcher } from '../core/watch';
@@ -26,6 +27,11 @@ export interface AppDeps {
   requestMessages: RequestMessages;
   /** Watches each stage after an applied change. */
   watcher: Watcher;
+  /**
+   * The commands that only read (status, history) run a few at a time: a burst of them then cannot starve
+   * the acknowledgements of other commands or the button clicks of a switchover.
+   */
+  reads: ConcurrencyLimit;
   /** Started before the app takes requests, stopped on shutdown. */
   background: BackgroundTask[];
   /** The simulated stack when SWITCHOVER_SIMULATE=true (rehearsal, tests, benchmarks). */

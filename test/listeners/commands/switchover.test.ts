@@ -1,4 +1,5 @@
 // `/switchover` through the real app and a fake Slack: parsing, access control, routing and logging.
+import { ConcurrencyLimit } from '../../../src/core/concurrency-limit';
 import { BOT_TOKEN, CHANNEL, OPERATOR, SIGNING_SECRET, startHarness, type Harness } from '../../support/slack-harness';
 
 const OTHER_CHANNEL = 'C0ELSEWHERE';
@@ -194,5 +195,38 @@ describe('/switchover when a handler fails', () => {
     const { body } = await h.responseTo(sent);
     expect(body).toEqual({ response_type: 'ephemeral', text: '`/switchover prep dev` failed: directory exploded' });
     expect(h.logs().find((l) => l.outcome === 'failed')).toMatchObject({ user: 'U0DAVE', command: 'prep', level: 'error' });
+  });
+});
+
+describe('/switchover under a burst of reads', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // One read at a time, and every AWS call slowed, so the reads visibly queue.
+    h = await startHarness({}, { reads: new ConcurrencyLimit(1) });
+    h.deps.simulation!.stack.faults['*'] = { latencyMs: 150 };
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('acknowledges every command at once, answers reads in turn, and never makes a change request wait behind them', async () => {
+    const statuses = await Promise.all([1, 2, 3].map(() => h.slash('status dev')));
+    expect(statuses.map((s) => [s.status, s.body])).toEqual([
+      [200, ''],
+      [200, ''],
+      [200, ''],
+    ]);
+    const shift = await h.slash('shift staging 10');
+    expect(shift.body).toBe('');
+
+    const statusesPosted = () => h.logs().filter((l) => l.msg === 'status posted').length;
+    await h.fake.waitFor(() => h.fake.messages.find((m) => m.text?.startsWith('Switchover request on staging')), 'the shift request', 10_000);
+    // The request went up while the queued statuses were still waiting for their turn.
+    expect(statusesPosted()).toBeLessThan(3);
+
+    for (const deadline = Date.now() + 10_000; statusesPosted() < 3; ) {
+      if (Date.now() > deadline) throw new Error(`only ${statusesPosted()} of 3 statuses were posted`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   });
 });
