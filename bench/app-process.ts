@@ -4,20 +4,68 @@
 // Talks to the parent over IPC: `ready` once listening, and the resident memory (after a full GC) when asked.
 // Logs go to stdout as in production.
 //
-// Environment: the app's own (SLACK_*, SWITCHOVER_*, QUICKCHART_URL, LOG_LEVEL, AWS_*).
+// Environment: the app's own (SLACK_*, SWITCHOVER_*, QUICKCHART_URL, LOG_LEVEL, AWS_*), and for investigating:
+// - BENCH_DEBUG=<dir>: at each memory reading, writes there the V8 heap statistics, /proc/self/smaps, and a
+//   trace of connections accepted, requests read and answered, and event-loop stalls over 10 ms.
+// - BENCH_ALLOC_PROF=<file>: samples every allocation (collected ones included); written when the app stops,
+//   for Chrome DevTools' memory panel or a script.
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+
+const SETTLE_AFTER_GC_MS = 500;
 
 interface Ask {
   type: 'memory' | 'stop';
 }
 
+/** Timestamped lines of what the HTTP server and the event loop did. */
+function traceServer(server: Server): string[] {
+  const trace: string[] = [];
+  const t0 = performance.now();
+  const at = () => (performance.now() - t0).toFixed(1);
+  let connections = 0;
+  server.on('connection', (socket) => {
+    const id = ++connections;
+    trace.push(`${at()} accepted ${id}`);
+    socket.once('data', () => trace.push(`${at()} first bytes on ${id}`));
+  });
+  server.on('request', (_request, response) => {
+    trace.push(`${at()} request`);
+    response.on('finish', () => trace.push(`${at()} answered`));
+  });
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    if (now - last > 15) trace.push(`${at()} event loop stalled ${(now - last - 5).toFixed(0)} ms`);
+    last = now;
+  }, 5).unref();
+  return trace;
+}
+
+/** Starts sampling allocations; the returned function writes the profile. */
+async function sampleAllocations(file: string): Promise<() => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  const post = <T = unknown>(method: string, params: object = {}) =>
+    new Promise<T>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T))));
+  await post('HeapProfiler.enable');
+  await post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async () => {
+    const { profile } = await post<{ profile: unknown }>('HeapProfiler.stopSampling');
+    writeFileSync(file, JSON.stringify(profile));
+  };
+}
+
 async function main(): Promise<void> {
-  const started = performance.now();
   const { loadConfig } = await import('../src/config');
   const { createLogger } = await import('../src/logger');
   const { buildDeps } = await import('../src/composition');
   const { createApp } = await import('../src/app');
   const { startBackground, stopBackground } = await import('../src/background');
-  const imported = performance.now();
 
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel, secrets: [config.slack.signingSecret] });
@@ -25,50 +73,33 @@ async function main(): Promise<void> {
   const bot = createApp(config, deps, { port: 0 });
   await startBackground(deps.background, logger);
   const { port } = await bot.start();
-  const listening = performance.now();
 
-  // BENCH_ALLOC_PROF=<file>: every allocation sampled (collected ones included), written at stop.
-  let allocStop: (() => Promise<void>) | undefined;
-  if (process.env.BENCH_ALLOC_PROF) {
-    const inspector = await import('node:inspector');
-    const session = new inspector.Session();
-    session.connect();
-    const post = (method: string, params?: object) => new Promise<any>((res, rej) => session.post(method, params ?? {}, (e: unknown, r: unknown) => (e ? rej(e) : res(r))));
-    await post('HeapProfiler.enable');
-    await post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
-    allocStop = async () => {
-      const { profile } = await post('HeapProfiler.stopSampling');
-      require('node:fs').writeFileSync(process.env.BENCH_ALLOC_PROF!, JSON.stringify(profile));
-    };
-  }
-  const trace: string[] = [];
-  if (process.env.BENCH_DEBUG) {
-    const server = (bot.app as unknown as { receiver: { server: import('node:http').Server } }).receiver.server;
-    const t0 = performance.now();
-    const at = () => (performance.now() - t0).toFixed(1);
-    let n = 0;
-    server.on('connection', (sock) => { const id = ++n; trace.push(`${at()} conn ${id}`); sock.once('data', () => trace.push(`${at()} data ${id}`)); });
-    server.on('request', (_req, res) => { trace.push(`${at()} req`); res.on('finish', () => trace.push(`${at()} fin`)); });
-    let last = performance.now();
-    setInterval(() => { const now = performance.now(); if (now - last > 15) trace.push(`${at()} loop-lag ${(now - last - 5).toFixed(0)}`); last = now; }, 5).unref();
-  }
+  const debugDir = process.env.BENCH_DEBUG;
+  const trace = debugDir ? traceServer((bot.app as unknown as { receiver: { server: Server } }).receiver.server) : [];
+  const writeAllocations = process.env.BENCH_ALLOC_PROF ? await sampleAllocations(process.env.BENCH_ALLOC_PROF) : undefined;
   const send = (message: unknown) => process.send?.(message);
-  send({ type: 'ready', port, importMs: imported - started, buildToListenMs: listening - imported });
-  void started;
+  send({ type: 'ready', port });
 
-  process.on('message', (ask: Ask) => {
+  let readings = 0;
+  process.on('message', async (ask: Ask) => {
     if (ask.type === 'memory') {
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();
       gc?.();
+      // V8 hands the pages a collection freed to a background thread to unmap: read right after gc(), RSS
+      // still counts them (measured here: 172 MB at once, 107 MB a tenth of a second later). Read it settled.
+      await setTimeout(SETTLE_AFTER_GC_MS);
       const usage = process.memoryUsage();
-      const status = process.env.BENCH_DEBUG ? require('node:fs').readFileSync('/proc/self/status', 'utf8').split('\n').filter((l: string) => /^(Rss|VmHWM|Threads)/.test(l)).join('; ') : undefined;
-      if (process.env.BENCH_DEBUG) require('node:fs').writeFileSync('/tmp/bench-trace.txt', trace.join('\n'));
-      if (process.env.BENCH_DEBUG) require('node:fs').appendFileSync('/tmp/bench-v8.txt', `v8 ${JSON.stringify(require('node:v8').getHeapStatistics())}\n${JSON.stringify(require('node:v8').getHeapSpaceStatistics().map((s: { space_name: string; space_size: number; physical_space_size: number }) => [s.space_name, s.space_size >> 20, s.physical_space_size >> 20]))}\n`);
-      if (process.env.BENCH_DEBUG) require('node:fs').writeFileSync(`/tmp/bench-smaps-${Date.now()}`, require('node:fs').readFileSync('/proc/self/smaps', 'utf8'));
-      send({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, arrayBuffers: usage.arrayBuffers, gc: gc !== undefined, status });
+      if (debugDir) {
+        const n = ++readings;
+        writeFileSync(join(debugDir, `trace-${n}.txt`), trace.splice(0).join('\n'));
+        writeFileSync(join(debugDir, `smaps-${n}.txt`), readFileSync('/proc/self/smaps', 'utf8'));
+        const spaces = getHeapSpaceStatistics().map((s) => ({ space: s.space_name, sizeMB: s.space_size / 2 ** 20, physicalMB: s.physical_space_size / 2 ** 20 }));
+        appendFileSync(join(debugDir, 'v8.jsonl'), `${JSON.stringify({ reading: n, heap: getHeapStatistics(), spaces })}\n`);
+      }
+      send({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, gc: gc !== undefined });
     } else if (ask.type === 'stop') {
-      void (allocStop?.() ?? Promise.resolve())
+      void (writeAllocations?.() ?? Promise.resolve())
         .then(() => bot.stop())
         .then(() => stopBackground(deps.background, logger))
         .finally(() => process.exit(0));

@@ -3,7 +3,7 @@
 // which runs in a worker isolate of its own and adds ~50 MB and its start-up time. Incremental: a second run
 // only recompiles what changed. Output under node_modules/.cache, so the compiled files find node_modules.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
@@ -11,8 +11,10 @@ export const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'switchover-bench'
 export const OUT_DIR = join(BUILD_DIR, 'out');
 
 export interface Built {
-  /** node <entry> starts the bot as `npm start` does. */
+  /** node <nodeFlags> <entry> starts the bot as `npm start` does. */
   index: string;
+  /** The Node flags of `npm start` (package.json's start script), which the app processes run with. */
+  nodeFlags: string[];
   appProcess: string;
   loadProcess: string;
   awsProcess: string;
@@ -41,9 +43,18 @@ export function buildForBench(): Built {
   const diagnostics = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
   return {
     index: join(OUT_DIR, 'src', 'index.js'),
+    nodeFlags: startNodeFlags(),
     appProcess: join(OUT_DIR, 'bench', 'app-process.js'),
     loadProcess: join(OUT_DIR, 'bench', 'load-process.js'),
     awsProcess: join(OUT_DIR, 'bench', 'aws-process.js'),
     ...(result.status !== 0 && diagnostics ? { diagnostics } : {}),
   };
+}
+
+/** The `--flags` between `node` and the script in package.json's start script. */
+export function startNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [command, ...words] = pkg.scripts.start.trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`package.json's start script should run node, not ${command}`);
+  return words.filter((w) => w.startsWith('--'));
 }
