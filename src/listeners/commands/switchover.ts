@@ -54,8 +54,9 @@ export function switchoverCommand(deps: AppDeps, handlers: SubcommandHandlers = 
       const payload = typeof message === 'string' ? { text: message } : message;
       await discardBody(await respond({ ...payload, response_type: 'ephemeral' } as RespondArguments));
     };
+    const { operatorOnly } = usageOf(parsed.name);
     try {
-      if (usageOf(parsed.name).operatorOnly) {
+      if (operatorOnly) {
         const who = await checkRole(deps.people, deps.config.access.operators, 'operator', user, `run ${typed}`);
         if (!who.allowed) {
           log.info({ outcome: 'refused', refusal: 'operator' }, 'command refused: not an operator');
@@ -66,7 +67,7 @@ export function switchoverCommand(deps: AppDeps, handlers: SubcommandHandlers = 
       log.info({ outcome: 'accepted' }, 'slash command');
       const ctx: SubcommandContext = { command: parsed, user, channel, slack: args, deps, log, reply };
       // Commands that only read wait their turn behind a few others; changes never wait behind reads.
-      await (usageOf(parsed.name).operatorOnly ? subcommand(ctx) : deps.reads.run(() => subcommand(ctx)));
+      await (operatorOnly ? subcommand(ctx) : deps.reads.run(() => subcommand(ctx)));
     } catch (error) {
       log.error({ err: error, outcome: 'failed' }, 'slash command failed');
       await reply(`${typed} failed: ${describeSlackError(error)}`).catch((replyError: unknown) =>
