@@ -1,10 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadStagesFile, parseStagesFile, StagesFileError } from '../../../src/adapters/aws/stages-file';
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function file(text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'stages-')), 'stages.json');
+  const dir = mkdtempSync(join(tmpdir(), 'stages-'));
+  dirs.push(dir);
+  const path = join(dir, 'stages.json');
   writeFileSync(path, text);
   return path;
 }
