@@ -3,6 +3,7 @@ import { webApi } from '@slack/bolt';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { boltLogger } from './bolt-logger';
+import { slackFetch } from './http-fetch';
 
 /**
  * `SLACK_API_URL` (GovSlack, tests) when set. Retries stay at the Web API client's default (which also
@@ -13,7 +14,8 @@ export function slackClientOptions(
   logger: Logger,
   overrides: webApi.WebClientOptions = {},
 ): webApi.WebClientOptions {
-  const options: webApi.WebClientOptions = { logger: boltLogger(logger, 'slack-web-api') };
+  // Bolt answers response_urls with this client's `fetch` too, so one transport carries every call to Slack.
+  const options: webApi.WebClientOptions = { logger: boltLogger(logger, 'slack-web-api'), fetch: slackFetch };
   if (config.slack.apiUrl) options.slackApiUrl = config.slack.apiUrl.endsWith('/') ? config.slack.apiUrl : `${config.slack.apiUrl}/`;
   return { ...options, ...overrides };
 }

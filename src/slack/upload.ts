@@ -2,6 +2,7 @@
 // files.getUploadURLExternal, then the bytes POSTed to the returned URL, then files.completeUploadExternal.
 // The upload URL is pre-signed, so the bot token is never sent to it.
 import type { webApi } from '@slack/bolt';
+import { slackFetch } from './http-fetch';
 import { discardBody } from './response-body';
 
 const UPLOAD_TIMEOUT_MS = 60_000;
@@ -27,10 +28,11 @@ export class UploadError extends Error {
 export async function uploadPng(client: webApi.WebClient, upload: PngUpload): Promise<string> {
   const ticket = await client.files.getUploadURLExternal({ filename: upload.filename, length: upload.png.length });
   if (!ticket.upload_url || !ticket.file_id) throw new UploadError('Slack gave no upload URL for the file');
-  const response = await fetch(ticket.upload_url, {
+  const response = await slackFetch(ticket.upload_url, {
     method: 'POST',
     headers: { 'Content-Type': 'image/png' },
-    body: new Uint8Array(upload.png),
+    body: upload.png,
+    redirect: 'follow',
     signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
   });
   // Read to the end either way, so the connection goes back to the keep-alive pool.
