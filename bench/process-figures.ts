@@ -27,8 +27,12 @@ interface AckFigures {
   non200: number;
 }
 
+/** Rounds of the acknowledgement burst. */
+const ACK_ROUNDS = 5;
+
 export interface ProcessFigures {
-  ack: AckFigures;
+  /** The median round's p50 and p99, and each round's. */
+  ack: AckFigures & { rounds: { p50: number; p99: number }[] };
   /** The same burst with every request on a connection opened for it. */
   onNewConnections: AckFigures;
   memory: { rssAt1000MB: number; rssAt5000MB: number; growthPercent: number; gc: boolean; heapUsedAt5000MB: number; commands: number; seconds: number };
@@ -190,11 +194,24 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
     await drive(alternate(100), 50);
     await settle(fake);
 
-    say('acknowledgement: 200 commands (help and status dev), 50 at a time');
-    const acks = await drive(alternate(200), 50);
-    const ack = ackFigures(acks);
-    if (debugDir) say(`acknowledgement ms, in the order sent: ${acks.ms.map((ms) => ms.toFixed(0)).join(' ')}`);
-    await settle(fake);
+    // Five rounds, the median of each percentile: one round's p99 is its second-worst answer, which a single
+    // stall of this shared machine decides.
+    say(`acknowledgement: ${ACK_ROUNDS} rounds of 200 commands (help and status dev), 50 at a time`);
+    const rounds: AckFigures[] = [];
+    for (let round = 0; round < ACK_ROUNDS; round++) {
+      const acks = await drive(alternate(200), 50);
+      rounds.push(ackFigures(acks));
+      if (debugDir) say(`acknowledgement ms, round ${round + 1}, in the order sent: ${acks.ms.map((ms) => ms.toFixed(0)).join(' ')}`);
+      await settle(fake);
+    }
+    const ack: AckFigures & { rounds: { p50: number; p99: number }[] } = {
+      p50: median(rounds.map((r) => r.p50)),
+      p99: median(rounds.map((r) => r.p99)),
+      count: rounds.reduce((n, r) => n + r.count, 0),
+      concurrency: 50,
+      non200: rounds.reduce((n, r) => n + r.non200, 0),
+      rounds: rounds.map(({ p50, p99 }) => ({ p50, p99 })),
+    };
 
     // The same burst on 50 connections opened at once: Node (libuv 1.45+) accepts one new connection per
     // event-loop turn, so the last connection waits for ~49 turns of everyone else's requests. Reported, not
