@@ -1,26 +1,20 @@
 // ChartRenderer over a QuickChart server (public quickchart.io or self-hosted, usually http://host:3400):
 // the picture is rendered to PNG bytes and uploaded by the caller, so no chart depends on a public URL.
-// Speaks QuickChart's documented `POST /chart` API directly over node:http(s), so that connections are kept
-// alive and pooled, and a timeout really aborts the request.
-import http from 'node:http';
-import https from 'node:https';
+// Speaks QuickChart's documented `POST /chart` API directly, over pooled keep-alive connections, so that a
+// timeout really aborts the request.
+import { createHttpFetch, type HttpResponse } from '../http-fetch';
 import { errorMessage, plainMessage } from '../../core/format';
 import type { ChartRenderer, ChartSpec } from '../../core/ports';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** Concurrent connections per renderer origin; further renders queue for a free one. */
-const MAX_SOCKETS = 8;
 /** Largest answer accepted: a chart PNG is some 100 KB; a misbehaving server must not exhaust memory. */
 export const MAX_ANSWER_BYTES = 10 * 1024 * 1024;
 
-// Shared by every renderer so the bound holds for the whole process. Idle keep-alive sockets are unref'd by
-// Node and dropped before the server's announced Keep-Alive timeout, so they neither hold the process open
-// nor get reused after the server closed them.
-const agents = {
-  http: new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: MAX_SOCKETS }),
-  https: new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: MAX_SOCKETS }),
-};
+// Shared by every renderer so the bound of 8 connections per origin holds for the whole process; further
+// renders queue for a free one. Rendering is idempotent, so a request that meets a connection the server had
+// just closed is sent once more.
+const request = createHttpFetch({ maxSockets: 8, maxAnswerBytes: MAX_ANSWER_BYTES, resendOnStaleConnection: true });
 
 export interface QuickChartOptions {
   /** Per chart, including any wait for a free connection; default 10 s. */
@@ -36,27 +30,12 @@ export class ChartRenderError extends Error {
   }
 }
 
-/** A complete answer read to its end. */
-interface Answer {
-  status: number;
-  /** QuickChart's explanation of a failed render, if any. */
-  quickchartError?: string;
-  /** The body of a 2xx answer; empty for others (read and discarded). */
-  body: Buffer;
-}
-
-/** A reused keep-alive connection the server had closed: safe to send once more on a fresh one. */
-class StaleConnection extends Error {}
-
 export class QuickChartRenderer implements ChartRenderer {
-  private readonly scheme: 'http' | 'https';
-  private readonly hostname: string;
-  private readonly port: number | undefined;
-  /** `${path}/chart`, path being any prefix of QUICKCHART_URL (e.g. /qc). */
-  private readonly chartPath: string;
+  /** `${where}/chart`, without the credentials. */
+  private readonly endpoint: URL;
   /** `Basic ...` from credentials in QUICKCHART_URL (user:pass@host), for a proxy in front of QuickChart. */
   private readonly authorization: string | undefined;
-  /** For messages: the origin without any credentials the URL may carry. */
+  /** For messages: the origin and any path prefix (e.g. /qc), without any credentials the URL may carry. */
   readonly where: string;
   private readonly timeoutMs: number;
   private readonly devicePixelRatio: number;
@@ -71,17 +50,13 @@ export class QuickChartRenderer implements ChartRenderer {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ChartRenderError('QUICKCHART_URL must be an http or https URL, e.g. http://quickchart:3400');
     }
-    this.scheme = url.protocol === 'https:' ? 'https' : 'http';
     const path = url.pathname.replace(/\/+$/, '').replace(/\/chart$/, '');
-    // URL keeps IPv6 literals in brackets; node:http wants the bare address.
-    this.hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    this.port = url.port === '' ? undefined : Number(url.port);
-    this.chartPath = `${path}/chart`;
     this.authorization =
       url.username || url.password
         ? `Basic ${Buffer.from(`${decode(url.username)}:${decode(url.password)}`).toString('base64')}`
         : undefined;
     this.where = `${url.protocol}//${url.host}${path}`;
+    this.endpoint = new URL(`${this.where}/chart`);
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.devicePixelRatio = options.devicePixelRatio ?? 2;
   }
@@ -97,117 +72,33 @@ export class QuickChartRenderer implements ChartRenderer {
       // A JSON string is taken as is: the config is pure data, no JavaScript functions to evaluate.
       chart: JSON.stringify(chart.config),
     });
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'image/png' };
+    if (this.authorization) headers.Authorization = this.authorization;
+    // Counts any wait for a free connection too; on timeout the request is destroyed, not left running.
+    const signal = AbortSignal.timeout(this.timeoutMs);
 
-    let answer: Answer;
+    let answer: HttpResponse;
     try {
-      answer = await this.post(body);
+      answer = await request(this.endpoint, { method: 'POST', headers, body, redirect: 'manual', signal });
     } catch (error) {
-      if (error instanceof ChartRenderError) throw error;
+      if (signal.aborted) throw new ChartRenderError(`The chart renderer at ${this.where} did not answer within ${this.timeoutMs / 1000} s.`);
       throw new ChartRenderError(`The chart renderer at ${this.where} could not render "${chart.title}": ${describe(error)}.`);
     }
-    if (answer.status < 200 || answer.status >= 300) {
+    if (!answer.ok) {
       // Same wording as quickchart-js used, on one line.
-      const details = answer.quickchartError ? `: ${oneLine(answer.quickchartError)}` : '';
+      const quickchartError = answer.headers.get('x-quickchart-error');
+      const details = quickchartError ? `: ${oneLine(quickchartError)}` : '';
       throw new ChartRenderError(
         `The chart renderer at ${this.where} could not render "${chart.title}": Chart creation failed with status code ${answer.status}${details}.`,
       );
     }
-    const png = answer.body;
+    const png = Buffer.from(await answer.arrayBuffer());
     if (png.length < PNG_SIGNATURE.length || !png.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE)) {
       throw new ChartRenderError(
         `The chart renderer at ${this.where} answered "${chart.title}" with something that is not a PNG (${png.length} bytes); check QUICKCHART_URL points at a QuickChart server.`,
       );
     }
     return png;
-  }
-
-  /** Sends the body within the time limit; on timeout the request is destroyed, not left running. */
-  private async post(body: string): Promise<Answer> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    // Rejects at once even when the request is still queued for a socket (it then never gets sent).
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new ChartRenderError(`The chart renderer at ${this.where} did not answer within ${this.timeoutMs / 1000} s.`));
-      }, this.timeoutMs);
-    });
-    try {
-      return await Promise.race([this.exchange(body, controller.signal), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** One request; sent once more if a pooled connection turns out to have been closed by the server. */
-  private async exchange(body: string, signal: AbortSignal): Promise<Answer> {
-    try {
-      return await this.send(body, signal);
-    } catch (error) {
-      if (!(error instanceof StaleConnection) || signal.aborted) throw error;
-      return this.send(body, signal);
-    }
-  }
-
-  private send(body: string, signal: AbortSignal): Promise<Answer> {
-    return new Promise<Answer>((resolve, reject) => {
-      const headers: http.OutgoingHttpHeaders = {
-        'Content-Type': 'application/json',
-        'Content-Length': Buffer.byteLength(body),
-        Accept: 'image/png',
-      };
-      if (this.authorization) headers.Authorization = this.authorization;
-      const options: http.RequestOptions = {
-        method: 'POST',
-        hostname: this.hostname,
-        port: this.port,
-        path: this.chartPath,
-        headers,
-        signal,
-      };
-      const request = this.scheme === 'https' ? https.request({ ...options, agent: agents.https }) : http.request({ ...options, agent: agents.http });
-      let answered = false;
-
-      request.on('error', (error: NodeJS.ErrnoException) => {
-        // The server may close an idle keep-alive connection just as we reuse it (Node's documented race).
-        reject(!answered && request.reusedSocket && error.code === 'ECONNRESET' ? new StaleConnection(error.message) : error);
-      });
-
-      request.on('response', (response) => {
-        answered = true;
-        const status = response.statusCode ?? 0;
-        const ok = status >= 200 && status < 300;
-        const header = response.headers['x-quickchart-error'];
-        const quickchartError = Array.isArray(header) ? header.join(' ') : header;
-        const tooLarge = (): void => {
-          // Dropping the connection is the only way to stop an oversized answer; it is not reused.
-          request.destroy();
-          reject(new Error(`the answer is larger than ${MAX_ANSWER_BYTES / (1024 * 1024)} MB`));
-        };
-        if (Number(response.headers['content-length']) > MAX_ANSWER_BYTES) {
-          tooLarge();
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_ANSWER_BYTES) {
-            tooLarge();
-            return;
-          }
-          // Error answers are still read to their end so the connection goes back to the pool.
-          if (ok) chunks.push(chunk);
-        });
-        response.on('end', () => resolve({ status, quickchartError, body: Buffer.concat(chunks) }));
-        response.on('error', reject);
-        response.on('close', () => {
-          if (!response.complete) reject(new Error('connection reset'));
-        });
-      });
-
-      request.end(body);
-    });
   }
 }
 
