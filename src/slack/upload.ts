@@ -3,7 +3,6 @@
 // The upload URL is pre-signed, so the bot token is never sent to it.
 import type { webApi } from '@slack/bolt';
 import { slackFetch } from './http-fetch';
-import { discardBody } from './response-body';
 
 const UPLOAD_TIMEOUT_MS = 60_000;
 
@@ -35,8 +34,6 @@ export async function uploadPng(client: webApi.WebClient, upload: PngUpload): Pr
     redirect: 'follow',
     signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
   });
-  // Read to the end either way, so the connection goes back to the keep-alive pool.
-  await discardBody(response);
   if (!response.ok) throw new UploadError(`Slack refused the file bytes: HTTP ${response.status}`);
   await client.files.completeUploadExternal({
     files: [{ id: ticket.file_id, title: upload.title }],

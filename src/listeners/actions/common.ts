@@ -3,7 +3,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from '../../logger';
 import { describeSlackError } from '../../slack/errors';
-import { discardBody } from '../../slack/response-body';
 import type { NewRequest } from '../../slack/requests';
 import { checkChannel, checkRole } from '../authorize';
 import type { AppDeps } from '../deps';
@@ -13,7 +12,7 @@ export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & 
 /** An answer only the clicker sees; the message with the button stays as it is. */
 export async function answer(args: ButtonArgs, text: string, log: Logger): Promise<void> {
   try {
-    await discardBody(await args.respond({ response_type: 'ephemeral', replace_original: false, text }));
+    await args.respond({ response_type: 'ephemeral', replace_original: false, text });
   } catch (error) {
     log.warn({ err: error }, 'could not answer the click through its response_url; trying chat.postEphemeral');
     const channel = args.body.channel?.id;

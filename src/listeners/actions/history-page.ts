@@ -2,7 +2,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { HISTORY_PAGE_ACTION, historyBlocks, parseHistoryPageValue } from '../../blocks/history';
 import { errorMessage } from '../../core/format';
-import { discardBody } from '../../slack/response-body';
 import { checkChannel } from '../authorize';
 import type { AppDeps } from '../deps';
 import { answer, clickLogger } from './common';
@@ -27,7 +26,7 @@ export function register(app: App, deps: AppDeps): void {
     }
     try {
       const page = await deps.approvals.history(value.stage, value.page);
-      await discardBody(await args.respond({ response_type: 'ephemeral', replace_original: true, ...historyBlocks(page) }));
+      await args.respond({ response_type: 'ephemeral', replace_original: true, ...historyBlocks(page) });
     } catch (error) {
       log.error({ err: error, outcome: 'failed' }, 'history page failed');
       await answer(args, `${typed} failed: ${errorMessage(error)}`, log);

@@ -8,7 +8,6 @@ import { commandLogFields, formatCommand } from '../../commands/format';
 import { isParseError, parseCommand, type ParsedCommand } from '../../commands/parse';
 import { usageOf } from '../../commands/usage';
 import { describeSlackError } from '../../slack/errors';
-import { discardBody } from '../../slack/response-body';
 import { checkChannel, checkRole } from '../authorize';
 import type { AppDeps } from '../deps';
 import { SUBCOMMANDS } from './subcommands';
@@ -52,7 +51,7 @@ export function switchoverCommand(deps: AppDeps, handlers: SubcommandHandlers = 
 
     const reply = async (message: string | RespondArguments) => {
       const payload = typeof message === 'string' ? { text: message } : message;
-      await discardBody(await respond({ ...payload, response_type: 'ephemeral' } as RespondArguments));
+      await respond({ ...payload, response_type: 'ephemeral' } as RespondArguments);
     };
     const { operatorOnly } = usageOf(parsed.name);
     try {
