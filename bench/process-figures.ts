@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { FakeChartServer } from '../test/support/fake-chart-server';
 import { FakeSlack } from '../test/support/fake-slack';
 import { freePort } from '../test/support/run-bot';
-import { BOT_TOKEN, CHANNEL, SIGNING_SECRET, slackSender, type SlackSender } from '../test/support/slack-harness';
+import { CHANNEL, SIGNING_SECRET, botEnv, slackSender, type SlackSender } from '../test/support/slack-harness';
 import type { Built } from './build';
 import type { LoadDone, LoadRun } from './load-process';
 import { median, percentile } from './stats';
@@ -60,12 +60,7 @@ interface Memory {
 function appEnv(fake: FakeSlack, charts: FakeChartServer, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    SWITCHOVER_SIMULATE: 'true',
-    SWITCHOVER_DATA_DIR: dataDir,
-    QUICKCHART_URL: charts.url,
+    ...botEnv(fake, charts, dataDir),
     LOG_LEVEL: 'info',
     // The AWS SDK's "upgrade Node" notice is not the bot's output.
     AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: 'true',

@@ -101,6 +101,18 @@ export interface HarnessOptions {
   fake?: FakeSlack;
 }
 
+/** The bot's settings against the fake Slack and chart renderer, on the simulated stack, with its journal in `dataDir`. */
+export function botEnv(fake: FakeSlack, charts: FakeChartServer, dataDir: string): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    SWITCHOVER_SIMULATE: 'true',
+    SWITCHOVER_DATA_DIR: dataDir,
+    QUICKCHART_URL: charts.url,
+  };
+}
+
 export async function startHarness(
   envOverrides: Env = {},
   depsOverrides: DepsOverrides = {},
@@ -117,16 +129,7 @@ export async function startHarness(
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
   };
   // Only what the test says: a developer's own environment (AWS_REGION, tokens) never leaks in.
-  const env: Env = {
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    SWITCHOVER_SIMULATE: 'true',
-    SWITCHOVER_DATA_DIR: dataDir,
-    QUICKCHART_URL: charts.url,
-    LOG_LEVEL: 'debug',
-    ...envOverrides,
-  };
+  const env: Env = { ...botEnv(fake, charts, dataDir), LOG_LEVEL: 'debug', ...envOverrides };
   const config = loadConfig(env as NodeJS.ProcessEnv);
   if (config.slack.mode !== 'http') throw new Error('the harness runs the app in HTTP mode; drop SLACK_APP_TOKEN');
 
