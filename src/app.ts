@@ -1,13 +1,14 @@
 // Builds the Bolt app: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT at /slack/events
 // (Slack's signature check on every request). The Web API client honours SLACK_API_URL.
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, SocketModeReceiver, type Receiver, type webApi } from '@slack/bolt';
+import { App, SocketModeReceiver, type Receiver, type webApi } from '@slack/bolt';
 import type { Config } from './config';
 import type { AppDeps } from './listeners/deps';
 import { registerListeners } from './listeners';
 import { boltLogger } from './slack/bolt-logger';
 import { verifyBotToken, type BotIdentity } from './slack/bot-identity';
 import { slackClientOptions } from './slack/client';
+import { SlackHttpReceiver } from './slack/http-receiver';
 
 export type { AppDeps } from './listeners/deps';
 
@@ -98,19 +99,5 @@ function createReceiver(config: Config, deps: AppDeps, clientOptions: webApi.Web
     });
   }
   if (!config.slack.signingSecret) throw new StartError('SLACK_SIGNING_SECRET is required in HTTP mode');
-  return new HTTPReceiver({
-    signingSecret: config.slack.signingSecret,
-    endpoints: EVENTS_PATH,
-    logger,
-    customRoutes: [
-      {
-        path: HEALTH_PATH,
-        method: ['GET'],
-        handler: (_req, res) => {
-          res.writeHead(200, { 'Content-Type': 'text/plain' });
-          res.end('ok');
-        },
-      },
-    ],
-  });
+  return new SlackHttpReceiver({ signingSecret: config.slack.signingSecret, eventsPath: EVENTS_PATH, healthPath: HEALTH_PATH, logger });
 }
