@@ -60,9 +60,8 @@ describe('app over HTTP', () => {
 
   it('rejects a forged button click with 401', async () => {
     const seen: string[] = [];
-    h.bot.app.action('probe_forged', async ({ ack }) => {
+    h.bot.app.action('probe_forged', async () => {
       seen.push('clicked');
-      await ack();
     });
     const sent = await h.click('probe_forged', 'x', { signing: { secret: 'forged' } });
     expect(sent.status).toBe(401);
@@ -71,8 +70,8 @@ describe('app over HTTP', () => {
 
   it('delivers a signed button click with the documented payload to the action listener', async () => {
     const received: SlackActionMiddlewareArgs<BlockButtonAction>['body'][] = [];
-    h.bot.app.action<BlockButtonAction>('probe_click', async ({ ack, body }) => {
-      await ack();
+    // The bot's own button listener acknowledges every click; this one only looks.
+    h.bot.app.action<BlockButtonAction>('probe_click', async ({ body }) => {
       received.push(body);
     });
     const sent = await h.click('probe_click', 'request-1', { user: 'U0BOB', messageTs: '1767268800.000100', blockId: 'decision' });

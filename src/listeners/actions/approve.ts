@@ -1,15 +1,13 @@
 // Approve on a request message: the clicker must be eligible now (not the requester, on SWITCHOVER_APPROVERS
 // when set); if so the confirmation dialog opens (the trigger expires in 3 s, so nothing slow runs first),
 // otherwise the clicker gets an ephemeral refusal and the request stays open. Applying happens on submit.
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { APPROVE_ACTION, approveConfirmView } from '../../blocks/request';
 import { describeSlackError } from '../../slack/errors';
-import type { AppDeps } from '../deps';
-import { answer, clickLogger } from './common';
+import { answer, type Button, clickLogger } from './common';
 
-export function register(app: App, deps: AppDeps): void {
-  app.action<BlockAction<ButtonAction>>(APPROVE_ACTION, async (args) => {
-    await args.ack();
+export const approveButton: Button = {
+  actionId: APPROVE_ACTION,
+  async click(deps, args) {
     const requestId = args.action.value ?? '';
     const user = args.body.user.id;
     const log = clickLogger(deps, args).child({ requestId });
@@ -33,5 +31,5 @@ export function register(app: App, deps: AppDeps): void {
       log.error({ err: error, outcome: 'failed' }, 'approve click failed');
       await answer(args, `The approval dialog could not open: ${describeSlackError(error)} Nothing changed; the request stays open.`, log);
     }
-  });
-}
+  },
+};

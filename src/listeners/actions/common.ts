@@ -1,5 +1,5 @@
-// What the button handlers share: their Bolt arguments, an ephemeral answer to the clicker, and the access
-// rule for buttons that ask for a change (the same channel and operator rules as the slash commands).
+// What the buttons share: their shape and Bolt arguments, an ephemeral answer to the clicker, and the access rule
+// for buttons that ask for a change (the same channel and operator rules as the slash commands).
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from '../../logger';
 import { describeSlackError } from '../../slack/errors';
@@ -8,6 +8,12 @@ import { checkChannel, checkRole } from '../authorize';
 import type { AppDeps } from '../deps';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+/** One kind of button: the action_id it carries, and what a click does once acknowledged. */
+export interface Button {
+  actionId: string | RegExp;
+  click(deps: AppDeps, args: ButtonArgs): Promise<void>;
+}
 
 /** An answer only the clicker sees; the message with the button stays as it is. */
 export async function answer(args: ButtonArgs, text: string, log: Logger): Promise<void> {

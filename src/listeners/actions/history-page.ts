@@ -1,14 +1,12 @@
 // "Older" on a history page: the next page replaces the (ephemeral) message in place.
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { HISTORY_PAGE_ACTION, historyBlocks, parseHistoryPageValue } from '../../blocks/history';
 import { errorMessage } from '../../core/format';
 import { checkChannel } from '../authorize';
-import type { AppDeps } from '../deps';
-import { answer, clickLogger } from './common';
+import { answer, type Button, clickLogger } from './common';
 
-export function register(app: App, deps: AppDeps): void {
-  app.action<BlockAction<ButtonAction>>(HISTORY_PAGE_ACTION, async (args) => {
-    await args.ack();
+export const historyPageButton: Button = {
+  actionId: HISTORY_PAGE_ACTION,
+  async click(deps, args) {
     const log = clickLogger(deps, args);
     const value = parseHistoryPageValue(args.action.value);
     if (!value) {
@@ -31,5 +29,5 @@ export function register(app: App, deps: AppDeps): void {
       log.error({ err: error, outcome: 'failed' }, 'history page failed');
       await answer(args, `${typed} failed: ${errorMessage(error)}`, log);
     }
-  });
-}
+  },
+};

@@ -1,13 +1,11 @@
 // Reject on a request message: the requester or an approver closes it; anyone else is refused (ephemeral).
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { REJECT_ACTION } from '../../blocks/request';
 import { describeSlackError } from '../../slack/errors';
-import type { AppDeps } from '../deps';
-import { answer, clickLogger } from './common';
+import { answer, type Button, clickLogger } from './common';
 
-export function register(app: App, deps: AppDeps): void {
-  app.action<BlockAction<ButtonAction>>(REJECT_ACTION, async (args) => {
-    await args.ack();
+export const rejectButton: Button = {
+  actionId: REJECT_ACTION,
+  async click(deps, args) {
     const requestId = args.action.value ?? '';
     const log = clickLogger(deps, args).child({ requestId });
     try {
@@ -26,5 +24,5 @@ export function register(app: App, deps: AppDeps): void {
       log.error({ err: error, outcome: 'failed' }, 'reject click failed');
       await answer(args, `Rejecting failed: ${describeSlackError(error)}`, log);
     }
-  });
-}
+  },
+};

@@ -1,13 +1,11 @@
 // "Request force reconnect" when clients stay pinned to the source proxy: a capture proxy restart, approval-gated.
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { REQUEST_FORCE_RECONNECT_ACTION } from '../../blocks/watch';
 import { isValidStageName } from '../../core/stage';
-import type { AppDeps } from '../deps';
-import { answer, clickLogger, requestFromButton } from './common';
+import { answer, type Button, clickLogger, requestFromButton } from './common';
 
-export function register(app: App, deps: AppDeps): void {
-  app.action<BlockAction<ButtonAction>>(REQUEST_FORCE_RECONNECT_ACTION, async (args) => {
-    await args.ack();
+export const requestForceReconnectButton: Button = {
+  actionId: REQUEST_FORCE_RECONNECT_ACTION,
+  async click(deps, args) {
     const stage = args.action.value ?? '';
     if (!isValidStageName(stage)) {
       await answer(args, 'This button names no valid stage.', clickLogger(deps, args));
@@ -15,5 +13,5 @@ export function register(app: App, deps: AppDeps): void {
     }
     // Changes the stack like a fallback does, so the same people may ask for it.
     await requestFromButton(deps, args, { kind: 'forceReconnect', stage }, `A force reconnect of ${stage}`, `request a force reconnect of ${stage}`);
-  });
-}
+  },
+};
