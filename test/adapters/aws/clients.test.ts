@@ -42,6 +42,21 @@ describe('createAwsClients', () => {
     }
   });
 
+  it('resolves a command\'s middleware stack once, not on every call', async () => {
+    const { handler, seen } = capturing();
+    const clients = createAwsClients({ region: 'us-east-1', maxAttempts: 2, requestHandler: handler, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const resolving = jest.spyOn(DescribeServicesCommand.prototype, 'resolveMiddleware');
+    try {
+      for (let i = 0; i < 3; i++) {
+        await clients.ecs.send(new DescribeServicesCommand({ cluster: 'migration-dev-ecs-cluster', services: ['migration-dev-capture-proxy'] }));
+      }
+      expect(seen).toHaveLength(3);
+      expect(resolving).toHaveBeenCalledTimes(1);
+    } finally {
+      resolving.mockRestore();
+    }
+  });
+
   it('talks to the regional endpoints otherwise, with the attempts asked for', async () => {
     delete process.env.AWS_ENDPOINT_URL;
     const { handler, seen } = capturing();
