@@ -23,6 +23,13 @@ export const ACK_TIMEOUT_MS = 3_001;
  * a connection open nor hold up a shutdown (Node's default waits 300 s).
  */
 export const REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * How long an idle keep-alive connection stays open: longer than a load balancer in front keeps it (an AWS ALB's
+ * default idle timeout is 60 s), so that the balancer closes it first. Node's own 5 s would close connections the
+ * balancer is about to reuse, and the request sent at that moment fails with a 502; a client that sends again
+ * after a pause would open a new connection each time.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface SlackHttpReceiverOptions {
   signingSecret: string;
@@ -72,7 +79,12 @@ export class SlackHttpReceiver implements Receiver {
     if (this.server) return Promise.reject(new Error('the HTTP receiver is already started'));
     const timeout = this.requestTimeoutMs;
     // Node checks the timeouts every connectionsCheckingInterval (30 s by default): check often enough to keep them.
-    const limits = { requestTimeout: timeout, headersTimeout: timeout, connectionsCheckingInterval: Math.min(timeout, 1_000) };
+    const limits = {
+      requestTimeout: timeout,
+      headersTimeout: timeout,
+      connectionsCheckingInterval: Math.min(timeout, 1_000),
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    };
     const server = createServer(limits, (request, response) => this.route(request, response));
     this.server = server;
     return new Promise((resolve, reject) => {

@@ -802,6 +802,11 @@ describe('SlackHttpReceiver', () => {
   });
 
   describe('lifecycle', () => {
+    it('keeps an idle connection open longer than an AWS load balancer does (60 s), so the balancer closes it first', async () => {
+      const { server } = await startReceiver();
+      expect(server.keepAliveTimeout).toBeGreaterThan(60_000);
+    });
+
     it('stop() closes the server, even with an idle keep-alive connection open, and new connections are refused', async () => {
       const { receiver, port } = await startReceiver();
       const agent = new http.Agent({ keepAlive: true });
