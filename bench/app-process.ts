@@ -1,7 +1,8 @@
 // The app under test for the process-level figures (acknowledgement latency, memory): the real app in HTTP mode,
 // built as production builds it (real SDK clients, AWS_ENDPOINT_URL pointing at the simulated AWS in its own
 // process), so neither the load generator, the fake Slack (in the parent) nor AWS's share costs it anything.
-// Talks to the parent over IPC: `ready` once listening, and the resident memory (after a full GC) when asked.
+// Talks to the parent over IPC: `ready` once listening, and when asked, the resident memory (after a full GC) or
+// the CPU time it has used.
 // Logs go to stdout as in production.
 //
 // Environment: the app's own (SLACK_*, SWITCHOVER_*, QUICKCHART_URL, LOG_LEVEL, AWS_*), and for investigating:
@@ -19,7 +20,7 @@ import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 const SETTLE_AFTER_GC_MS = 500;
 
 interface Ask {
-  type: 'memory' | 'stop';
+  type: 'memory' | 'cpu' | 'stop';
 }
 
 /** Timestamped lines of what the HTTP server and the event loop did. */
@@ -98,6 +99,9 @@ async function main(): Promise<void> {
         appendFileSync(join(debugDir, 'v8.jsonl'), `${JSON.stringify({ reading: n, heap: getHeapStatistics(), spaces })}\n`);
       }
       send({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, gc: gc !== undefined });
+    } else if (ask.type === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      send({ type: 'cpu', micros: user + system });
     } else if (ask.type === 'stop') {
       void (writeAllocations?.() ?? Promise.resolve())
         .then(() => bot.stop())

@@ -32,7 +32,8 @@ const ACK_ROUNDS = 5;
 
 export interface ProcessFigures {
   /** The median round's p50 and p99, and each round's. */
-  ack: AckFigures & { rounds: { p50: number; p99: number }[] };
+  /** Also the app's CPU time per command while a round ran (median of the rounds), in µs. */
+  ack: AckFigures & { rounds: { p50: number; p99: number }[]; cpuMicrosPerCommand: number };
   /** The same burst with every request on a connection opened for it. */
   onNewConnections: AckFigures;
   memory: { rssAt1000MB: number; rssAt5000MB: number; growthPercent: number; gc: boolean; heapUsedAt5000MB: number; commands: number; seconds: number };
@@ -48,6 +49,11 @@ interface AwsReady {
   type: 'ready';
   url: string;
   region: string;
+}
+
+interface CpuTime {
+  type: 'cpu';
+  micros: number;
 }
 
 interface Memory {
@@ -171,6 +177,10 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
       load.send(run);
       return nextMessage<LoadDone>(load, 'done', loadOutput, 120_000);
     };
+    const cpuNow = async () => {
+      appProcess.send({ type: 'cpu' });
+      return nextMessage<CpuTime>(appProcess, 'cpu', appOutput);
+    };
     const memoryNow = async () => {
       appProcess.send({ type: 'memory' });
       return nextMessage<Memory>(appProcess, 'memory', appOutput);
@@ -185,27 +195,34 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
     });
 
     // Warm-up in the shape of the measurement: the first requests pay for lazy loading and JIT, and for
-    // opening the 50 connections, which a running bot behind a keep-alive client has long done.
-    await drive(alternate(100), 50);
-    await settle(fake);
+    // opening the 50 connections, which a running bot behind a keep-alive client has long done. Two rounds:
+    // after one, the next round still ran about half again slower (V8 was still optimizing the hot paths).
+    for (let round = 0; round < 2; round++) {
+      await drive(alternate(200), 50);
+      await settle(fake);
+    }
 
     // Five rounds, the median of each percentile: one round's p99 is its second-worst answer, which a single
     // stall of this shared machine decides.
     say(`acknowledgement: ${ACK_ROUNDS} rounds of 200 commands (help and status dev), 50 at a time`);
     const rounds: AckFigures[] = [];
+    const cpuPerCommand: number[] = [];
     for (let round = 0; round < ACK_ROUNDS; round++) {
+      const before = await cpuNow();
       const acks = await drive(alternate(200), 50);
+      cpuPerCommand.push(((await cpuNow()).micros - before.micros) / acks.ms.length);
       rounds.push(ackFigures(acks));
       if (debugDir) say(`acknowledgement ms, round ${round + 1}, in the order sent: ${acks.ms.map((ms) => ms.toFixed(0)).join(' ')}`);
       await settle(fake);
     }
-    const ack: AckFigures & { rounds: { p50: number; p99: number }[] } = {
+    const ack: ProcessFigures['ack'] = {
       p50: median(rounds.map((r) => r.p50)),
       p99: median(rounds.map((r) => r.p99)),
       count: rounds.reduce((n, r) => n + r.count, 0),
       concurrency: 50,
       non200: rounds.reduce((n, r) => n + r.non200, 0),
       rounds: rounds.map(({ p50, p99 }) => ({ p50, p99 })),
+      cpuMicrosPerCommand: median(cpuPerCommand),
     };
 
     // The same burst on 50 connections opened at once: Node (libuv 1.45+) accepts one new connection per
