@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       target: 20,
       note: proc
         ? `help and status dev alternating, on 50 open keep-alive connections; rounds (p50/p99 ms) ${proc.ack.rounds.map((r) => `${r.p50.toFixed(0)}/${r.p99.toFixed(0)}`).join(', ')}; ` +
-          `the app's CPU per command during a round (background work included) ${proc.ack.cpuMicrosPerCommand.toFixed(0)} µs, and p50 is about 50 times that; ` +
+          `the app's CPU time over a round, per command (the statuses' background work included): ${proc.ack.cpuMicrosPerCommand.toFixed(0)} µs; ` +
           `${proc.ack.non200} answers were not HTTP 200`
         : missing('process figures'),
     },
