@@ -88,11 +88,17 @@ export class SlackHttpReceiver implements Receiver {
     const server = createServer(limits, (request, response) => this.route(request, response));
     this.server = server;
     return new Promise((resolve, reject) => {
-      server.once('error', (error) => {
+      const failedToListen = (error: Error) => {
         this.server = undefined;
         reject(error);
+      };
+      server.once('error', failedToListen);
+      server.listen(port, () => {
+        // Later errors (accept failing for want of file descriptors, say) are said, not fatal: the server goes on.
+        server.off('error', failedToListen);
+        server.on('error', (error) => this.logger.error(`The HTTP server reported an error: ${error.message}`));
+        resolve(server);
       });
-      server.listen(port, () => resolve(server));
     });
   }
 

@@ -802,6 +802,14 @@ describe('SlackHttpReceiver', () => {
   });
 
   describe('lifecycle', () => {
+    it('says an error the listening server reports, and goes on serving', async () => {
+      const { server, port, logger } = await startReceiver();
+      server.emit('error', new Error('accept EMFILE'));
+      server.emit('error', new Error('accept EMFILE'));
+      expect(logger.at('error').join('\n')).toContain('The HTTP server reported an error: accept EMFILE');
+      expect((await request(port, { method: 'GET', path: HEALTH_PATH })).status).toBe(200);
+    });
+
     it('keeps an idle connection open longer than an AWS load balancer does (60 s), so the balancer closes it first', async () => {
       const { server } = await startReceiver();
       expect(server.keepAliveTimeout).toBeGreaterThan(60_000);
