@@ -19,8 +19,8 @@ export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 /** Slack waits 3 s for an acknowledgement; a request unanswered by then is answered for the listener. */
 export const ACK_TIMEOUT_MS = 3_001;
 /**
- * Slack sends a request whole in milliseconds; a client that takes longer is cut off, so that it can neither hold
- * a connection open nor hold up a shutdown (Node's default waits 300 s).
+ * Slack sends a request whole in milliseconds; a client that takes longer is answered 408 and cut off, so that it
+ * cannot hold a connection open (Node's default waits 300 s).
  */
 export const REQUEST_TIMEOUT_MS = 10_000;
 /**
@@ -103,15 +103,15 @@ export class SlackHttpReceiver implements Receiver {
   }
 
   /**
-   * Stops accepting; idle keep-alive connections close at once, requests in progress get up to the request
-   * timeout to finish (Node stops timing requests out once the server is closing), then are cut off.
+   * Stops accepting; idle keep-alive connections close at once, requests in progress get as long as Slack waits
+   * for an answer (3 s) to finish, then are cut off: Node stops timing requests out once the server is closing.
    */
   stop(): Promise<void> {
     const server = this.server;
     if (!server) return Promise.resolve();
     this.server = undefined;
     return new Promise((resolve, reject) => {
-      const cutOff = setTimeout(() => server.closeAllConnections(), this.requestTimeoutMs);
+      const cutOff = setTimeout(() => server.closeAllConnections(), this.ackTimeoutMs);
       server.close((error) => {
         clearTimeout(cutOff);
         if (error) reject(error);
