@@ -6,6 +6,7 @@ import { loadStagesFile } from './adapters/aws/stages-file';
 import { QuickChartRenderer } from './adapters/charts/quickchart';
 import { SystemClock } from './adapters/clock';
 import { ConcurrencyLimit } from './core/concurrency-limit';
+import { DataDirLock, type DataDirLockOptions } from './adapters/journal/data-dir-lock';
 import { JsonlJournal } from './adapters/journal/jsonl-journal';
 import { createSimulatedAws, type SimulatedAws } from './adapters/sim';
 import type { BackgroundTask } from './background';
@@ -30,6 +31,8 @@ export interface BuildOptions {
    * restart the bot against the same stack.
    */
   simulation?: SimulatedAws;
+  /** Timings of the data directory lock (tests shorten them). */
+  dataDirLock?: DataDirLockOptions;
 }
 
 /** Retries of the watch reporter's Slack calls: a few seconds at most, then the next minute's tick. */
@@ -62,6 +65,7 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
   }
 
   const journal = new JsonlJournal(config.dataDir, logger);
+  const dataDirLock = new DataDirLock(config.dataDir, { logger, ...options.dataDirLock });
   const core: CoreDeps = {
     ...aws,
     charts: new QuickChartRenderer(config.quickchartUrl),
@@ -87,8 +91,19 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
   const requestMessages = new RequestMessages({ slack, logger, approvals, watcher });
 
   const background: BackgroundTask[] = [
-    // Stopped last: everything else may still append while it stops.
-    { name: 'journal', start: async () => undefined, stop: () => journal.close() },
+    // Started first, stopped last: no journal is read before this bot alone holds the data directory, and
+    // everything else may still append while it stops.
+    {
+      name: 'journal',
+      start: () => dataDirLock.acquire(),
+      stop: async () => {
+        try {
+          await journal.close();
+        } finally {
+          await dataDirLock.release();
+        }
+      },
+    },
     // State first: requests are rebuilt from the journal before anything reads or sweeps them.
     new RequestSweeper({ approvals, messages: requestMessages, clock, logger }),
     {

@@ -3,6 +3,7 @@ import { config as loadDotenv } from 'dotenv';
 import { createApp, StartError } from './app';
 import { BotTokenError } from './slack/bot-identity';
 import { StagesFileError } from './adapters/aws/stages-file';
+import { DataDirLockHeldError } from './adapters/journal/data-dir-lock';
 import { startBackground, stopBackground } from './background';
 import { buildDeps } from './composition';
 import type { AppDeps } from './listeners/deps';
@@ -61,11 +62,11 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
 
   try {
-    // Journal state and watches are back before the first request is taken.
+    // The data directory is ours, and journal state and watches are back, before the first request is taken.
     await startBackground(deps.background, logger);
     await bot.start();
   } catch (error) {
-    logger.fatal({ err: error }, error instanceof StartError || error instanceof BotTokenError ? error.message : 'switchover-bot could not start');
+    logger.fatal({ err: error }, error instanceof StartError || error instanceof BotTokenError || error instanceof DataDirLockHeldError ? error.message : 'switchover-bot could not start');
     process.exit(1);
   }
 }

@@ -1,0 +1,140 @@
+// One bot per data directory: the lock file, its lease, waiting for it, and taking over an abandoned one.
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DataDirLock, DataDirLockHeldError, LOCK_FILE, type LockHolder } from '../../../src/adapters/journal/data-dir-lock';
+import { startBackground, stopBackground } from '../../../src/background';
+import { buildDeps } from '../../../src/composition';
+import { loadConfig } from '../../../src/config';
+import { createLogger } from '../../../src/logger';
+
+const FAST = { heartbeatMs: 20, staleAfterMs: 400, waitMs: 250, pollMs: 10 };
+
+describe('DataDirLock', () => {
+  let dir: string;
+  const locks: DataDirLock[] = [];
+  const lock = (options = {}) => {
+    const made = new DataDirLock(dir, { ...FAST, ...options });
+    locks.push(made);
+    return made;
+  };
+  const lockFile = () => path.join(dir, LOCK_FILE);
+  const holderOnDisk = async () => JSON.parse(await fs.readFile(lockFile(), 'utf8')) as LockHolder;
+  const ageOnDisk = async () => Date.now() - (await fs.stat(lockFile())).mtimeMs;
+
+  async function plantLock(holder: Partial<LockHolder>, ageMs: number): Promise<void> {
+    await fs.writeFile(lockFile(), JSON.stringify({ pid: 1, host: 'another-host', since: '2026-11-21T00:00:00.000Z', token: 't', ...holder }));
+    const then = new Date(Date.now() - ageMs);
+    await fs.utimes(lockFile(), then, then);
+  }
+
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'data-dir-lock-'));
+  });
+  afterEach(async () => {
+    for (const l of locks.splice(0)) await l.release();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates the lock file naming this process and host, and removes it on release', async () => {
+    const l = lock();
+    await l.acquire();
+    expect(await holderOnDisk()).toMatchObject({ pid: process.pid, host: os.hostname() });
+    await l.release();
+    await expect(fs.stat(lockFile())).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('creates the data directory if it does not exist yet', async () => {
+    const nested = new DataDirLock(path.join(dir, 'a', 'b'), FAST);
+    locks.push(nested);
+    await nested.acquire();
+    await expect(fs.stat(path.join(dir, 'a', 'b', LOCK_FILE))).resolves.toBeDefined();
+  });
+
+  it('keeps its lease fresh while held', async () => {
+    const l = lock();
+    await l.acquire();
+    const old = new Date(Date.now() - 60_000);
+    await fs.utimes(lockFile(), old, old);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await ageOnDisk()).toBeLessThan(100);
+  });
+
+  it('refuses a second holder while the first holds a fresh lease, saying who holds it and what to do', async () => {
+    await lock().acquire();
+    const error = await lock().acquire().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DataDirLockHeldError);
+    const message = (error as Error).message;
+    expect(message).toContain(`process ${process.pid} on ${os.hostname()}`);
+    expect(message).toContain(lockFile());
+    expect(message).toMatch(/Stop the other one, or give this one its own SWITCHOVER_DATA_DIR/);
+  });
+
+  it('waits for a holder that is stopping, and takes the lock when it is released', async () => {
+    const first = lock();
+    await first.acquire();
+    const firstToken = (await holderOnDisk()).token;
+    const second = lock({ waitMs: 2_000 });
+    const taking = second.acquire();
+    await new Promise((r) => setTimeout(r, 50));
+    await first.release();
+    await taking;
+    expect((await holderOnDisk()).token).not.toBe(firstToken);
+    await second.release();
+    await expect(fs.stat(lockFile())).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('takes over a lease nobody refreshed for longer than staleAfterMs (a crashed bot on another host)', async () => {
+    await plantLock({ host: 'another-host' }, 1_000);
+    const l = lock();
+    await l.acquire();
+    expect(await holderOnDisk()).toMatchObject({ pid: process.pid, host: os.hostname() });
+  });
+
+  it('waits on a fresh lease of another host, however the lock file reads', async () => {
+    await plantLock({ host: 'another-host' }, 0);
+    await expect(lock().acquire()).rejects.toBeInstanceOf(DataDirLockHeldError);
+    await fs.writeFile(lockFile(), '{"pid":');
+    await expect(lock().acquire()).rejects.toThrow('a holder that left no name');
+  });
+
+  it('takes over at once the lock of a process of this host that no longer exists', async () => {
+    const gone = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
+    await plantLock({ host: os.hostname(), pid: gone }, 0);
+    const l = lock({ waitMs: 0 });
+    await l.acquire();
+    expect(await holderOnDisk()).toMatchObject({ pid: process.pid });
+  });
+
+  it('does not remove on release a lock another bot has taken over meanwhile', async () => {
+    const l = lock();
+    await l.acquire();
+    await plantLock({ host: 'another-host', token: 'the-new-holder' }, 0);
+    await l.release();
+    expect((await holderOnDisk()).token).toBe('the-new-holder');
+  });
+});
+
+describe('the bot and its data directory', () => {
+  it('does not start a second bot on a data directory another one holds, and does once the first has stopped', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'data-dir-lock-bot-'));
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SWITCHOVER_SIMULATE: 'true', SWITCHOVER_DATA_DIR: dir });
+    const logger = createLogger({ level: 'silent' });
+    const first = buildDeps(config, logger, { dataDirLock: FAST });
+    const second = buildDeps(config, logger, { dataDirLock: FAST });
+    try {
+      await startBackground(first.background, logger);
+      await expect(startBackground(second.background, logger)).rejects.toBeInstanceOf(DataDirLockHeldError);
+      await stopBackground(first.background, logger);
+      await startBackground(second.background, logger);
+    } finally {
+      await stopBackground(second.background, logger);
+      await stopBackground(first.background, logger);
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
