@@ -31,8 +31,7 @@ interface AckFigures {
 const ACK_ROUNDS = 5;
 
 export interface ProcessFigures {
-  /** The median round's p50 and p99, and each round's. */
-  /** Also the app's CPU time per command while a round ran (median of the rounds), in µs. */
+  /** The median round's p50 and p99, each round's, and the app's CPU time per command over a round (median, µs). */
   ack: AckFigures & { rounds: { p50: number; p99: number }[]; cpuMicrosPerCommand: number };
   /** The same burst with every request on a connection opened for it. */
   onNewConnections: AckFigures;

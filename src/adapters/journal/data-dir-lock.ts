@@ -139,6 +139,7 @@ export class DataDirLock {
   }
 
   private async refresh(): Promise<void> {
+    if (!this.held) return; // released since this beat was scheduled
     const now = new Date();
     // A failed refresh is retried at the next beat; only staleAfterMs of them in a row would lose the lease.
     await fs.utimes(this.file, now, now).catch((error: unknown) =>
