@@ -18,6 +18,8 @@ export interface AwsClientsOptions {
   maxAttempts: number;
   /** A transport in place of the SDK's HTTP handler (the simulated stack). */
   requestHandler?: ECSClientConfig['requestHandler'];
+  /** Timeouts of the SDK's HTTP handler (tests shorten them); ignored with a requestHandler. */
+  timeouts?: { connectMs: number; answerMs: number };
   credentials?: ECSClientConfig['credentials'];
   /**
    * Fixed delay between retries in ms, instead of the SDK's exponential backoff with jitter. For tests and
@@ -32,7 +34,15 @@ export interface AwsClients {
   cloudwatch: CloudWatchClient;
 }
 
+/**
+ * The SDK sets no timeout of its own: a call AWS never answers (a connection gone silent) would hold a status,
+ * or an approval being applied, forever. Past these it fails as a timeout, which the retry strategy retries
+ * like throttling and the bot then reports as "did not get an answer from AWS".
+ */
+export const AWS_TIMEOUTS = { connectMs: 3_000, answerMs: 10_000 };
+
 export function createAwsClients(options: AwsClientsOptions): AwsClients {
+  const timeouts = options.timeouts ?? AWS_TIMEOUTS;
   // Endpoint is never set here, so AWS_ENDPOINT_URL(_<SERVICE>) keeps working as the SDK defines it.
   const common = {
     // Resolve each command's middleware stack once, not on every call (a tenth of a status's SDK time); the
@@ -40,7 +50,12 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
     cacheMiddleware: true,
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
+    requestHandler: options.requestHandler ?? {
+      connectionTimeout: timeouts.connectMs,
+      requestTimeout: timeouts.answerMs,
+      // Without it the SDK only logs a warning when requestTimeout passes, and goes on waiting.
+      throwOnRequestTimeout: true,
+    },
     ...(options.retryDelayMs !== undefined
       ? { retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts, options.retryDelayMs) }
       : { maxAttempts: options.maxAttempts, retryMode: 'standard' }),
