@@ -781,7 +781,7 @@ describe('SlackHttpReceiver', () => {
     it('answers 500 when processEvent rejects with a string (not an Error)', async () => {
       const { port, logger } = await startReceiver(() => Promise.reject('listener gave up'));
 
-      const reply = await postGivingUp(port, SLASH_BODY, ACK_MS + 400);
+      const reply = await postGivingUp(port, SLASH_BODY, 3_000);
 
       expect(reply.status).toBe(500);
       expect(logger.at('error').join('\n')).toMatch(/unhandled error occurred while Bolt processed an event/);
@@ -794,7 +794,7 @@ describe('SlackHttpReceiver', () => {
     ])('answers 500 when processEvent rejects with %s', async (_name, reason) => {
       const { port, logger } = await startReceiver(() => Promise.reject(reason));
 
-      const reply = await postGivingUp(port, SLASH_BODY, ACK_MS + 400);
+      const reply = await postGivingUp(port, SLASH_BODY, 3_000);
 
       expect(reply.status).toBe(500);
       expect(logger.at('error').join('\n')).toMatch(/unhandled error occurred while Bolt processed an event/);
