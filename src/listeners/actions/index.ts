@@ -24,9 +24,14 @@ export const BUTTONS: readonly Button[] = [
   historyPageButton,
 ];
 
+/** Whether a click with this action_id is for this button. */
+export function claims(button: Button, actionId: string): boolean {
+  return typeof button.actionId === 'string' ? button.actionId === actionId : button.actionId.test(actionId);
+}
+
 /** The button a click is for, by its action_id. */
-export function buttonFor(actionId: string, buttons: readonly Button[] = BUTTONS): Button | undefined {
-  return buttons.find((b) => (typeof b.actionId === 'string' ? b.actionId === actionId : b.actionId.test(actionId)));
+export function buttonFor(actionId: string): Button | undefined {
+  return BUTTONS.find((b) => claims(b, actionId));
 }
 
 export function register(app: App, deps: AppDeps): void {

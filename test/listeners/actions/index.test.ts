@@ -6,7 +6,7 @@ import { APPROVE_ACTION, REJECT_ACTION } from '../../../src/blocks/request';
 import { REQUEST_FALLBACK_ACTION, REQUEST_FORCE_RECONNECT_ACTION } from '../../../src/blocks/watch';
 import { approveButton } from '../../../src/listeners/actions/approve';
 import { historyPageButton } from '../../../src/listeners/actions/history-page';
-import { BUTTONS, buttonFor } from '../../../src/listeners/actions/index';
+import { BUTTONS, buttonFor, claims } from '../../../src/listeners/actions/index';
 import { rejectButton } from '../../../src/listeners/actions/reject';
 import { requestFallbackButton } from '../../../src/listeners/actions/request-fallback';
 import { requestForceReconnectButton } from '../../../src/listeners/actions/request-force-reconnect';
@@ -35,7 +35,7 @@ describe('routing a click to its button', () => {
   it('has no action_id two buttons would both claim', () => {
     const ids = [APPROVE_ACTION, REJECT_ACTION, shiftActionId(50), REQUEST_FALLBACK_ACTION, REQUEST_FORCE_RECONNECT_ACTION, HISTORY_PAGE_ACTION];
     for (const id of ids) {
-      const claiming = BUTTONS.filter((b) => (typeof b.actionId === 'string' ? b.actionId === id : b.actionId.test(id)));
+      const claiming = BUTTONS.filter((b) => claims(b, id));
       expect(claiming).toHaveLength(1);
     }
   });
