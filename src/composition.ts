@@ -1,5 +1,6 @@
 // The composition root: builds the services the listeners and the core use from the configuration.
 // AWS (or the simulated stack when SWITCHOVER_SIMULATE=true), the journal, the chart renderer, Slack.
+import { join } from 'node:path';
 import type { webApi } from '@slack/bolt';
 import { createAwsClients, createAwsPorts, type AwsPorts } from './adapters/aws/clients';
 import { loadStagesFile } from './adapters/aws/stages-file';
@@ -8,6 +9,7 @@ import { SystemClock } from './adapters/clock';
 import { ConcurrencyLimit } from './core/concurrency-limit';
 import { DataDirLock, type DataDirLockOptions } from './adapters/journal/data-dir-lock';
 import { JsonlJournal } from './adapters/journal/jsonl-journal';
+import { JsonFileOutbox } from './adapters/journal/outbox-file';
 import { createSimulatedAws, type SimulatedAws } from './adapters/sim';
 import type { BackgroundTask } from './background';
 import type { Config } from './config';
@@ -20,7 +22,7 @@ import { createSlackClient } from './slack/client';
 import { SlackPeopleDirectory } from './slack/people-directory';
 import { RequestSweeper } from './slack/request-sweeper';
 import { RequestMessages } from './slack/requests';
-import { SlackWatchReporter } from './slack/watch-reporter';
+import { SlackWatchReporter, type QueuedWatchMessage } from './slack/watch-reporter';
 
 export interface BuildOptions {
   clock?: Clock;
@@ -34,6 +36,9 @@ export interface BuildOptions {
   /** Timings of the data directory lock (tests shorten them). */
   dataDirLock?: DataDirLockOptions;
 }
+
+/** The watch reporter's channel messages Slack has not taken yet, kept across restarts. */
+export const UNSENT_WATCH_MESSAGES_FILE = 'unsent-watch-messages.json';
 
 /** Retries of the watch reporter's Slack calls: a few seconds at most, then the next minute's tick. */
 const WATCH_SLACK_RETRIES = { retries: 2, factor: 2, minTimeout: 1_000, maxTimeout: 5_000 };
@@ -85,7 +90,8 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
     rejectRateLimitedCalls: true,
     ...options.slackClientOptions,
   });
-  const reporter = new SlackWatchReporter(watchSlack, logger, clock);
+  const outbox = new JsonFileOutbox<QueuedWatchMessage>(join(config.dataDir, UNSENT_WATCH_MESSAGES_FILE), logger);
+  const reporter = new SlackWatchReporter(watchSlack, logger, clock, outbox);
   const watcher = new Watcher(core, config.watch, reporter);
 
   const requestMessages = new RequestMessages({ slack, logger, approvals, watcher });
@@ -108,7 +114,10 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
     new RequestSweeper({ approvals, messages: requestMessages, clock, logger }),
     {
       name: 'watcher',
-      start: async () => void (await watcher.resume()),
+      start: async () => {
+        await reporter.restore();
+        await watcher.resume();
+      },
       stop: async () => {
         await watcher.stop();
         reporter.stop();

@@ -5,7 +5,9 @@
 // Slack failures never stop the watch. A progress message that can no longer be updated (deleted, too old)
 // is replaced by a new one in the thread. A channel message that fails for a passing reason (rate limit,
 // network, Slack 5xx) is queued and sent again on the next minute, in order, so an alert is not lost to a
-// momentary outage; one Slack refuses for good (not_in_channel ...) is logged and dropped.
+// momentary outage; one Slack refuses for good (not_in_channel ...) is logged and dropped. The queue is kept in
+// an outbox in the data directory too, so that a restart of the bot sends what Slack had not taken yet (the
+// watch itself resumes from the journal, which says the alert was made).
 import type { webApi } from '@slack/bolt';
 import {
   completedMessage,
@@ -33,10 +35,18 @@ const MESSAGE_GONE = new Set(['message_not_found', 'cant_update_message', 'edit_
 
 type PostArgs = webApi.ChatPostMessageArguments;
 
-interface Queued {
+export interface QueuedWatchMessage {
   what: string;
   args: PostArgs;
   attempts: number;
+}
+
+type Queued = QueuedWatchMessage;
+
+/** Where the queue survives a restart (adapters/journal/outbox-file.ts). */
+export interface WatchMessageOutbox {
+  load(): Promise<QueuedWatchMessage[]>;
+  save(items: readonly QueuedWatchMessage[]): Promise<void>;
 }
 
 export class SlackWatchReporter implements WatchReporter {
@@ -50,7 +60,24 @@ export class SlackWatchReporter implements WatchReporter {
     private readonly logger: Logger,
     /** Schedules retries of queued channel messages; without it they wait for the next progress tick. */
     private readonly clock?: Clock,
+    private readonly outbox?: WatchMessageOutbox,
   ) {}
+
+  /** At start: takes back what an earlier run left unsent, ahead of anything new, and starts sending it. */
+  async restore(): Promise<void> {
+    if (!this.outbox) return;
+    let saved: QueuedWatchMessage[];
+    try {
+      saved = await this.outbox.load();
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not read the unsent watch messages of the last run');
+      return;
+    }
+    if (saved.length === 0) return;
+    this.queue.unshift(...saved);
+    this.logger.info({ queued: saved.map((q) => q.what) }, 'sending watch messages the last run could not send');
+    void this.flush();
+  }
 
   /** Channel messages waiting to be sent again. */
   get queued(): number {
@@ -104,7 +131,8 @@ export class SlackWatchReporter implements WatchReporter {
     this.retry?.abort(new Error('watch reporter stopped'));
     this.retry = undefined;
     if (this.queue.length > 0) {
-      this.logger.warn({ queued: this.queue.map((q) => q.what) }, 'watch messages still unsent at shutdown');
+      const next = this.outbox ? '; the next start sends them' : '';
+      this.logger.warn({ queued: this.queue.map((q) => q.what) }, `watch messages still unsent at shutdown${next}`);
     }
   }
 
@@ -113,6 +141,7 @@ export class SlackWatchReporter implements WatchReporter {
     // Keep the order: behind anything already waiting.
     if (this.queue.length > 0) {
       this.queue.push({ what, args, attempts: 0 });
+      await this.persist();
       await this.flush();
       return;
     }
@@ -121,6 +150,7 @@ export class SlackWatchReporter implements WatchReporter {
     } catch (error) {
       if (!isTransientSlackError(error)) throw error;
       this.queue.push({ what, args, attempts: 1 });
+      await this.persist();
       this.logger.warn({ err: error, what }, 'could not post a watch message; trying again next minute');
       this.schedule();
     }
@@ -145,6 +175,7 @@ export class SlackWatchReporter implements WatchReporter {
         this.logger.info({ what: next.what, attempts: next.attempts }, 'watch message sent after a retry');
       } catch (error) {
         if (isTransientSlackError(error) && next.attempts < MAX_DELIVERY_ATTEMPTS) {
+          await this.persist(); // the attempt count, so that restarts do not retry it for ever
           this.logger.warn({ err: error, what: next.what, attempts: next.attempts }, 'watch message still not sent; trying again later');
           this.schedule();
           return;
@@ -152,6 +183,17 @@ export class SlackWatchReporter implements WatchReporter {
         this.queue.shift();
         this.logger.error({ err: error, what: next.what, attempts: next.attempts }, 'giving up on a watch message');
       }
+      await this.persist();
+    }
+  }
+
+  /** Saves the queue; a failure to is said and leaves the queue working in memory. */
+  private async persist(): Promise<void> {
+    if (!this.outbox) return;
+    try {
+      await this.outbox.save(this.queue);
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not save the unsent watch messages; a restart now would lose them');
     }
   }
 

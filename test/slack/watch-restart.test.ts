@@ -1,7 +1,10 @@
 // A bot restarted in the middle of a watch resumes it from the journal: same progress message, no repeated
-// alerts; a watch whose window passed while the bot was down is ended and said so.
-import { rm } from 'node:fs/promises';
+// alerts, and an alert Slack had not taken before the restart sent after it; a watch whose window passed while
+// the bot was down is ended and said so.
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ManualClock } from '../../src/adapters/clock';
+import { UNSENT_WATCH_MESSAGES_FILE } from '../../src/composition';
 import { MINUTE_MS } from '../../src/core/types';
 import type { FakeSlack } from '../support/fake-slack';
 import {
@@ -68,6 +71,28 @@ describe('watching across a restart of the bot', () => {
     expect(shown(message)).toContain('guardrail breached');
     // The 5xx breach goes on, but it was alerted on before the restart (the journal says so).
     expect(errorAlerts()).toHaveLength(1);
+  });
+
+  it('sends after a restart the guardrail alert Slack did not take before it, once', async () => {
+    const first = await start();
+    const { requestId } = await applyAndWatch(first, 'staging', 50);
+    await minutes(first, 2);
+    const errorAlerts = () => channelMessages(first.h, /^Guardrail breached on staging: 5xx rate/);
+    fake.rateLimit('chat.postMessage', 60, 1_000); // Slack takes no channel message from here on
+    first.h.deps.simulation!.stack.setErrorSpike('staging', 0.2);
+    await minutes(first, 5);
+    const records = await first.h.deps.core.journal.readAll();
+    expect(records.filter((r) => r.type === 'guardrail.breached' && r.requestId === requestId)).not.toHaveLength(0);
+    expect(errorAlerts()).toHaveLength(0);
+    const unsent = JSON.parse(await readFile(join(dataDir, UNSENT_WATCH_MESSAGES_FILE), 'utf8')) as { what: string }[];
+    expect(unsent.map((m) => m.what)).toContain('error-rate alert on staging');
+
+    fake.clearFailures(); // Slack is back by the time the bot is
+    const second = await restart(first, 30_000);
+    await fake.waitFor(() => errorAlerts()[0], 'the alert, after the restart');
+    await minutes(second, 2);
+    expect(errorAlerts()).toHaveLength(1);
+    await expect(readFile(join(dataDir, UNSENT_WATCH_MESSAGES_FILE), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('ends a watch whose window passed while the bot was down, and says so in the thread', async () => {
