@@ -86,6 +86,8 @@ export class DataDirLock {
       const { holder, ageMs } = await this.inspect();
       if (ageMs === undefined) continue; // released between our attempt and our look: try again at once
       if (ageMs > this.staleAfterMs || (holder && holder.host === hostname() && !isAlive(holder.pid))) {
+        // Not atomic with the create below: two newcomers taking over one abandoned lock at the same instant
+        // could both remove it, the later removing the other's fresh lock. Narrow, and not handled.
         this.options.logger?.warn({ holder, ageMs }, 'taking over the data directory lock of a bot that is gone');
         await fs.rm(this.file, { force: true });
         continue;
