@@ -14,6 +14,9 @@ import * as path from 'node:path';
 
 export const LOCK_FILE = 'switchover.lock';
 
+/** Tokens of the locks this process holds: a lock naming this pid but none of these is an earlier process's. */
+const heldHere = new Set<string>();
+
 export interface LockHolder {
   pid: number;
   host: string;
@@ -79,13 +82,14 @@ export class DataDirLock {
       const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token: randomUUID() };
       if (await this.create(me)) {
         this.held = me;
+        heldHere.add(me.token);
         this.heartbeat = setInterval(() => void this.refresh(), this.heartbeatMs);
         this.heartbeat.unref();
         return;
       }
       const { holder, ageMs } = await this.inspect();
       if (ageMs === undefined) continue; // released between our attempt and our look: try again at once
-      if (ageMs > this.staleAfterMs || (holder && holder.host === hostname() && !isAlive(holder.pid))) {
+      if (ageMs > this.staleAfterMs || (holder && holderIsGone(holder))) {
         // Not atomic with the create below: two newcomers taking over one abandoned lock at the same instant
         // could both remove it, the later removing the other's fresh lock. Narrow, and not handled.
         this.options.logger?.warn({ holder, ageMs }, 'taking over the data directory lock of a bot that is gone');
@@ -107,6 +111,7 @@ export class DataDirLock {
     const me = this.held;
     if (!me) return;
     this.held = undefined;
+    heldHere.delete(me.token);
     clearInterval(this.heartbeat);
     const { holder } = await this.inspect();
     if (holder?.token === me.token) await fs.rm(this.file, { force: true });
@@ -160,6 +165,15 @@ function parseHolder(text: string): LockHolder | undefined {
     // A holder that crashed while writing it: only the lease's age says anything.
   }
   return undefined;
+}
+
+/**
+ * Whether the holder is a process of this host that no longer runs. A restarted container runs the bot under
+ * the same pid (1) and host name as before: a lock with our pid that this process did not take is the last run's.
+ */
+function holderIsGone(holder: LockHolder): boolean {
+  if (holder.host !== hostname()) return false;
+  return holder.pid === process.pid ? !heldHere.has(holder.token) : !isAlive(holder.pid);
 }
 
 function isAlive(pid: number): boolean {

@@ -112,6 +112,13 @@ describe('DataDirLock', () => {
     expect(await holderOnDisk()).toMatchObject({ pid: process.pid });
   });
 
+  it('takes over at once a lock naming this very pid that this process did not take (a restarted container, pid 1 again)', async () => {
+    await plantLock({ host: os.hostname(), pid: process.pid, token: 'from-the-run-before' }, 0);
+    const l = lock({ waitMs: 0 });
+    await l.acquire();
+    expect((await holderOnDisk()).token).not.toBe('from-the-run-before');
+  });
+
   it('does not remove on release a lock another bot has taken over meanwhile', async () => {
     const l = lock();
     await l.acquire();
