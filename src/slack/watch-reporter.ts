@@ -41,8 +41,6 @@ export interface QueuedWatchMessage {
   attempts: number;
 }
 
-type Queued = QueuedWatchMessage;
-
 /** Where the queue survives a restart (adapters/journal/outbox-file.ts). */
 export interface WatchMessageOutbox {
   load(): Promise<QueuedWatchMessage[]>;
@@ -50,7 +48,7 @@ export interface WatchMessageOutbox {
 }
 
 export class SlackWatchReporter implements WatchReporter {
-  private readonly queue: Queued[] = [];
+  private readonly queue: QueuedWatchMessage[] = [];
   private retry?: AbortController;
   private flushing?: Promise<void>;
   private stopped = false;
