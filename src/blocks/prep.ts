@@ -39,7 +39,6 @@ export function parseShiftButtonValue(value: string | undefined): ShiftButtonVal
   }
 }
 
-
 /** "• a\n• b", as many lines as fit within `max`, then "…and N more". */
 function bullets(lines: readonly string[], max = SECTION_TEXT_MAX - 100): string {
   const out: string[] = [];

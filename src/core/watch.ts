@@ -61,7 +61,6 @@ interface Running {
 
 const iso = (t: number) => new Date(t).toISOString();
 
-
 export class Watcher {
   private readonly running = new Map<string, Running>();
 

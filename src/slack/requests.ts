@@ -34,8 +34,6 @@ export type NewRequest =
 /** How many sweeps a message update is retried before the bot gives up on it (the outcome was posted anyway). */
 export const MAX_UPDATE_ATTEMPTS = 20;
 
-/** Slack failures worth trying again later; others (message deleted, channel archived) will not heal. */
-
 export class RequestMessages {
   /** Requests whose message still shows an older state, with the attempts so far. */
   private readonly stale = new Map<string, number>();

@@ -31,8 +31,6 @@ export const RETRY_DELAY_MS = MINUTE_MS;
 
 /** Slack codes that mean the progress message cannot be updated any more, so a new one is posted. */
 const MESSAGE_GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
-/** Slack codes worth trying again later. */
-
 type PostArgs = webApi.ChatPostMessageArguments;
 
 export interface QueuedWatchMessage {
