@@ -2,8 +2,7 @@
 // minutes, read the stage once, judge it, update one progress message in the request's thread, alert on a
 // guardrail breach, and say when the switchover is complete (or when pinned connections hold it up).
 // Every watch is in the journal, so a restarted bot resumes it where it was.
-import type { Baseline, GuardrailBreached, JournalRecord, WatchEnded, WatchStarted } from './journal';
-import { latestBaseline } from './journal';
+import { latestBaseline, type Baseline, type GuardrailBreached, type JournalRecord, type WatchEnded, type WatchStarted } from './journal';
 import type { GuardrailBreach, GuardrailName, SubjectHealth, WatchSettings } from './judge';
 import { summarizeHealth } from './health';
 import type { CoreDeps } from './ports';

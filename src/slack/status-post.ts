@@ -1,8 +1,7 @@
 // Posts `/switchover status <stage>` in the channel, then its charts in the message's thread. Charts that
 // cannot be drawn or uploaded never cost the status: the message then says so in words.
 import type { webApi } from '@slack/bolt';
-import { context, escapeMrkdwn } from '../blocks/common';
-import type { SlackMessage } from '../blocks/common';
+import { context, escapeMrkdwn, type SlackMessage } from '../blocks/common';
 import { statusMessage } from '../blocks/status';
 import { statusCharts } from '../charts/status';
 import type { ChartRenderer, ChartSpec } from '../core/ports';
