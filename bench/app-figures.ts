@@ -31,6 +31,11 @@ export interface WatchFigures {
   minutes: number;
   /** GetMetricData calls in each simulated minute, all stages together. */
   getMetricDataPerMinute: number[];
+  /** Simulated minutes from a 5xx spike starting at the top of a minute to its guardrail alert (null: none in 10). */
+  detectionMinutes: number | null;
+  /** The settings that make it: SWITCHOVER_SETTLE_SECONDS and SWITCHOVER_GUARD_5XX_MINUTES. */
+  settleSeconds: number;
+  guardMinutes: number;
 }
 
 const stage = (name: string, targets: number, weights: Weights = { source: 1, target: 0 }): SimStageConfig => ({
@@ -250,7 +255,28 @@ export async function measureWatch(say: (line: string) => void): Promise<WatchFi
     if (h.deps.watcher.active().length !== stages.length) {
       throw new Error(`only ${h.deps.watcher.active().length} of ${stages.length} watches still running`);
     }
-    return { stages: stages.length, minutes: perMinute.length, getMetricDataPerMinute: perMinute };
+
+    // Detection time: a 5xx spike on one stage from the top of a minute, until the watch journals its breach.
+    const spiked = stages[0]!.name;
+    const spikeAt = Math.ceil(clock.now() / MINUTE_MS) * MINUTE_MS;
+    await clock.advanceTo(spikeAt);
+    await settleClock(clock, activity);
+    sim.stack.setErrorSpike(spiked, 0.2);
+    let detectedAt: number | undefined;
+    for (let minute = 0; minute < 10 && detectedAt === undefined; minute++) {
+      await clock.advance(MINUTE_MS);
+      await settleClock(clock, activity);
+      const breach = (await h.deps.core.journal.readAll()).find((r) => r.type === 'guardrail.breached' && r.stage === spiked);
+      if (breach) detectedAt = Date.parse(breach.at);
+    }
+    return {
+      stages: stages.length,
+      minutes: perMinute.length,
+      getMetricDataPerMinute: perMinute,
+      detectionMinutes: detectedAt === undefined ? null : (detectedAt - spikeAt) / MINUTE_MS,
+      settleSeconds: h.deps.config.settleMs / 1000,
+      guardMinutes: h.deps.config.watch.errorRateMinutes,
+    };
   } finally {
     await stopQuietly(h);
   }

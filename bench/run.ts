@@ -150,7 +150,11 @@ async function main(): Promise<void> {
       unit: 'calls/min/stage',
       comparison: '<=',
       target: 1,
-      note: watch ? `per simulated minute, all stages: ${watch.getMetricDataPerMinute.join(', ')}` : missing('watching 20 stages'),
+      note: watch
+        ? `per simulated minute, all stages: ${watch.getMetricDataPerMinute.join(', ')}; ` +
+          `a 5xx breach starting at the top of a minute is alerted ${watch.detectionMinutes === null ? 'not within 10 minutes' : `${watch.detectionMinutes} min later`} ` +
+          `(SWITCHOVER_SETTLE_SECONDS ${watch.settleSeconds} s after the end of the ${watch.guardMinutes}th breaching minute, SWITCHOVER_GUARD_5XX_MINUTES)`
+        : missing('watching 20 stages'),
     },
     {
       figure: 'resident memory after 5,000 commands',

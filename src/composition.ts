@@ -92,7 +92,7 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
   });
   const outbox = new JsonFileOutbox<QueuedWatchMessage>(join(config.dataDir, UNSENT_WATCH_MESSAGES_FILE), logger);
   const reporter = new SlackWatchReporter(watchSlack, logger, clock, outbox);
-  const watcher = new Watcher(core, config.watch, reporter);
+  const watcher = new Watcher(core, config.watch, reporter, { settleMs: config.settleMs });
 
   const requestMessages = new RequestMessages({ slack, logger, approvals, watcher });
 

@@ -1,6 +1,7 @@
 // Start-up configuration from the environment (and `.env`, read by dotenv in index.ts).
 // Every problem is collected, so one message names every missing or malformed variable.
 import { z } from 'zod';
+import { DEFAULT_SETTLE_MS } from './core/traffic';
 
 const SLACK_CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
 const SLACK_USER_OR_GROUP_ID = /^[UWS][A-Z0-9]{2,}$/;
@@ -86,6 +87,7 @@ const schema = z.object({
   SWITCHOVER_GUARD_P99_MINUTES: int(1, 60, 3),
   SWITCHOVER_MIN_REQUESTS_PER_MINUTE: int(1, 1_000_000, 20),
   SWITCHOVER_COMPLETE_MINUTES: int(1, 60, 5),
+  SWITCHOVER_SETTLE_SECONDS: int(0, 600, DEFAULT_SETTLE_MS / 1000),
   SWITCHOVER_AWS_MAX_ATTEMPTS: int(1, 20, 5),
   LOG_LEVEL: z
     .string()
@@ -118,6 +120,8 @@ export interface Config {
   simulate: boolean;
   quickchartUrl: string;
   prepTimeoutMinutes: number;
+  /** How long after a minute ends its CloudWatch datapoints are read, by status and the watch alike (ms). */
+  settleMs: number;
   watch: {
     minutes: number;
     /** Target 5xx rate above the baseline by more than this many percentage points... */
@@ -184,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simulate: v.SWITCHOVER_SIMULATE,
     quickchartUrl: v.QUICKCHART_URL ?? 'https://quickchart.io',
     prepTimeoutMinutes: v.SWITCHOVER_PREP_TIMEOUT_MINUTES,
+    settleMs: v.SWITCHOVER_SETTLE_SECONDS * 1000,
     watch: {
       minutes: v.SWITCHOVER_WATCH_MINUTES,
       errorRatePoints: v.SWITCHOVER_GUARD_5XX_POINTS,

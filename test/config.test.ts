@@ -31,6 +31,12 @@ describe('loadConfig', () => {
     expect(config.simulate).toBe(false);
     expect(config.quickchartUrl).toBe('https://quickchart.io');
     expect(config.logLevel).toBe('info');
+    expect(config.settleMs).toBe(60_000);
+  });
+
+  it('reads the settled-minute lag in seconds, shared by status and the watch', () => {
+    expect(loadConfig({ ...VALID, SWITCHOVER_SETTLE_SECONDS: '90' }).settleMs).toBe(90_000);
+    expect(problems({ ...VALID, SWITCHOVER_SETTLE_SECONDS: '1.5' })).toEqual(['SWITCHOVER_SETTLE_SECONDS must be a whole number from 0 to 600']);
   });
 
   it('uses Socket Mode when SLACK_APP_TOKEN is set, and then needs no signing secret', () => {

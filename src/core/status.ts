@@ -56,6 +56,8 @@ export interface StatusContext {
   changes: ChangeMark[];
   /** SWITCHOVER_MIN_REQUESTS_PER_MINUTE; below it on average the split is not observed. */
   minRequestsPerMinute?: number;
+  /** SWITCHOVER_SETTLE_SECONDS in ms: minutes are read this long after they end, as the watch reads them. */
+  settleMs?: number;
 }
 
 /** A read that worked, or why it did not. */
@@ -188,7 +190,7 @@ type StatusDeps = Pick<CoreDeps, 'resolver' | 'loadBalancer' | 'ecs' | 'metrics'
 export async function gatherStatus(deps: StatusDeps, stage: string, context: StatusContext): Promise<StageStatus> {
   const resources = await deps.resolver.resolve(stage);
   const at = deps.clock.now();
-  const window = settledWindow(at, STATUS_WINDOW_MINUTES);
+  const window = settledWindow(at, STATUS_WINDOW_MINUTES, context.settleMs);
   const [listenerR, sourceHealthR, targetHealthR, proxiesR, snapshotR] = await Promise.allSettled([
     deps.loadBalancer.readListener(resources),
     deps.loadBalancer.targetHealth(resources.sourceProxyTargetGroup),

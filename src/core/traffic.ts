@@ -9,16 +9,22 @@ import { MINUTE_MS } from './types';
 import { targetPercent } from './weights';
 
 /**
- * How long after a minute ends its ALB datapoints are trusted to be published. Reading earlier would show
- * the newest minute short of requests (CloudWatch publishes ALB metrics about a minute late), which looks
- * exactly like traffic draining. 90 s after the minute's end is the margin the watcher and status use.
+ * Default of how long after a minute ends its ALB datapoints are read (SWITCHOVER_SETTLE_SECONDS). AWS documents
+ * that ALB metrics are sent in 60-second intervals and that CloudWatch data is generally available within one
+ * minute of the end of its period (README, Settings): "generally", so the newest minute read may still be
+ * partial, and is judged on rates (shares, error rates), which a partial minute keeps, not on counts.
  */
-export const SETTLE_MS = 90_000;
+export const DEFAULT_SETTLE_MS = 60_000;
 
-/** The `minutes` complete minutes that ended at least SETTLE_MS before `now`. */
-export function settledWindow(now: number, minutes: number): MetricsWindow {
-  const end = Math.floor((now - SETTLE_MS) / MINUTE_MS) * MINUTE_MS;
+/** The `minutes` complete minutes that ended at least `settleMs` before `now`. */
+export function settledWindow(now: number, minutes: number, settleMs = DEFAULT_SETTLE_MS): MetricsWindow {
+  const end = Math.floor((now - settleMs) / MINUTE_MS) * MINUTE_MS;
   return { start: end - minutes * MINUTE_MS, end };
+}
+
+/** The first moment after `now` when another minute has settled: where the watch ticks. */
+export function nextSettledMoment(now: number, settleMs = DEFAULT_SETTLE_MS): number {
+  return settledWindow(now, 0, settleMs).end + MINUTE_MS + settleMs;
 }
 
 /** One side (source or target proxy target group) in one complete minute. */

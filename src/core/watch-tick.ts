@@ -140,9 +140,14 @@ export function analyzeTick(args: {
   const newest = judgements[judgements.length - 1];
 
   const full = firstFullMinute(watch.appliedAt);
-  const after = minutesOf(window).filter((t) => t >= full).map((t) => sideMinute(data, 'source', t));
+  const afterMinutes = minutesOf(window).filter((t) => t >= full);
+  const after = afterMinutes.map((t) => sideMinute(data, 'source', t));
   const allToTarget = watch.appliedWeights.source === 0 && watch.appliedWeights.target > 0;
-  const quiet = newestRun(after, (m) => m.requests === 0);
+  // The newest minute may still be partial (datapoints not all published): its missing source datapoint is
+  // not yet "no requests". It counts as quiet only on a rate: 0% of the requests it does show.
+  const newestT = afterMinutes[afterMinutes.length - 1];
+  const newestTarget = newestT === undefined ? null : sideMinute(data, 'target', newestT).requests;
+  const quiet = newestRun(after, (m) => m.requests === 0 && (m.t !== newestT || (newestTarget ?? 0) > 0));
   const completion: CompletionProgress = {
     applies: allToTarget,
     quietMinutes: allToTarget ? quiet.length : 0,

@@ -7,7 +7,7 @@ import type { GuardrailBreach, GuardrailName, SubjectHealth, WatchSettings } fro
 import { summarizeHealth } from './health';
 import type { CoreDeps } from './ports';
 import { errorMessage } from './format';
-import { SETTLE_MS, settledWindow } from './traffic';
+import { DEFAULT_SETTLE_MS, nextSettledMoment, settledWindow } from './traffic';
 import type { MetricsSnapshot } from './types';
 import { MINUTE_MS } from './types';
 import type { PinnedConnections, WatchInfo, WatchRequest, WatchTick } from './watch-tick';
@@ -15,13 +15,6 @@ import { analyzeTick, watchMode, watchWindow } from './watch-tick';
 
 export type { PinnedConnections, WatchInfo, WatchRequest, WatchTick } from './watch-tick';
 
-/**
- * Ticks run this long after each minute boundary. With SETTLE_MS (90 s) the newest minute read is the one
- * that ended 90 s earlier: CloudWatch publishes ALB datapoints about a minute late, and reading a minute
- * too early would show the source proxy "drained" when its datapoint simply has not arrived. Every stage
- * ticks at the same moments, so an adapter may batch their reads.
- */
-export const TICK_OFFSET_MS = SETTLE_MS - MINUTE_MS;
 /** Pinned connections are said again at most this often while they last. */
 export const PINNED_REPEAT_MS = 15 * MINUTE_MS;
 
@@ -60,14 +53,27 @@ interface Running {
 
 const iso = (t: number) => new Date(t).toISOString();
 
+export interface WatcherOptions {
+  /**
+   * How long after a minute ends it is read (SWITCHOVER_SETTLE_SECONDS, shared with status). Each tick runs
+   * the moment another minute has settled, so a tick never reads a minute CloudWatch has not published yet
+   * (which would look like traffic draining). Every stage ticks at the same moments, so an adapter may batch.
+   */
+  settleMs?: number;
+}
+
 export class Watcher {
   private readonly running = new Map<string, Running>();
+  private readonly settleMs: number;
 
   constructor(
     private readonly deps: WatchDeps,
     private readonly settings: WatchSettings,
     private readonly reporter: WatchReporter,
-  ) {}
+    options: WatcherOptions = {},
+  ) {
+    this.settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+  }
 
   /** Stages being watched now. */
   active(): WatchInfo[] {
@@ -209,7 +215,7 @@ export class Watcher {
     const signal = run.controller.signal;
     while (!signal.aborted && !run.ended) {
       const now = clock.now();
-      const nextTick = Math.floor((now - TICK_OFFSET_MS) / MINUTE_MS) * MINUTE_MS + MINUTE_MS + TICK_OFFSET_MS;
+      const nextTick = nextSettledMoment(now, this.settleMs);
       try {
         // A fresh dependent signal per sleep: a clock that keeps its abort listener after the sleep resolves
         // (ManualClock does) would otherwise pile one listener per minute onto the watch's signal.
@@ -234,7 +240,7 @@ export class Watcher {
     const { deps, settings } = this;
     const info = run.info;
     const at = deps.clock.now();
-    const window = watchWindow(info.appliedAt, settledWindow(at, 0).end);
+    const window = watchWindow(info.appliedAt, settledWindow(at, 0, this.settleMs).end);
     const subjectSide = info.mode === 'fallback' ? 'source' : 'target';
 
     let snapshot: MetricsSnapshot | undefined;

@@ -83,6 +83,7 @@ export async function statusContext(deps: StatusContextDeps, stage: string): Pro
   const context: StatusContext = {
     changes: appliedChanges(records, stage),
     minRequestsPerMinute: deps.config.watch.minRequestsPerMinute,
+    settleMs: deps.config.settleMs,
   };
   const baseline = latestBaseline(records, stage);
   if (baseline) context.baseline = baseline;

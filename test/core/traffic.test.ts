@@ -1,4 +1,4 @@
-import { lastMinutes, loadBalancerAverage, observedSplit, settledWindow, sideMinute, sideTotals } from '../../src/core/traffic';
+import { lastMinutes, loadBalancerAverage, nextSettledMoment, observedSplit, settledWindow, sideMinute, sideTotals } from '../../src/core/traffic';
 import type { MetricsSnapshot } from '../../src/core/types';
 import { MINUTE_MS } from '../../src/core/types';
 import { scripted } from '../support/traffic-script';
@@ -11,9 +11,18 @@ function snapshot(script: Parameters<typeof scripted>[1]): MetricsSnapshot {
 }
 
 describe('settledWindow', () => {
-  it('ends at the newest minute that ended at least 90 s ago', () => {
-    expect(settledWindow(T0 + 90_000, 60)).toEqual({ start: T0 - 60 * MINUTE_MS, end: T0 });
-    expect(settledWindow(T0 + 89_999, 5)).toEqual({ start: T0 - 6 * MINUTE_MS, end: T0 - MINUTE_MS });
+  it('ends at the newest minute that ended at least the lag ago (60 s by default)', () => {
+    expect(settledWindow(T0 + 60_000, 60)).toEqual({ start: T0 - 60 * MINUTE_MS, end: T0 });
+    expect(settledWindow(T0 + 59_999, 5)).toEqual({ start: T0 - 6 * MINUTE_MS, end: T0 - MINUTE_MS });
+    expect(settledWindow(T0 + 90_000, 60, 90_000)).toEqual({ start: T0 - 60 * MINUTE_MS, end: T0 });
+    expect(settledWindow(T0 + 89_999, 5, 90_000)).toEqual({ start: T0 - 6 * MINUTE_MS, end: T0 - MINUTE_MS });
+  });
+
+  it('gives the next moment another minute settles, strictly after now', () => {
+    expect(nextSettledMoment(T0, 60_000)).toBe(T0 + MINUTE_MS);
+    expect(nextSettledMoment(T0 + 1, 60_000)).toBe(T0 + MINUTE_MS);
+    expect(nextSettledMoment(T0, 90_000)).toBe(T0 + 30_000);
+    expect(nextSettledMoment(T0 + 30_000, 90_000)).toBe(T0 + 90_000);
   });
 });
 

@@ -10,6 +10,8 @@ import { cloudWatchDown, type MinuteScript, scripted, WATCH_SETTINGS } from '../
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const APPLIED_AT = T0 + 10_000;
 const settings = WATCH_SETTINGS;
+/** SWITCHOVER_SETTLE_SECONDS=90: the scenarios below are timed for a minute read 90 s after it ends. */
+const LAG_90 = { settleMs: 90_000 };
 
 /** Minute index relative to 12:00 UTC (the minute the change was applied in). */
 const idx = (t: number) => (t - T0) / MINUTE_MS;
@@ -49,7 +51,7 @@ function setup(script: MinuteScript, weights: Weights = { source: 0, target: 100
   const deps = fakeDeps({ clock: new ManualClock(T0) });
   deps.metrics.script = (window) => scripted(window, script);
   const reporter = new RecordingReporter();
-  const watcher = new Watcher(deps, settings, reporter);
+  const watcher = new Watcher(deps, settings, reporter, LAG_90);
   const start = (requestId = 'r-0000000001', appliedWeights = weights) =>
     watcher.start({ stage: 'dev', requestId, channel: 'C1', threadTs: '111.222', appliedWeights, appliedAt: APPLIED_AT });
   const minutes = (n: number) => deps.clock.advance(n * MINUTE_MS);
@@ -60,7 +62,7 @@ function setup(script: MinuteScript, weights: Weights = { source: 0, target: 100
 const before = { source: { requests: 1000, http5xx: 2, latencyAvg: 0.01, latencyP99: 0.1 } };
 
 describe('Watcher', () => {
-  it('journals the watch, then ticks 30 s after each minute on the minute that ended 90 s earlier', async () => {
+  it('journals the watch, then (lag 90 s) ticks 30 s after each minute on the minute that ended 90 s earlier', async () => {
     const { deps, reporter, start, minutes, records } = setup(() => before);
     const info = await start();
     expect(info).toMatchObject({ mode: 'shift', until: APPLIED_AT + 60 * MINUTE_MS });
@@ -74,6 +76,32 @@ describe('Watcher', () => {
     expect(deps.metrics.calls.every((w) => idx(w.start) === -10)).toBe(true);
     expect(reporter.ticks.map((t) => t.minute === null ? null : idx(t.minute))).toEqual([null, null, 0, 1]);
     expect(deps.loadBalancer.calls.filter((c) => c === 'targetHealth')).toHaveLength(4);
+  });
+
+  it('with the default lag (60 s, what AWS documents) ticks on each minute, on the minute that ended 60 s earlier', async () => {
+    const deps = fakeDeps({ clock: new ManualClock(T0) });
+    deps.metrics.script = (window) => scripted(window, () => before);
+    const reporter = new RecordingReporter();
+    const watcher = new Watcher(deps, settings, reporter);
+    await watcher.start({ stage: 'dev', requestId: 'r-1', channel: 'C1', threadTs: '1.2', appliedWeights: { source: 0, target: 1 }, appliedAt: APPLIED_AT });
+    await deps.clock.advance(3 * MINUTE_MS);
+    expect(reporter.ticks.map((t) => t.at - T0)).toEqual([60_000, 120_000, 180_000]);
+    expect(deps.metrics.calls.map((w) => idx(w.end))).toEqual([0, 1, 2]);
+    await watcher.stop();
+  });
+
+  it('does not count a newest minute that shows no requests at all as quiet: it may not be published yet', async () => {
+    // Source silent from the change on; the newest minute (12:03) has no datapoint on either side.
+    const { reporter, start, minutes, watcher } = setup((t) =>
+      idx(t) < 0 ? before : idx(t) >= 3 ? {} : { target: { requests: 1000, http5xx: 1, latencyAvg: 0.01, latencyP99: 0.1 } },
+    );
+    await start();
+    await minutes(6);
+    const tick = reporter.ticks.find((x) => x.minute !== null && idx(x.minute) === 3)!;
+    expect(tick.completion.quietMinutes).toBe(0);
+    const earlier = reporter.ticks.find((x) => x.minute !== null && idx(x.minute) === 2)!;
+    expect(earlier.completion.quietMinutes).toBe(2);
+    await watcher.stop();
   });
 
   it('shows the split moving after a shift, minute by minute', async () => {
@@ -269,7 +297,7 @@ describe('Watcher', () => {
     expect(first.records('watch.progress-posted')).toEqual([expect.objectContaining({ messageTs: 'ts-1' })]);
 
     const reporter = new RecordingReporter();
-    const watcher = new Watcher(first.deps, settings, reporter);
+    const watcher = new Watcher(first.deps, settings, reporter, LAG_90);
     const resumed = await watcher.resume();
     expect(resumed).toEqual([
       expect.objectContaining({ requestId: 'r-0000000001', messageTs: 'ts-1', appliedAt: APPLIED_AT, until: APPLIED_AT + 60 * MINUTE_MS }),
@@ -289,7 +317,7 @@ describe('Watcher', () => {
     await first.watcher.stop();
     await first.deps.clock.advance(2 * 60 * MINUTE_MS);
     const reporter = new RecordingReporter();
-    const resumed = await new Watcher(first.deps, settings, reporter).resume();
+    const resumed = await new Watcher(first.deps, settings, reporter, LAG_90).resume();
     expect(resumed).toEqual([]);
     expect(first.records('watch.ended')).toEqual([expect.objectContaining({ reason: 'window-elapsed' })]);
     expect(reporter.endedCalls).toEqual([['r-0000000001', 'window-elapsed']]);
