@@ -33,9 +33,8 @@ export interface WatchFigures {
   getMetricDataPerMinute: number[];
   /** Simulated minutes from a 5xx spike starting at the top of a minute to its guardrail alert (null: none in 10). */
   detectionMinutes: number | null;
-  /** The settings that make it: SWITCHOVER_SETTLE_SECONDS and SWITCHOVER_GUARD_5XX_MINUTES. */
+  /** SWITCHOVER_SETTLE_SECONDS, which adds to it. */
   settleSeconds: number;
-  guardMinutes: number;
 }
 
 const stage = (name: string, targets: number, weights: Weights = { source: 1, target: 0 }): SimStageConfig => ({
@@ -275,7 +274,6 @@ export async function measureWatch(say: (line: string) => void): Promise<WatchFi
       getMetricDataPerMinute: perMinute,
       detectionMinutes: detectedAt === undefined ? null : (detectedAt - spikeAt) / MINUTE_MS,
       settleSeconds: h.deps.config.settleMs / 1000,
-      guardMinutes: h.deps.config.watch.errorRateMinutes,
     };
   } finally {
     await stopQuietly(h);

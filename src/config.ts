@@ -1,6 +1,7 @@
 // Start-up configuration from the environment (and `.env`, read by dotenv in index.ts).
 // Every problem is collected, so one message names every missing or malformed variable.
 import { z } from 'zod';
+import type { WatchSettings } from './core/judge';
 import { DEFAULT_SETTLE_MS } from './core/traffic';
 
 const SLACK_CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
@@ -82,9 +83,9 @@ const schema = z.object({
   SWITCHOVER_PREP_TIMEOUT_MINUTES: int(1, 120, 15),
   SWITCHOVER_WATCH_MINUTES: int(5, 1440, 60),
   SWITCHOVER_GUARD_5XX_POINTS: decimal(0, 100, 1),
-  SWITCHOVER_GUARD_5XX_MINUTES: int(1, 60, 2),
   SWITCHOVER_GUARD_P99_FACTOR: decimal(1, 100, 2),
-  SWITCHOVER_GUARD_P99_MINUTES: int(1, 60, 3),
+  SWITCHOVER_BREACH_CONFIDENCE: decimal(80, 99.99, 99),
+  SWITCHOVER_HEALTHY_CONFIDENCE: decimal(80, 99.99, 95),
   SWITCHOVER_MIN_REQUESTS_PER_MINUTE: int(1, 1_000_000, 20),
   SWITCHOVER_COMPLETE_MINUTES: int(1, 60, 5),
   SWITCHOVER_SETTLE_SECONDS: int(0, 600, DEFAULT_SETTLE_MS / 1000),
@@ -122,23 +123,31 @@ export interface Config {
   prepTimeoutMinutes: number;
   /** How long after a minute ends its CloudWatch datapoints are read, by status and the watch alike (ms). */
   settleMs: number;
-  watch: {
-    minutes: number;
-    /** Target 5xx rate above the baseline by more than this many percentage points... */
-    errorRatePoints: number;
-    /** ...for this many consecutive minutes. */
-    errorRateMinutes: number;
-    /** Target p99 latency above this multiple of the baseline... */
-    p99Factor: number;
-    /** ...for this many consecutive minutes. */
-    p99Minutes: number;
-    /** Fewer requests per minute than this on a side is "not enough traffic to judge". */
+  /** The watch and the judge (core/judge/settings.ts says what each means). */
+  watch: WatchSettings & {
+    /** Fewer requests a minute than this is too little for status to report an observed split. */
     minRequestsPerMinute: number;
-    /** Minutes without requests on the source proxy after a 100% shift that make the switchover complete. */
-    completeMinutes: number;
   };
   logLevel: string;
+  /** Settings that are set but no longer read, each with what replaced it: logged once at start-up. */
+  deprecated: string[];
 }
+
+/**
+ * The guardrails used to fire on N consecutive minutes over a fixed limit; the judge's statistical
+ * verdicts (SWITCHOVER_BREACH_CONFIDENCE, SWITCHOVER_HEALTHY_CONFIDENCE) replaced those counts. Setting
+ * them is not an error (an old .env keeps working) but is said at start-up.
+ */
+const DEPRECATED: Array<[name: string, notice: string]> = [
+  [
+    'SWITCHOVER_GUARD_5XX_MINUTES',
+    'SWITCHOVER_GUARD_5XX_MINUTES is no longer read: a 5xx breach is now called on the shortest window that shows it at SWITCHOVER_BREACH_CONFIDENCE',
+  ],
+  [
+    'SWITCHOVER_GUARD_P99_MINUTES',
+    'SWITCHOVER_GUARD_P99_MINUTES is no longer read: a p99 breach is now called by a rank test over the minutes at SWITCHOVER_BREACH_CONFIDENCE',
+  ],
+];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -192,12 +201,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     watch: {
       minutes: v.SWITCHOVER_WATCH_MINUTES,
       errorRatePoints: v.SWITCHOVER_GUARD_5XX_POINTS,
-      errorRateMinutes: v.SWITCHOVER_GUARD_5XX_MINUTES,
       p99Factor: v.SWITCHOVER_GUARD_P99_FACTOR,
-      p99Minutes: v.SWITCHOVER_GUARD_P99_MINUTES,
+      breachConfidence: v.SWITCHOVER_BREACH_CONFIDENCE,
+      healthyConfidence: v.SWITCHOVER_HEALTHY_CONFIDENCE,
       minRequestsPerMinute: v.SWITCHOVER_MIN_REQUESTS_PER_MINUTE,
       completeMinutes: v.SWITCHOVER_COMPLETE_MINUTES,
     },
     logLevel: v.LOG_LEVEL,
+    deprecated: DEPRECATED.filter(([name]) => set(name)).map(([, notice]) => notice),
   };
 }

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel, secrets: [config.slack.signingSecret] });
+  for (const notice of config.deprecated) logger.warn(notice);
   let deps: AppDeps;
   try {
     deps = buildDeps(config, logger);

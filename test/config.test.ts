@@ -32,6 +32,29 @@ describe('loadConfig', () => {
     expect(config.quickchartUrl).toBe('https://quickchart.io');
     expect(config.logLevel).toBe('info');
     expect(config.settleMs).toBe(60_000);
+    expect(config.watch).toEqual({
+      minutes: 60,
+      errorRatePoints: 1,
+      p99Factor: 2,
+      breachConfidence: 99,
+      healthyConfidence: 95,
+      minRequestsPerMinute: 20,
+      completeMinutes: 5,
+    });
+    expect(config.deprecated).toEqual([]);
+  });
+
+  it('takes the confidence of each verdict as a percent', () => {
+    const config = loadConfig({ ...VALID, SWITCHOVER_BREACH_CONFIDENCE: '99.9', SWITCHOVER_HEALTHY_CONFIDENCE: '90' });
+    expect(config.watch).toMatchObject({ breachConfidence: 99.9, healthyConfidence: 90 });
+  });
+
+  it('still starts with the consecutive-minute settings the judge replaced, and says they are no longer read', () => {
+    const config = loadConfig({ ...VALID, SWITCHOVER_GUARD_5XX_MINUTES: '2', SWITCHOVER_GUARD_P99_MINUTES: '3' });
+    expect(config.deprecated).toEqual([
+      expect.stringMatching(/^SWITCHOVER_GUARD_5XX_MINUTES is no longer read: /),
+      expect.stringMatching(/^SWITCHOVER_GUARD_P99_MINUTES is no longer read: /),
+    ]);
   });
 
   it('reads the settled-minute lag in seconds, shared by status and the watch', () => {
@@ -79,9 +102,11 @@ describe('loadConfig', () => {
     ['SWITCHOVER_PREP_TIMEOUT_MINUTES', '500'],
     ['SWITCHOVER_WATCH_MINUTES', '1'],
     ['SWITCHOVER_GUARD_5XX_POINTS', 'lots'],
-    ['SWITCHOVER_GUARD_5XX_MINUTES', '0'],
     ['SWITCHOVER_GUARD_P99_FACTOR', '0.5'],
-    ['SWITCHOVER_GUARD_P99_MINUTES', '61'],
+    ['SWITCHOVER_BREACH_CONFIDENCE', '100'],
+    ['SWITCHOVER_BREACH_CONFIDENCE', '0.99'],
+    ['SWITCHOVER_HEALTHY_CONFIDENCE', '50'],
+    ['SWITCHOVER_HEALTHY_CONFIDENCE', '95%'],
     ['SWITCHOVER_MIN_REQUESTS_PER_MINUTE', '0'],
     ['SWITCHOVER_COMPLETE_MINUTES', 'x'],
     ['SWITCHOVER_AWS_MAX_ATTEMPTS', '21'],

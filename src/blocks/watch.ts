@@ -3,7 +3,7 @@
 // and the end of a watch. Pure: data in, blocks out.
 import type { ActionsBlock, Button } from '@slack/types';
 import { describeHealth } from '../core/health';
-import type { GuardrailBreach, GuardrailEvaluation, GuardrailName } from '../core/judge';
+import type { GuardrailBreach, GuardrailEvaluation, GuardrailName, Verdict } from '../core/judge';
 import type { MinuteFigures, ObservedSplit } from '../core/traffic';
 import type { WatchEndReason } from '../core/watch';
 import type { PinnedConnections, WatchInfo, WatchTick } from '../core/watch-tick';
@@ -16,8 +16,17 @@ export const REQUEST_FORCE_RECONNECT_ACTION = 'switchover_request_force_reconnec
 
 const GUARDRAIL_WORDS: Record<GuardrailName, string> = {
   'error-rate': '5xx rate',
+  'elb-5xx': 'load-balancer 5xx',
+  'connection-errors': 'connection errors',
   'p99-latency': 'p99 latency',
   'unhealthy-targets': 'unhealthy targets',
+};
+
+const VERDICT_MARKS: Record<Verdict, string> = {
+  breach: ':rotating_light:',
+  healthy: ':white_check_mark:',
+  inconclusive: ':hourglass:',
+  'no-data': ':grey_question:',
 };
 
 function changeText(watch: WatchInfo): string {
@@ -48,20 +57,17 @@ function splitText(split: ObservedSplit | null): string {
   return `${split.targetPercent}% to the target proxy (source ${split.sourceRequests} / target ${split.targetRequests})`;
 }
 
-/** The guardrail state in words, e.g. ":white_check_mark: within guardrails against the prep baseline". */
-export function evaluationText(evaluation: GuardrailEvaluation, settings?: { minRequestsPerMinute: number }): string {
-  const latest = evaluation.latest;
+/** The guardrails' state in words, e.g. ":white_check_mark: healthy: every signal within its margin". */
+export function evaluationText(evaluation: GuardrailEvaluation): string {
   switch (evaluation.state) {
     case 'breach':
       return `:rotating_light: *guardrail breached:* ${evaluation.breaches.map((b) => GUARDRAIL_WORDS[b.guardrail]).join(', ')}`;
-    case 'ok':
-      return `:white_check_mark: within guardrails, judged against ${latest?.reference.description ?? 'the reference'}`;
-    case 'not-enough-traffic':
-      return `:hourglass: not enough traffic to judge${latest?.reason ? `: ${escapeMrkdwn(latest.reason)}` : settings ? ` (fewer than ${settings.minRequestsPerMinute} requests/min)` : ''}`;
+    case 'healthy':
+      return ':white_check_mark: *healthy:* every signal is confidently within its margin';
+    case 'inconclusive':
+      return ':hourglass: *inconclusive:* the data cannot tell yet (that is not a pass)';
     case 'no-data':
-      return latest
-        ? `:grey_question: no data to judge: ${escapeMrkdwn(latest.reason ?? 'metrics unavailable')}`
-        : ':hourglass: waiting for the first complete minute after the change';
+      return ':grey_question: *no data to judge:* the metrics could not be read';
   }
 }
 
@@ -75,13 +81,15 @@ export function watchProgressMessage(tick: WatchTick): SlackMessage {
       : `unknown: ${escapeMrkdwn(tick.health.error)}`;
   const lines = [
     `*Watching ${escapeMrkdwn(watch.stage)}* after the ${changeText(watch)} (${escapeMrkdwn(watch.requestId)}) — ${minute}`,
-    evaluationText(tick.evaluation),
+    tick.minute === null ? ':hourglass: waiting for the first complete minute after the change' : evaluationText(tick.evaluation),
+    // Each signal's verdict with the numbers it rests on.
+    ...(tick.minute === null ? [] : tick.evaluation.signals.map((v) => `${VERDICT_MARKS[v.verdict]} ${escapeMrkdwn(v.text)}`)),
     `*Split:* last minute ${splitText(tick.splitLastMinute)}; last 5 min ${splitText(tick.splitLast5)}; configured ${tick.configuredPercent}%`,
     figuresText('Source proxy', tick.source),
     figuresText('Target proxy', tick.target),
     `*${tick.health.side === 'source' ? 'Source' : 'Target'} proxy targets:* ${health}`,
   ];
-  for (const b of tick.evaluation.breaches) lines.push(`• ${escapeMrkdwn(b.detail)}`);
+  for (const b of tick.evaluation.breaches) if (b.guardrail === 'unhealthy-targets') lines.push(`• ${escapeMrkdwn(b.detail)}`);
   for (const n of tick.evaluation.notes) lines.push(`• ${escapeMrkdwn(n)}`);
   if (tick.completion.applies) {
     lines.push(
@@ -95,7 +103,7 @@ export function watchProgressMessage(tick: WatchTick): SlackMessage {
     blocks.push(context(clipText(`:warning: Not available this minute: ${tick.missing.map(escapeMrkdwn).join('; ')}. Watching goes on.`)));
   }
   blocks.push(context(`Updated ${hhmm(tick.at)} UTC; watching until ${hhmm(watch.until)} UTC.`));
-  const state = tick.evaluation.state === 'ok' ? 'within guardrails' : tick.evaluation.state.replace(/-/g, ' ');
+  const state = tick.minute === null ? 'waiting for the first minute' : tick.evaluation.state.replace(/-/g, ' ');
   return { text: clipText(`Watching ${watch.stage}: ${state}`), blocks };
 }
 

@@ -21,12 +21,14 @@ function mean(values: number[]): number | null {
  * Baseline of the source proxy group (and the load balancer's connections) from one snapshot.
  *
  * - requestsPerMinute: total requests / minutes with traffic.
- * - http2xx..http5xx: totals over the window; errorRate5xx = 5xx / requests (null without traffic).
+ * - http2xx..http5xx: totals over the window; errorRate5xx = 5xx / requests (null without traffic). The
+ *   watch judges 5xx on these counts (requests = requestsPerMinute x minutesWithTraffic), not on the rate.
  * - latencyAvg: per-minute averages weighted by that minute's requests (a quiet minute must not weigh
  *   as much as a busy one); a plain mean only when request counts are missing.
- * - latencyP99: the MEDIAN of the per-minute p99s. The watch guardrail alerts when the target's p99 goes
- *   above a multiple of this figure, so it must describe a typical minute: the max would let one slow
- *   minute (a GC pause, a cold cache) set the bar so high that a real regression passes unnoticed.
+ * - latencyP99: the MEDIAN of the per-minute p99s. Status sets the target's p99 against it, so it must
+ *   describe a typical minute: the max would let one slow minute (a GC pause, a cold cache) set the bar
+ *   so high that a real regression passes unnoticed.
+ * - latencyP99Minutes: the per-minute p99s themselves, the sample the watch's rank test compares with.
  * - activeConnections / newConnections: per-minute averages over the minutes that have a datapoint.
  */
 export function computeBaseline(snapshot: MetricsSnapshot): Baseline {
@@ -58,6 +60,7 @@ export function computeBaseline(snapshot: MetricsSnapshot): Baseline {
     errorRate5xx: totalRequests > 0 ? http5xx / totalRequests : null,
     latencyAvg,
     latencyP99: median(inWindow(source.latencyP99, window).map((p) => p.v)),
+    latencyP99Minutes: inWindow(source.latencyP99, window).map((p) => p.v),
     activeConnections: mean(inWindow(loadBalancer.activeConnections, window).map((p) => p.v)),
     newConnections: mean(inWindow(loadBalancer.newConnections, window).map((p) => p.v)),
     missing: [...snapshot.missing],

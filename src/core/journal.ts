@@ -158,6 +158,11 @@ export interface Baseline {
   /** Seconds; null without data. */
   latencyAvg: number | null;
   latencyP99: number | null;
+  /**
+   * The per-minute p99s of the window (seconds), which the watch's rank test compares a 100% shift with.
+   * Absent from baselines journaled before it was kept: the watch then uses the minutes before the change.
+   */
+  latencyP99Minutes?: number[];
   /** Per-minute averages over the window; null without data. */
   activeConnections: number | null;
   newConnections: number | null;

@@ -1,16 +1,15 @@
 // One minute of watching a stage after an applied change, as data: the figures, the judgement, the guardrails,
 // and how far the switchover is from complete. Pure: the Watcher (watch.ts) does the reading and the talking.
-import { computeBaseline } from './baseline';
 import type { Baseline } from './journal';
-import type { GuardrailEvaluation, MinuteJudgement, SubjectHealth, WatchSettings } from './judge';
-import { evaluateGuardrails, judgeMinute } from './judge';
+import type { GuardrailEvaluation, SubjectHealth, WatchSettings } from './judge';
+import { evaluateGuardrails, judgeShift } from './judge';
 import type { MinuteFigures, ObservedSplit } from './traffic';
 import { minutesOf, observedSplit, sideMinute } from './traffic';
 import type { MetricsSnapshot, MetricsWindow, Side, Weights } from './types';
 import { MINUTE_MS } from './types';
 import { targetPercent } from './weights';
 
-/** Minutes before the change read with every tick: the source's "before" figures when there is no baseline. */
+/** Minutes before the change read with every tick: the reference when there is no baseline (and for load-balancer 5xx). */
 export const PRE_CHANGE_MINUTES = 10;
 /** Consecutive minutes of source traffic after a 100% shift before it is called pinned connections. */
 export const PINNED_MINUTES = 3;
@@ -69,8 +68,7 @@ export interface WatchTick {
   /** Split in the newest minute and over the last 5 minutes. */
   splitLastMinute: ObservedSplit | null;
   splitLast5: ObservedSplit | null;
-  /** Every minute since the change, oldest first. */
-  judgements: MinuteJudgement[];
+  /** The judge's verdict on every signal over the minutes since the change, and the guardrails' state. */
   evaluation: GuardrailEvaluation;
   /** Health of the judged side's target group. */
   health: SubjectHealth;
@@ -131,13 +129,13 @@ export function analyzeTick(args: {
   // Without a snapshot every minute is unknown (requests null): judged as 'no-data', never as a pass.
   const data: MetricsSnapshot = snapshot ?? { window, source: {}, target: {}, loadBalancer: {}, missing: [] };
   const from = changeMinute(watch.appliedAt);
-  const beforeChange = computeBaseline({ ...data, window: { start: window.start, end: Math.min(from, window.end) } });
   const judged = minutesOf(window).filter((t) => t >= from);
-  const judgements = judged.map((t) =>
-    judgeMinute(sideMinute(data, 'source', t), sideMinute(data, 'target', t), baseline, beforeChange, settings, { subject }),
-  );
-  const evaluation = evaluateGuardrails(judgements, health, settings);
-  const newest = judgements[judgements.length - 1];
+  const before = minutesOf(window).filter((t) => t < from);
+  // Below 100% the source still takes new traffic: the fairest reference is the source in the same minutes.
+  const sameMinutes = subject === 'target' && watch.appliedWeights.source > 0;
+  const signals = judgeShift({ snapshot: data, after: judged, before, subject, sameMinutes, baseline }, settings);
+  const evaluation = evaluateGuardrails(signals, health);
+  const newest = judged[judged.length - 1];
 
   const full = firstFullMinute(watch.appliedAt);
   const afterMinutes = minutesOf(window).filter((t) => t >= full);
@@ -169,13 +167,12 @@ export function analyzeTick(args: {
     watch,
     at,
     window,
-    minute: hasMinute ? newest.t : null,
+    minute: hasMinute ? newest : null,
     configuredPercent: targetPercent(watch.appliedWeights),
-    source: hasMinute ? newest.source : null,
-    target: hasMinute ? newest.target : null,
+    source: hasMinute ? sideMinute(data, 'source', newest) : null,
+    target: hasMinute ? sideMinute(data, 'target', newest) : null,
     splitLastMinute: snapshot && hasMinute ? observedSplit(data, 1) : null,
     splitLast5: snapshot && hasMinute ? observedSplit(data, 5) : null,
-    judgements,
     evaluation,
     health,
     missing,

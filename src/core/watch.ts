@@ -302,13 +302,11 @@ export class Watcher {
   private async guardrails(run: Running, tick: WatchTick): Promise<void> {
     const info = run.info;
     const breaching = new Set(tick.evaluation.breaches.map((b) => b.guardrail));
-    // An episode ends only when the guardrail could be read and passed: a minute without data clears nothing.
-    const latest = tick.evaluation.latest;
-    const metricsRead = latest !== undefined && latest.verdict !== 'no-data';
-    const healthRead = 'summary' in tick.health;
+    // An episode ends only when the guardrail could be read and no longer shows a breach: no data clears nothing.
+    const read = new Set<GuardrailName>(tick.evaluation.signals.filter((s) => s.verdict !== 'no-data').map((s) => s.signal));
+    if ('summary' in tick.health) read.add('unhealthy-targets');
     for (const g of [...run.alerted]) {
-      if (breaching.has(g)) continue;
-      if (g === 'unhealthy-targets' ? healthRead : metricsRead) run.alerted.delete(g);
+      if (!breaching.has(g) && read.has(g)) run.alerted.delete(g);
     }
     for (const breach of tick.evaluation.breaches) {
       if (run.alerted.has(breach.guardrail)) continue;

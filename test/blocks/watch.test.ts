@@ -47,10 +47,16 @@ describe('watchProgressMessage', () => {
         : { source: { requests: m >= T0 + 2 * MINUTE_MS ? 0 : 50 }, target: { requests: 950, latencyP99: 0.1, latencyAvg: 0.02 } },
     );
     const message = watchProgressMessage(t);
-    expect(message.text).toBe('Watching dev: within guardrails');
+    expect(message.text).toBe('Watching dev: healthy');
     const body = text(message.blocks);
     expect(body).toContain('*Watching dev* after the shift to source 0 / target 100 (all new traffic to the target proxy) (r-0000000001) — minute 12:05-12:06 UTC');
-    expect(body).toContain(":white_check_mark: within guardrails, judged against the source proxy's last minutes before the change");
+    expect(body).toContain(
+      ':white_check_mark: *healthy:* every signal is confidently within its margin\\n' +
+        ':white_check_mark: target 5xx 0 of 5,700 (0 %) vs source before the change 0 of 10,000 (0 %) over 6 minutes, 12:00-12:06 UTC: ' +
+        'healthy at 95 % confidence (not more than 1 point worse)\\n' +
+        ':white_check_mark: load balancer 5xx 0 of 5,800 (0 %) vs before the change 0 of 10,000 (0 %)',
+    );
+    expect(body).toContain(':white_check_mark: target p99 median 100 ms vs source before the change median 100 ms (x2 tolerance: 200 ms)');
     expect(body).toContain('*Split:* last minute 100% to the target proxy (source 0 / target 950)');
     expect(body).toContain('*Target proxy:* 950 requests, 5xx 0%, avg 20 ms, p99 100 ms');
     expect(body).toContain('*Target proxy targets:* 2/2 healthy');
@@ -71,15 +77,17 @@ describe('watchProgressMessage', () => {
       settings,
     });
     const body = text(watchProgressMessage(t).blocks);
-    expect(body).toContain('no data to judge: target proxy requests unavailable from CloudWatch');
+    expect(body).toContain(':grey_question: *no data to judge:* the metrics could not be read');
+    expect(body).toContain(':grey_question: target 5xx: no data (CloudWatch did not return the figures)');
     expect(body).toContain('Not available this minute: CloudWatch metrics unavailable: socket hang up; target proxy target group health: Throttling. Watching goes on.');
   });
 });
 
 describe('alert, pinned, completed and ended messages', () => {
   it('puts a Request fallback button on a guardrail alert', () => {
-    const message = guardrailAlertMessage(watch, { guardrail: 'error-rate', detail: 'target proxy 5xx rate 5% against 0.2% ...' });
-    expect(message.text).toContain('Guardrail breached on dev: 5xx rate');
+    const detail = 'target 5xx 25 of 500 (5 %) vs source 1 of 500 (0.2 %) in 12:01-12:02 UTC: breach at 99 % confidence (more than 1 point worse)';
+    const message = guardrailAlertMessage(watch, { guardrail: 'error-rate', detail });
+    expect(message.text).toBe(`Guardrail breached on dev: 5xx rate. ${detail}`);
     const actions = message.blocks.find((b) => b.type === 'actions') as unknown as { elements: Array<Record<string, unknown>> };
     expect(actions.elements).toEqual([
       expect.objectContaining({ action_id: REQUEST_FALLBACK_ACTION, value: 'dev', style: 'danger', text: expect.objectContaining({ text: 'Request fallback' }) }),

@@ -119,7 +119,7 @@ describe('Watcher', () => {
     await minutes(7);
     expect(reporter.ticks.map((t) => t.splitLastMinute?.targetPercent ?? null)).toEqual([null, null, 5, 8, 10, 10, 10]);
     expect(reporter.ticks.at(-1)!.splitLast5?.targetPercent).toBe(8.6);
-    expect(reporter.ticks.at(-1)!.evaluation.state).toBe('ok');
+    expect(reporter.ticks.at(-1)!.evaluation.state).toBe('healthy');
     expect(reporter.ticks.at(-1)!.configuredPercent).toBe(10);
     expect(reporter.ticks.at(-1)!.completion.applies).toBe(false);
   });
@@ -175,14 +175,17 @@ describe('Watcher', () => {
       { source: 50, target: 50 },
     );
     await start('r-0000000001', { source: 50, target: 50 });
-    await minutes(4); // reads up to minute 1: one bad minute, no breach yet
+    await minutes(3); // reads up to minute 0: healthy
     expect(reporter.alerts).toEqual([]);
-    await minutes(1);
+    await minutes(1); // reads minute 1: 25 of 500 against 1 of 500 is a breach in one minute
     expect(reporter.alerts.map((b) => b.guardrail)).toEqual(['error-rate']);
-    expect(reporter.alerts[0]!.detail).toContain('target proxy 5xx rate 5%, 5% against 0.2% for the source proxy in the same minute');
-    await minutes(5); // still breaching, then healed: no new alert
+    expect(reporter.alerts[0]!.detail).toBe(
+      'target 5xx 25 of 500 (5 %) vs source 1 of 500 (0.2 %) in 12:01-12:02 UTC: breach at 99 % confidence (more than 1 point worse)',
+    );
+    await minutes(6); // still breaching, then healed: no new alert
     expect(reporter.alerts).toHaveLength(1);
-    await minutes(5); // breaching again from minute 8
+    expect(reporter.ticks.at(-1)!.evaluation.state).not.toBe('breach');
+    await minutes(4); // breaching again from minute 8
     expect(reporter.alerts).toHaveLength(2);
     expect(records('guardrail.breached')).toEqual([
       expect.objectContaining({ guardrail: 'error-rate', requestId: 'r-0000000001' }),
@@ -190,16 +193,17 @@ describe('Watcher', () => {
     ]);
   });
 
-  it('alerts on p99 latency above the factor for p99Minutes', async () => {
+  it('alerts on p99 latency once the rank test is confident it is above the factor: 7 minutes a side in the same minutes', async () => {
     const { reporter, start, minutes } = setup(
       (t) => (idx(t) < 0 ? before : { source: before.source, target: { requests: 500, latencyP99: idx(t) >= 1 ? 0.3 : 0.1 } }),
       { source: 50, target: 50 },
     );
     await start('r-0000000001', { source: 50, target: 50 });
-    await minutes(5);
+    await minutes(9); // reads up to minute 6: six slow minutes cannot reach 99 %
     expect(reporter.alerts).toEqual([]);
     await minutes(1);
     expect(reporter.alerts.map((b) => b.guardrail)).toEqual(['p99-latency']);
+    expect(reporter.alerts[0]!.detail).toContain('target p99 median 300 ms vs source median 100 ms (x2 tolerance: 200 ms) over 7 minutes');
   });
 
   it('alerts on an unhealthy target of the target proxy group once, not every minute', async () => {
@@ -214,15 +218,26 @@ describe('Watcher', () => {
     expect(reporter.alerts[0]!.detail).toContain('10.0.1.2:9200 unhealthy (Target.Timeout)');
   });
 
-  it('calls too little traffic not-enough-traffic and never alerts on it', async () => {
+  it('calls a few errors in little traffic inconclusive, never healthy, and never alerts on it', async () => {
+    const { reporter, start, minutes } = setup(
+      (t) => (idx(t) < 0 ? { source: { requests: 100 } } : { source: { requests: 90 }, target: { requests: 10, http5xx: idx(t) % 4 === 1 ? 1 : 0 } }),
+      { source: 90, target: 10 },
+    );
+    await start('r-0000000001', { source: 90, target: 10 });
+    await minutes(10);
+    expect(reporter.ticks.slice(2).map((t) => t.evaluation.state)).toEqual(Array(8).fill('inconclusive'));
+    expect(reporter.ticks.at(-1)!.evaluation.signals[0]!.text).toMatch(/^target 5xx 2 of 80 \(2\.5 %\) vs source 0 of 720 \(0 %\) over 8 minutes, 12:00-12:08 UTC: inconclusive/);
+    expect(reporter.alerts).toEqual([]);
+  });
+
+  it('calls half of a dozen requests failing a breach: little traffic is no excuse when the evidence is plain', async () => {
     const { reporter, start, minutes } = setup(
       (t) => (idx(t) < 0 ? { source: { requests: 100 } } : { source: { requests: 90 }, target: { requests: 10, http5xx: 5 } }),
       { source: 90, target: 10 },
     );
     await start('r-0000000001', { source: 90, target: 10 });
-    await minutes(10);
-    expect(reporter.ticks.slice(2).map((t) => t.evaluation.state)).toEqual(Array(8).fill('not-enough-traffic'));
-    expect(reporter.alerts).toEqual([]);
+    await minutes(3);
+    expect(reporter.alerts.map((b) => b.guardrail)).toEqual(['error-rate']);
   });
 
   it('keeps watching through a CloudWatch failure and says the minute is unknown', async () => {
@@ -241,7 +256,8 @@ describe('Watcher', () => {
     deps.metrics.script = healthyScript;
     await minutes(1);
     const states = reporter.ticks.map((t) => t.evaluation.state);
-    expect(states).toEqual(['no-data', 'no-data', 'ok', 'ok', 'no-data', 'no-data', 'ok']);
+    // p99 needs 3 minutes a side: inconclusive until then, never a pass.
+    expect(states).toEqual(['no-data', 'no-data', 'inconclusive', 'inconclusive', 'no-data', 'no-data', 'healthy']);
     expect(reporter.ticks[4]!.missing).toEqual(['every metric: ThrottlingException: Rate exceeded']);
     expect(reporter.ticks[5]!.missing).toEqual(['CloudWatch metrics unavailable: socket hang up']);
     expect(reporter.alerts).toEqual([]);
@@ -352,8 +368,8 @@ describe('Watcher', () => {
     });
     await start();
     await minutes(5);
-    expect(reporter.ticks.at(-1)!.evaluation.latest!.reference.kind).toBe('baseline');
+    expect(reporter.ticks.at(-1)!.evaluation.signals[0]!.reference).toBe('baseline');
     expect(reporter.alerts.map((a) => a.guardrail)).toEqual(['error-rate']);
-    expect(reporter.alerts[0]!.detail).toContain('against 0.1% for the prep baseline');
+    expect(reporter.alerts[0]!.detail).toContain('target 5xx 30 of 1,000 (3 %) vs prep baseline 30 of 30,000 (0.1 %)');
   });
 });

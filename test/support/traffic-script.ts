@@ -17,6 +17,8 @@ export interface ScriptedMinute {
   target?: ScriptedSide;
   activeConnections?: number;
   newConnections?: number;
+  /** 5xx the load balancer answered itself. */
+  elb5xx?: number;
 }
 
 export type MinuteScript = (t: number) => ScriptedMinute;
@@ -32,6 +34,7 @@ export function scripted(window: MetricsWindow, script: MinuteScript): Omit<Metr
   const target = series();
   const activeConnections: MetricSeries = [];
   const newConnections: MetricSeries = [];
+  const elb5xx: MetricSeries = [];
   for (let t = window.start; t < window.end; t += MINUTE_MS) {
     const m = script(t);
     for (const [side, out] of [
@@ -46,8 +49,9 @@ export function scripted(window: MetricsWindow, script: MinuteScript): Omit<Metr
     }
     if (m.activeConnections) activeConnections.push({ t, v: m.activeConnections });
     if (m.newConnections) newConnections.push({ t, v: m.newConnections });
+    if (m.elb5xx) elb5xx.push({ t, v: m.elb5xx });
   }
-  return { source, target, loadBalancer: { activeConnections, newConnections }, missing: [] };
+  return { source, target, loadBalancer: { activeConnections, newConnections, elb5xx }, missing: [] };
 }
 
 /** What the metrics adapter answers when CloudWatch fails: nothing fetched, said in `missing`. */
@@ -59,9 +63,8 @@ export function cloudWatchDown(reason = 'ThrottlingException: Rate exceeded'): O
 export const WATCH_SETTINGS: Readonly<WatchSettings> = {
   minutes: 60,
   errorRatePoints: 1,
-  errorRateMinutes: 2,
   p99Factor: 2,
-  p99Minutes: 3,
-  minRequestsPerMinute: 20,
+  breachConfidence: 99,
+  healthyConfidence: 95,
   completeMinutes: 5,
 };

@@ -1,0 +1,183 @@
+// Judging latency: the judged side's per-minute p99s against the reference's times SWITCHOVER_GUARD_P99_FACTOR,
+// with the one-sided Mann-Whitney rank test (as Kayenta judges a canary against its baseline). Percentiles
+// do not add up across minutes, so the minutes themselves are the sample; fewer than 3 a side is
+// inconclusive (3 against 3 can at best reach p = 0.05).
+//
+// A minute's p99 of fewer than 100 requests is not a 99th percentile: it is about their maximum, which sits
+// below the true p99 (the max of 12 requests is near their 92nd percentile). Such minutes may show a breach
+// (if even they are above the tolerance, the true p99 is too) but never count towards healthy.
+import { median } from '../traffic';
+import { MINUTE_MS } from '../types';
+import { msText } from '../format';
+import { alphaOf, breachAlphaForWindow, type JudgeSettings } from './settings';
+import { atMost, mannWhitneyGreater, mannWhitneyMinimumP } from './stats';
+import type { LatencyVerdict, ReferenceKind, Window } from './verdict';
+import { minutesText, windowText } from './words';
+
+/** Minutes a side below which the rank test cannot speak. */
+export const MIN_P99_MINUTES = 3;
+/** Requests a minute needs for its p99 to count towards a healthy verdict. */
+export const MIN_REQUESTS_FOR_P99 = 100;
+
+/** One minute's p99 (seconds) and request count; null when CloudWatch has none. */
+export interface P99Minute {
+  t: number;
+  p99: number | null;
+  requests: number | null;
+}
+
+export type LatencyReference =
+  | { kind: 'source-same-minutes'; label: string; minutes: P99Minute[] }
+  /** Per-minute p99s of another time: the prep baseline's minutes, or the source's before the change. */
+  | { kind: 'baseline' | 'before-change'; label: string; p99s: number[] }
+  | { kind: 'none'; label: string };
+
+export interface LatencyInput {
+  subjectLabel: string;
+  /** Every minute since the change, oldest first. */
+  subject: P99Minute[];
+  reference: LatencyReference;
+}
+
+type WithP99 = P99Minute & { p99: number };
+const hasP99 = (m: P99Minute): m is WithP99 => m.p99 !== null && Number.isFinite(m.p99) && m.p99 >= 0;
+
+function referenceP99s(ref: LatencyReference, minutes: WithP99[]): number[] {
+  if (ref.kind === 'none') return [];
+  if (ref.kind !== 'source-same-minutes') return ref.p99s.filter((v) => Number.isFinite(v) && v >= 0);
+  const inWindow = new Set(minutes.map((m) => m.t));
+  return ref.minutes.filter((m): m is WithP99 => hasP99(m) && inWindow.has(m.t)).map((m) => m.p99);
+}
+
+function windowOf(minutes: WithP99[]): Window {
+  return { start: minutes[0]!.t, end: minutes[minutes.length - 1]!.t + MINUTE_MS, minutes: minutes.length };
+}
+
+/** The fewest minutes a side that could reach `alpha` (every judged minute on the right side of every reference one). */
+function minutesToReach(alpha: number, referenceMinutes: number | null): number {
+  for (let m = MIN_P99_MINUTES; m < 200; m++) {
+    if (atMost(mannWhitneyMinimumP(m, referenceMinutes ?? m), alpha)) return m;
+  }
+  return 200;
+}
+
+export function judgeLatency(input: LatencyInput, settings: JudgeSettings): LatencyVerdict {
+  const ref = input.reference;
+  const factor = settings.p99Factor;
+  const all = input.subject.filter(hasP99);
+  const base = { kind: 'latency' as const, signal: 'p99-latency' as const, reference: ref.kind as ReferenceKind };
+  const describe = (subject: number[], reference: number[], window: Window | null) => {
+    const s = median(subject);
+    const r = median(reference);
+    const subjectText = s === null ? 'no p99' : `median ${msText(s)}`;
+    const refText = r === null ? 'no p99' : `median ${msText(r)} (x${factor} tolerance: ${msText(r * factor)})`;
+    return {
+      subjectP99: s,
+      subjectMinutes: subject.length,
+      referenceP99: r,
+      referenceMinutes: reference.length,
+      sentence: `${input.subjectLabel} p99 ${subjectText} vs ${ref.label} ${refText}${window ? ` ${windowText(window)}` : ''}`,
+    };
+  };
+
+  if (input.subject.every((m) => m.requests === null) && all.length === 0) {
+    return {
+      ...base,
+      verdict: 'no-data',
+      window: null,
+      confidence: null,
+      subjectP99: null,
+      subjectMinutes: 0,
+      referenceP99: null,
+      referenceMinutes: 0,
+      p: null,
+      text: `${input.subjectLabel} p99: no data (CloudWatch did not return the figures)`,
+    };
+  }
+
+  // Breach: the shortest window of at least 3 minutes ending at the newest one that shows it.
+  const breachAlpha = alphaOf(settings.breachConfidence);
+  for (let k = MIN_P99_MINUTES; k <= all.length; k++) {
+    const last = all.slice(all.length - k);
+    const reference = referenceP99s(ref, last);
+    if (reference.length < MIN_P99_MINUTES) continue;
+    const p = mannWhitneyGreater(
+      last.map((m) => m.p99),
+      reference.map((v) => v * factor),
+    );
+    if (atMost(p, breachAlphaForWindow(breachAlpha, k, MIN_P99_MINUTES))) {
+      const window = windowOf(last);
+      const d = describe(last.map((m) => m.p99), reference, window);
+      return {
+        ...base,
+        verdict: 'breach',
+        window,
+        confidence: settings.breachConfidence,
+        ...withoutSentence(d),
+        p,
+        text: `${d.sentence}: breach at ${settings.breachConfidence} % confidence (above ${factor}x, rank test p = ${pText(p)})`,
+      };
+    }
+  }
+
+  const window = all.length > 0 ? windowOf(all) : null;
+  const reference = referenceP99s(ref, all);
+  const eligible = all.filter((m) => m.requests !== null && m.requests >= MIN_REQUESTS_FOR_P99).map((m) => m.p99);
+  const healthyAlpha = alphaOf(settings.healthyConfidence);
+  const d = describe(
+    all.map((m) => m.p99),
+    reference,
+    window,
+  );
+  const p = eligible.length >= MIN_P99_MINUTES && reference.length >= MIN_P99_MINUTES ? mannWhitneyGreater(reference.map((v) => v * factor), eligible) : null;
+  if (p !== null && atMost(p, healthyAlpha)) {
+    return {
+      ...base,
+      verdict: 'healthy',
+      window,
+      confidence: settings.healthyConfidence,
+      ...withoutSentence(d),
+      p,
+      text: `${d.sentence}: healthy at ${settings.healthyConfidence} % confidence (below ${factor}x, rank test p = ${pText(p)})`,
+    };
+  }
+
+  let why: string;
+  let needed: LatencyVerdict['needed'];
+  const sameMinutes = ref.kind === 'source-same-minutes';
+  const required = minutesToReach(healthyAlpha, sameMinutes ? null : reference.length);
+  if (ref.kind === 'none' || (!sameMinutes && reference.length < MIN_P99_MINUTES)) {
+    why = `no reference p99 to compare with (fewer than ${MIN_P99_MINUTES} minutes)`;
+  } else if (all.length < MIN_P99_MINUTES || reference.length < MIN_P99_MINUTES) {
+    why = `fewer than ${MIN_P99_MINUTES} minutes with a p99 on a side (${input.subjectLabel} ${all.length}, ${ref.label} ${reference.length})`;
+    const have = sameMinutes ? Math.min(all.length, reference.length) : all.length;
+    needed = { toShow: 'healthy', minutes: Math.max(required - have, 1) };
+  } else if (eligible.length < required) {
+    why =
+      `only ${minutesText(eligible.length)} with at least ${MIN_REQUESTS_FOR_P99} ${input.subjectLabel} requests, whose p99 can show it healthy ` +
+      `(a p99 of fewer requests is about their maximum); ${required} are needed`;
+    const busy = all.length > 0 && eligible.length / all.length >= 0.5;
+    needed = { toShow: 'healthy', minutes: busy ? required - eligible.length : null };
+  } else {
+    why = `the minutes so far do not separate from the tolerance (rank test p = ${pText(p ?? 1)}); more minutes may`;
+  }
+  return {
+    ...base,
+    verdict: 'inconclusive',
+    window,
+    confidence: null,
+    ...withoutSentence(d),
+    p,
+    needed,
+    text: `${d.sentence}: inconclusive; ${why}`,
+  };
+}
+
+function withoutSentence<T extends { sentence: string }>(d: T): Omit<T, 'sentence'> {
+  const { sentence: _sentence, ...rest } = d;
+  return rest;
+}
+
+function pText(p: number): string {
+  return p < 0.001 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
+}
