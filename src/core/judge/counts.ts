@@ -3,10 +3,12 @@
 //
 // Method: exact one-sided Clopper-Pearson bounds on each side's rate, combined by Bonferroni. With
 // p the judged side's rate and q the reference's, margin d:
-// - breach when lower(p) > upper(q) + d, each bound at alpha/2: if in truth p <= q + d, both bounds hold
-//   with probability >= 1 - alpha, and then lower(p) <= p <= q + d <= upper(q) + d, so a false breach has
-//   probability <= alpha;
-// - healthy when upper(p) < lower(q) + d, symmetrically (non-inferiority at the healthy confidence).
+// - breach when lower(p) > upper(q) + d, the two bounds' alphas adding up to alpha: if in truth p <= q + d,
+//   both bounds hold with probability >= 1 - alpha, and then lower(p) <= p <= q + d <= upper(q) + d, so a
+//   false breach has probability <= alpha;
+// - healthy when upper(p) < lower(q) + d, symmetrically (non-inferiority at the healthy confidence), both
+//   over the whole window since the change and over its newer half: a rise that began mid-window is not
+//   averaged away by the good minutes before it (an intersection-union test: each at the full alpha).
 // It is exact for any count (a dozen requests at a 1 % shift included), needs no normal approximation, and
 // takes the margin as a difference of rates, which Fisher's conditional test cannot. It is conservative:
 // the measured detection times (npm run bench) are what it costs.
@@ -83,29 +85,41 @@ function referenceOver(input: CountSignalInput, minutes: Paired[]): Counts | nul
   return ref.counts;
 }
 
-/** Bonferroni over the two sides: each bound at alpha/2, all of alpha on the judged side against 0 %. */
+/**
+ * Bonferroni over the two sides, alpha shared in inverse proportion to their requests: the side with more
+ * data has a tight bound at a small alpha, so the judged side (usually the smaller) gets most of it. The
+ * request counts say nothing about the rates, so the split keeps the test exact. Against 0 %, all of alpha
+ * goes to the judged side.
+ */
 function bounds(subject: Counts, reference: Counts | null, alpha: number, direction: 'breach' | 'healthy') {
-  const each = reference === null ? alpha : alpha / 2;
+  const subjectAlpha = reference === null ? alpha : (alpha * reference.requests) / (subject.requests + reference.requests);
+  const referenceAlpha = alpha - subjectAlpha;
   if (direction === 'breach') {
     return {
-      subject: proportionLowerBound(subject.events, subject.requests, each),
-      reference: reference === null ? 0 : proportionUpperBound(reference.events, reference.requests, each),
+      subject: proportionLowerBound(subject.events, subject.requests, subjectAlpha),
+      reference: reference === null ? 0 : proportionUpperBound(reference.events, reference.requests, referenceAlpha),
     };
   }
   return {
-    subject: proportionUpperBound(subject.events, subject.requests, each),
-    reference: reference === null ? 0 : proportionLowerBound(reference.events, reference.requests, each),
+    subject: proportionUpperBound(subject.events, subject.requests, subjectAlpha),
+    reference: reference === null ? 0 : proportionLowerBound(reference.events, reference.requests, referenceAlpha),
   };
 }
 
+const rate = (c: Counts | null) => (c === null || c.requests === 0 ? 0 : c.events / c.requests);
+
 function showsBreach(subject: Counts, reference: Counts | null, alpha: number, margin: number): boolean {
   if (subject.requests === 0) return false;
+  // A lower bound is never above the rate seen, an upper bound never below: skip the exact bounds when the
+  // rates themselves are within the margin (most windows of a healthy shift).
+  if (rate(subject) <= rate(reference) + margin) return false;
   const b = bounds(subject, reference, alpha, 'breach');
   return b.subject > b.reference + margin;
 }
 
 function showsHealthy(subject: Counts, reference: Counts | null, alpha: number, margin: number): boolean {
   if (subject.requests === 0) return false;
+  if (rate(subject) >= rate(reference) + margin) return false;
   const b = bounds(subject, reference, alpha, 'healthy');
   return b.subject < b.reference + margin;
 }
@@ -121,19 +135,30 @@ const scale = (c: Counts, f: number): Counts => ({ events: c.events * f, request
  * must grow (the reference's too when it is the same minutes; a baseline stays as it is) for the test to
  * decide, if the rates seen so far hold. Bisection on f, the tests being monotone in it.
  */
-function neededMore(input: CountSignalInput, subject: Counts, reference: Counts | null, minutes: number, settings: JudgeSettings): Needed | undefined {
+function neededMore(
+  input: CountSignalInput,
+  whole: { subject: Counts; reference: Counts | null },
+  newer: { subject: Counts; reference: Counts | null },
+  minutes: number,
+  settings: JudgeSettings,
+): Needed | undefined {
+  const { subject, reference } = whole;
   if (subject.requests === 0) return undefined;
   const margin = settings.errorRatePoints / 100;
-  const p = subject.events / subject.requests;
-  const q = reference === null ? 0 : reference.requests > 0 ? reference.events / reference.requests : 0;
-  const toShow: Needed['toShow'] = p - q < margin ? 'healthy' : 'breach';
+  const toShow: Needed['toShow'] = rate(subject) - rate(reference) < margin ? 'healthy' : 'breach';
   const growsWithTime = input.reference.kind === 'source-same-minutes';
+  const grown = (c: { subject: Counts; reference: Counts | null }, f: number) => ({
+    subject: scale(c.subject, f),
+    reference: c.reference === null ? null : growsWithTime ? scale(c.reference, f) : c.reference,
+  });
   const decides = (f: number) => {
-    const s = scale(subject, f);
-    const r = reference === null ? null : growsWithTime ? scale(reference, f) : reference;
-    return toShow === 'healthy'
-      ? showsHealthy(s, r, alphaOf(settings.healthyConfidence), margin)
-      : showsBreach(s, r, breachAlphaForWindow(alphaOf(settings.breachConfidence), Math.ceil(minutes * f)), margin);
+    const w = grown(whole, f);
+    if (toShow === 'breach') {
+      return showsBreach(w.subject, w.reference, breachAlphaForWindow(alphaOf(settings.breachConfidence), Math.ceil(minutes * f)), margin);
+    }
+    const n = grown(newer, f);
+    const alpha = alphaOf(settings.healthyConfidence);
+    return showsHealthy(w.subject, w.reference, alpha, margin) && showsHealthy(n.subject, n.reference, alpha, margin);
   };
   const LIMIT = 1000; // a thousand times the window so far is beyond any watch
   if (!decides(LIMIT)) return { toShow, minutes: null };
@@ -210,7 +235,11 @@ export function judgeCounts(input: CountSignalInput, settings: JudgeSettings): C
   // subject now holds the whole window.
   const window = windowOf(minutes);
   const reference = referenceOver(input, minutes);
-  if (showsHealthy(subject, reference, alphaOf(settings.healthyConfidence), margin)) {
+  const newer = minutes.slice(Math.floor(minutes.length / 2));
+  const newerSubject = newer.reduce((c, m) => add(c, m.subject), ZERO);
+  const newerReference = referenceOver(input, newer);
+  const healthyAlpha = alphaOf(settings.healthyConfidence);
+  if (showsHealthy(subject, reference, healthyAlpha, margin) && showsHealthy(newerSubject, newerReference, healthyAlpha, margin)) {
     return {
       ...base,
       verdict: 'healthy',
@@ -220,10 +249,10 @@ export function judgeCounts(input: CountSignalInput, settings: JudgeSettings): C
       referenceCounts: reference,
       text:
         `${sentence(input, subject, reference)} ${windowText(window)}: healthy at ${settings.healthyConfidence} % confidence ` +
-        `(not more than ${pointsText(settings.errorRatePoints)} worse)`,
+        `(not more than ${pointsText(settings.errorRatePoints)} worse${newer.length < minutes.length ? `, over the window and over its last ${newer.length} minutes` : ''})`,
     };
   }
-  const needed = neededMore(input, subject, reference, minutes.length, settings);
+  const needed = neededMore(input, { subject, reference }, { subject: newerSubject, reference: newerReference }, minutes.length, settings);
   const why = subject.requests === 0 ? `; no ${input.subjectLabel} requests yet` : neededText(needed, input.subjectLabel, settings);
   return {
     ...base,

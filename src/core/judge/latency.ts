@@ -10,7 +10,7 @@ import { median } from '../traffic';
 import { MINUTE_MS } from '../types';
 import { msText } from '../format';
 import { alphaOf, breachAlphaForWindow, type JudgeSettings } from './settings';
-import { atMost, mannWhitneyGreater, mannWhitneyMinimumP } from './stats';
+import { atMost, mannWhitneyGreater, mannWhitneyMinimumP, mannWhitneyPGreater, pairScore } from './stats';
 import type { LatencyVerdict, ReferenceKind, Window } from './verdict';
 import { minutesText, windowText } from './words';
 
@@ -95,19 +95,29 @@ export function judgeLatency(input: LatencyInput, settings: JudgeSettings): Late
     };
   }
 
-  // Breach: the shortest window of at least 3 minutes ending at the newest one that shows it.
+  // Breach: the shortest window of at least 3 minutes ending at the newest one that shows it. The window
+  // grows one minute at a time and U with it (only the new minute's pairs are compared): O(k) a minute.
   const breachAlpha = alphaOf(settings.breachConfidence);
-  for (let k = MIN_P99_MINUTES; k <= all.length; k++) {
-    const last = all.slice(all.length - k);
-    const reference = referenceP99s(ref, last);
-    if (reference.length < MIN_P99_MINUTES) continue;
-    const p = mannWhitneyGreater(
-      last.map((m) => m.p99),
-      reference.map((v) => v * factor),
-    );
+  const sameMinutes = ref.kind === 'source-same-minutes' ? new Map(ref.minutes.filter(hasP99).map((m) => [m.t, m.p99 * factor])) : undefined;
+  const tolerated: number[] = sameMinutes ? [] : referenceP99s(ref, []).map((v) => v * factor);
+  const judged: number[] = [];
+  let u = 0;
+  for (let k = 1; k <= all.length; k++) {
+    const minute = all[all.length - k]!;
+    for (const b of tolerated) u += pairScore(minute.p99, b);
+    const b = sameMinutes?.get(minute.t);
+    if (b !== undefined) {
+      for (const a of judged) u += pairScore(a, b);
+      u += pairScore(minute.p99, b);
+      tolerated.push(b);
+    }
+    judged.push(minute.p99);
+    if (k < MIN_P99_MINUTES || tolerated.length < MIN_P99_MINUTES) continue;
+    const p = mannWhitneyPGreater(u, k, tolerated.length);
     if (atMost(p, breachAlphaForWindow(breachAlpha, k, MIN_P99_MINUTES))) {
+      const last = all.slice(all.length - k);
       const window = windowOf(last);
-      const d = describe(last.map((m) => m.p99), reference, window);
+      const d = describe(judged, referenceP99s(ref, last), window);
       return {
         ...base,
         verdict: 'breach',
@@ -120,17 +130,32 @@ export function judgeLatency(input: LatencyInput, settings: JudgeSettings): Late
     }
   }
 
+  // Healthy: over the whole window and over its newer half (an intersection-union test, each at the full
+  // alpha), so a slowdown that began mid-window is not outvoted by the minutes before it.
   const window = all.length > 0 ? windowOf(all) : null;
   const reference = referenceP99s(ref, all);
-  const eligible = all.filter((m) => m.requests !== null && m.requests >= MIN_REQUESTS_FOR_P99).map((m) => m.p99);
   const healthyAlpha = alphaOf(settings.healthyConfidence);
+  const countsForHealthy = (m: WithP99) => m.requests !== null && m.requests >= MIN_REQUESTS_FOR_P99;
+  const newer = all.slice(Math.floor(all.length / 2));
+  const healthyP = (minutes: WithP99[]): number | null => {
+    const judgedP99s = minutes.filter(countsForHealthy).map((m) => m.p99);
+    const referenceValues = referenceP99s(ref, minutes);
+    if (judgedP99s.length < MIN_P99_MINUTES || referenceValues.length < MIN_P99_MINUTES) return null;
+    return mannWhitneyGreater(
+      referenceValues.map((v) => v * factor),
+      judgedP99s,
+    );
+  };
+  const pWhole = healthyP(all);
+  const pNewer = healthyP(newer);
+  const p = pWhole === null || pNewer === null ? null : Math.max(pWhole, pNewer);
   const d = describe(
     all.map((m) => m.p99),
     reference,
     window,
   );
-  const p = eligible.length >= MIN_P99_MINUTES && reference.length >= MIN_P99_MINUTES ? mannWhitneyGreater(reference.map((v) => v * factor), eligible) : null;
   if (p !== null && atMost(p, healthyAlpha)) {
+    const over = newer.length < all.length ? ` over the window and over its last ${newer.length} minutes` : '';
     return {
       ...base,
       verdict: 'healthy',
@@ -138,26 +163,27 @@ export function judgeLatency(input: LatencyInput, settings: JudgeSettings): Late
       confidence: settings.healthyConfidence,
       ...withoutSentence(d),
       p,
-      text: `${d.sentence}: healthy at ${settings.healthyConfidence} % confidence (below ${factor}x, rank test p = ${pText(p)})`,
+      text: `${d.sentence}: healthy at ${settings.healthyConfidence} % confidence (below ${factor}x${over}, rank test p = ${pText(p)})`,
     };
   }
 
   let why: string;
   let needed: LatencyVerdict['needed'];
-  const sameMinutes = ref.kind === 'source-same-minutes';
-  const required = minutesToReach(healthyAlpha, sameMinutes ? null : reference.length);
+  // The newer half must reach it too: about twice the minutes one sample would need.
+  const required = 2 * minutesToReach(healthyAlpha, sameMinutes ? null : reference.length);
+  const eligible = all.filter(countsForHealthy).length;
   if (ref.kind === 'none' || (!sameMinutes && reference.length < MIN_P99_MINUTES)) {
     why = `no reference p99 to compare with (fewer than ${MIN_P99_MINUTES} minutes)`;
   } else if (all.length < MIN_P99_MINUTES || reference.length < MIN_P99_MINUTES) {
     why = `fewer than ${MIN_P99_MINUTES} minutes with a p99 on a side (${input.subjectLabel} ${all.length}, ${ref.label} ${reference.length})`;
     const have = sameMinutes ? Math.min(all.length, reference.length) : all.length;
     needed = { toShow: 'healthy', minutes: Math.max(required - have, 1) };
-  } else if (eligible.length < required) {
+  } else if (eligible < required) {
     why =
-      `only ${minutesText(eligible.length)} with at least ${MIN_REQUESTS_FOR_P99} ${input.subjectLabel} requests, whose p99 can show it healthy ` +
+      `only ${minutesText(eligible)} with at least ${MIN_REQUESTS_FOR_P99} ${input.subjectLabel} requests, whose p99 can show it healthy ` +
       `(a p99 of fewer requests is about their maximum); ${required} are needed`;
-    const busy = all.length > 0 && eligible.length / all.length >= 0.5;
-    needed = { toShow: 'healthy', minutes: busy ? required - eligible.length : null };
+    const busy = eligible / all.length >= 0.5;
+    needed = { toShow: 'healthy', minutes: busy ? required - eligible : null };
   } else {
     why = `the minutes so far do not separate from the tolerance (rank test p = ${pText(p ?? 1)}); more minutes may`;
   }

@@ -82,11 +82,23 @@ export function atMost(p: number, alpha: number): boolean {
   return p <= alpha * (1 + 1e-9);
 }
 
+/** One pair's share of U: 1 when a is larger, one half for a tie. */
+export function pairScore(a: number, b: number): number {
+  return a > b ? 1 : a === b ? 0.5 : 0;
+}
+
 /** U of `a` against `b`: the pairs in which a's value is larger, a tie counting one half. */
 export function mannWhitneyU(a: readonly number[], b: readonly number[]): number {
   let u = 0;
-  for (const x of a) for (const y of b) u += x > y ? 1 : x === y ? 0.5 : 0;
+  for (const x of a) for (const y of b) u += pairScore(x, y);
   return u;
+}
+
+/** P(U >= u) under the null hypothesis: the one-sided p-value of a U of `a` (m values) against `b` (n). */
+export function mannWhitneyPGreater(u: number, m: number, n: number): number {
+  if (m === 0 || n === 0) return 1;
+  // P(U >= u) = P(U' <= m*n - u) with U' of b against a, which has the same null distribution.
+  return mannWhitneyCdf(m * n - u, m, n);
 }
 
 /**
@@ -96,11 +108,7 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): number
  * the exact distribution then is a close approximation.
  */
 export function mannWhitneyGreater(a: readonly number[], b: readonly number[]): number {
-  const m = a.length;
-  const n = b.length;
-  if (m === 0 || n === 0) return 1;
-  // P(U >= u) = P(U' <= m*n - u) with U' of b against a, which has the same null distribution.
-  return mannWhitneyCdf(m * n - mannWhitneyU(a, b), m, n);
+  return mannWhitneyPGreater(mannWhitneyU(a, b), a.length, b.length);
 }
 
 /** The smallest one-sided p-value samples of m and n can give: 1 / C(m+n, m). */

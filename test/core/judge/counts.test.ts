@@ -44,16 +44,29 @@ describe('judgeCounts', () => {
     const v = judgeCounts(input(repeat(10, [1, 300] as [number, number]), sameMinutes(repeat(10, [60, 30000] as [number, number]))), settings);
     expect(v).toMatchObject({ verdict: 'healthy', confidence: 95, subject: { events: 10, requests: 3000 } });
     expect(v.window!.minutes).toBe(10);
-    expect(v.text).toContain(': healthy at 95 % confidence (not more than 1 point worse)');
+    expect(v.text).toContain(': healthy at 95 % confidence (not more than 1 point worse, over the window and over its last 5 minutes)');
+  });
+
+  it('does not let good minutes before a rise vouch for the minutes after it', () => {
+    // Twenty clean minutes at 500 requests, then ten at 1.5 %: over the whole window the rate is 0.5 %, well
+    // within the margin, but the newer half is not confidently within it.
+    const clean = repeat(20, [0, 500] as [number, number]);
+    const worse = repeat(10, [8, 500] as [number, number]);
+    const reference = sameMinutes(repeat(30, [1, 500] as [number, number]));
+    expect(judgeCounts(input(clean, sameMinutes(repeat(20, [1, 500] as [number, number]))), settings).verdict).toBe('healthy');
+    const v = judgeCounts(input([...clean, ...worse], reference), settings);
+    expect(v.subject).toEqual({ events: 80, requests: 15_000 });
+    expect(v.verdict).toBe('inconclusive');
   });
 
   it('is inconclusive, never healthy, on too little traffic, and says how much more would settle it', () => {
     const v = judgeCounts(input([[0, 12], [0, 12]], sameMinutes([[2, 1188], [3, 1188]])), settings);
     expect(v.verdict).toBe('inconclusive');
     expect(v.needed).toEqual({ toShow: 'healthy', minutes: expect.any(Number), requests: expect.any(Number) });
-    // 0 errors among n requests shows "below 1.2 %" at 97.5 % once n is about 300: some 25 more minutes of 12.
-    expect(v.needed!.minutes).toBeGreaterThanOrEqual(20);
-    expect(v.needed!.minutes).toBeLessThanOrEqual(30);
+    // 0 errors among n requests shows "below 1.2 %" at about 97.5 % once n is about 300, and the newer half of
+    // the window must show it too: some 50 minutes of 12 in all.
+    expect(v.needed!.minutes).toBeGreaterThanOrEqual(35);
+    expect(v.needed!.minutes).toBeLessThanOrEqual(55);
     expect(v.text).toMatch(/inconclusive; if the rates hold, about \d+ more minutes at this traffic \(\d+ more target requests\) would show it healthy at 95 % confidence$/);
   });
 

@@ -21,7 +21,8 @@ describe('judgeLatency', () => {
   it('is inconclusive with fewer than 3 minutes a side, and says how many more it needs', () => {
     const v = judgeLatency({ subjectLabel: 'target', subject: at([0.9, 0.9]), reference: source([0.2, 0.2]) }, settings);
     expect(v.verdict).toBe('inconclusive');
-    expect(v.needed).toEqual({ toShow: 'healthy', minutes: 1 });
+    // 3 a side can reach 95 %, and the newer half of the window must too: 6 minutes.
+    expect(v.needed).toEqual({ toShow: 'healthy', minutes: 4 });
     expect(v.text).toContain('fewer than 3 minutes with a p99 on a side (target 2, source 2)');
   });
 
@@ -46,10 +47,14 @@ describe('judgeLatency', () => {
     expect(v.window!.start).toBe(T0 + MINUTE);
   });
 
-  it('calls the target healthy when its p99s sit confidently below the tolerance', () => {
-    const v = judgeLatency({ subjectLabel: 'target', subject: at([0.16, 0.17, 0.15, 0.16]), reference: source(SOURCE_P99S.slice(0, 4)) }, settings);
+  it('calls the target healthy when its p99s sit confidently below the tolerance, over the window and its newer half', () => {
+    const p99s = [0.16, 0.17, 0.15, 0.16, 0.15, 0.17];
+    const four = judgeLatency({ subjectLabel: 'target', subject: at(p99s.slice(0, 4)), reference: source(SOURCE_P99S.slice(0, 4)) }, settings);
+    expect(four.verdict).toBe('inconclusive'); // its newer half is 2 minutes a side: too few
+    const v = judgeLatency({ subjectLabel: 'target', subject: at(p99s), reference: source(SOURCE_P99S.slice(0, 6)) }, settings);
     expect(v).toMatchObject({ verdict: 'healthy', confidence: 95 });
-    expect(v.text).toContain(': healthy at 95 % confidence (below 2x, rank test p = 0.014)');
+    expect(v.p).toBeCloseTo(0.05, 10);
+    expect(v.text).toContain(': healthy at 95 % confidence (below 2x over the window and over its last 3 minutes, rank test p = 0.05)');
   });
 
   it('never counts a p99 of fewer than 100 requests towards healthy (it is about their maximum), but lets it show a breach', () => {
