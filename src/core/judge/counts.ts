@@ -128,6 +128,8 @@ function windowOf(minutes: Paired[]): Window {
   return { start: minutes[0]!.t, end: minutes[minutes.length - 1]!.t + MINUTE_MS, minutes: minutes.length };
 }
 
+const MAX_USEFUL_MINUTES = 1440;
+
 const scale = (c: Counts, f: number): Counts => ({ events: c.events * f, requests: c.requests * f });
 
 /**
@@ -160,10 +162,11 @@ function neededMore(
     const alpha = alphaOf(settings.healthyConfidence);
     return showsHealthy(w.subject, w.reference, alpha, margin) && showsHealthy(n.subject, n.reference, alpha, margin);
   };
-  const LIMIT = 1000; // a thousand times the window so far is beyond any watch
-  if (!decides(LIMIT)) return { toShow, minutes: null };
+  // Beyond a day of this traffic no watch would see it (SWITCHOVER_WATCH_MINUTES is at most 1,440).
+  const limit = Math.max(2, (minutes + MAX_USEFUL_MINUTES) / minutes);
+  if (!decides(limit)) return { toShow, minutes: null };
   let low = 1;
-  let high = LIMIT;
+  let high = limit;
   for (let i = 0; i < 40 && high - low > 0.01; i++) {
     const mid = Math.sqrt(low * high);
     if (decides(mid)) high = mid;

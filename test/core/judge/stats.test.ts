@@ -65,6 +65,10 @@ describe('Mann-Whitney U', () => {
     expect(mannWhitneyCdf(1, 4, 4)).toBeCloseTo(2 / 70, 12);
     expect(mannWhitneyMinimumP(3, 3)).toBeCloseTo(0.05, 12);
     expect(mannWhitneyMinimumP(3, 30)).toBeCloseTo(1 / 5456, 12);
+    // Unequal samples (3 judged minutes against a 30-minute baseline), both ways round.
+    expect(mannWhitneyCdf(0, 3, 30)).toBeCloseTo(1 / 5456, 12);
+    expect(mannWhitneyCdf(0, 30, 3)).toBeCloseTo(1 / 5456, 12);
+    expect(mannWhitneyCdf(1, 3, 30)).toBeCloseTo(2 / 5456, 12);
   });
 
   it('counts ties one half and tests the larger-values side', () => {
