@@ -4,8 +4,10 @@ import { formatTime, hhmm, mention } from '../core/format';
 import { describeHealth, type HealthSummary } from '../core/health';
 import type { Known, LastAppliedSummary, OpenRequestSummary, SideStatus, StageLine, StageStatus } from '../core/status';
 import type { EcsServiceCounts } from '../core/types';
+import type { SeenBreach, WatchState } from '../core/watch-state';
 import { describeWeights } from '../core/weights';
-import { type Block, clipText, context, escapeMrkdwn, header, HEADER_TEXT_MAX, MAX_BLOCKS, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
+import { type Block, channelLink, clipText, context, escapeMrkdwn, header, HEADER_TEXT_MAX, MAX_BLOCKS, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
+import { evaluationText, GUARDRAIL_WORDS } from './watch';
 
 const MAX_PROBLEMS_SHOWN = 3;
 
@@ -83,6 +85,58 @@ export function lastAppliedText(applied: LastAppliedSummary | undefined): string
   return `${applied.id}: ${what} at ${formatTime(applied.appliedAt)}${who}; ${describeWeights(applied.before)} → ${describeWeights(applied.after)}`;
 }
 
+function guardrailWords(guardrail: string): string {
+  return GUARDRAIL_WORDS[guardrail as keyof typeof GUARDRAIL_WORDS] ?? guardrail;
+}
+
+const WATCH_END_WORDS: Record<NonNullable<WatchState['ended']>['reason'], string> = {
+  completed: 'the switchover completed',
+  'window-elapsed': 'its window elapsed',
+  superseded: 'a newer change is watched instead',
+  stopped: 'watching was stopped',
+};
+
+function breachLine(b: SeenBreach): string {
+  const state = b.ongoing === true ? 'ongoing' : b.ongoing === false ? 'not breaching in the newest minute' : 'as alerted';
+  const alert = b.alert ? (b.alert.link ? ` <${b.alert.link}|Alert message>` : ` Alert in ${channelLink(b.alert.channel)}.`) : '';
+  return `• *${escapeMrkdwn(guardrailWords(b.guardrail))}* since ${hhmm(b.since)} UTC (${state}): ${escapeMrkdwn(b.detail)}.${alert}`;
+}
+
+/**
+ * The watch's guardrail state, in the words of its progress message: a breach (which guardrail, since when,
+ * its alert), or its judgement of the newest settled minute. Every breach of the watched change is listed.
+ */
+export function watchStateText(watch: WatchState): string {
+  const lines: string[] = [];
+  if (watch.latest) {
+    const minute = watch.latest.minute === null ? '' : ` (minute ${hhmm(watch.latest.minute)}-${hhmm(watch.latest.minute + 60_000)} UTC)`;
+    lines.push(`${evaluationText(watch.latest.evaluation)}${minute}`);
+  } else if (watch.breaches.length > 0) {
+    const names = [...new Set(watch.breaches.map((b) => guardrailWords(b.guardrail)))].join(', ');
+    lines.push(`:rotating_light: *guardrail breached:* ${escapeMrkdwn(names)} (as the watch alerted; no minute judged since the bot started)`);
+  } else {
+    lines.push(watch.ended ? 'no guardrail breached' : ':hourglass: no minute judged yet since the change (or since the bot started)');
+  }
+  lines.push(...watch.breaches.map(breachLine));
+  const about = `after ${escapeMrkdwn(watch.requestId)}, applied ${hhmm(watch.appliedAt)} UTC`;
+  lines.push(
+    watch.ended
+      ? `_Watch ${about}, ended ${hhmm(watch.ended.at)} UTC: ${WATCH_END_WORDS[watch.ended.reason]}._`
+      : `_Watching ${about}, until ${hhmm(watch.until)} UTC._`,
+  );
+  return lines.join('\n');
+}
+
+/** The watch's state in one line of plain words, for the message's text (notifications, screen readers). */
+function watchStateSummary(watch: WatchState): string | undefined {
+  const ongoing = watch.breaches.filter((b) => b.ongoing !== false);
+  if (ongoing.length > 0) {
+    return `guardrail breached: ${ongoing.map((b) => `${guardrailWords(b.guardrail)} since ${hhmm(b.since)} UTC`).join(', ')}`;
+  }
+  const state = watch.latest?.evaluation.state;
+  return state === undefined ? undefined : state === 'ok' ? 'within guardrails' : state.replace(/-/g, ' ');
+}
+
 /** The full status of one stage. */
 export function statusMessage(status: StageStatus): SlackMessage {
   const weights = status.listener.ok ? status.listener.value.description : `unknown: ${escapeMrkdwn(status.listener.error)}`;
@@ -92,7 +146,8 @@ export function statusMessage(status: StageStatus): SlackMessage {
       : '';
   const blocks: Block[] = [
     header(clipText(`Switchover status: ${status.stage}`, HEADER_TEXT_MAX)),
-    section(clipText(`*Verdict:* ${escapeMrkdwn(status.verdict)}`)),
+    ...(status.watch ? [section(clipText(`*Watch:* ${watchStateText(status.watch)}`))] : []),
+    section(clipText(`*Traffic:* ${escapeMrkdwn(status.verdict)}`)),
     section(
       clipText(
         `*Weights:* ${escapeMrkdwn(weights)}${sticky}\n` +
@@ -114,7 +169,8 @@ export function statusMessage(status: StageStatus): SlackMessage {
     blocks.push(context(clipText(`:warning: Could not read: ${status.unknown.map(escapeMrkdwn).join('; ')}. Everything else above is current.`)));
   }
   blocks.push(context(`Read at ${formatTime(status.at)}; traffic figures cover complete minutes that CloudWatch has settled.`));
-  return { text: clipText(`Switchover status of ${status.stage}: ${status.verdict}`), blocks };
+  const watch = status.watch ? watchStateSummary(status.watch) : undefined;
+  return { text: clipText(`Switchover status of ${status.stage}: ${watch ? `${watch}; ` : ''}${status.verdict}`), blocks };
 }
 
 function lineText(line: StageLine): string {

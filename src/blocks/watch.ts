@@ -14,7 +14,8 @@ import { formatTime, hhmm } from '../core/format';
 export const REQUEST_FALLBACK_ACTION = 'switchover_request_fallback';
 export const REQUEST_FORCE_RECONNECT_ACTION = 'switchover_request_force_reconnect';
 
-const GUARDRAIL_WORDS: Record<GuardrailName, string> = {
+/** Guardrails in words, as the watch's messages (and status) name them. */
+export const GUARDRAIL_WORDS: Record<GuardrailName, string> = {
   'error-rate': '5xx rate',
   'elb-5xx': 'load-balancer 5xx',
   'connection-errors': 'connection errors',

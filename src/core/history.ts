@@ -25,7 +25,7 @@ export interface HistoryPage {
 }
 
 /** Record types that add nothing to the story (where a message was posted). */
-const NOT_SHOWN = new Set(['request.posted', 'watch.progress-posted']);
+const NOT_SHOWN = new Set(['request.posted', 'watch.progress-posted', 'guardrail.alert-posted']);
 
 /** One page of the stage's history; a page past the end gives the last page. */
 export function stageHistory(records: readonly JournalRecord[], stage: string, page = 1, pageSize = 10): HistoryPage {

@@ -116,6 +116,17 @@ export interface GuardrailBreached extends Base {
   requestId: string;
   guardrail: string;
   detail: string;
+  /** Start of the first breaching minute (ISO-8601), for metric guardrails. */
+  since?: string;
+}
+
+/** The channel message alerting on a breach, so status can point at it (after a restart too). */
+export interface GuardrailAlertPosted extends Base {
+  type: 'guardrail.alert-posted';
+  requestId: string;
+  guardrail: string;
+  channel: string;
+  messageTs: string;
 }
 
 export type JournalRecord =
@@ -130,7 +141,8 @@ export type JournalRecord =
   | WatchStarted
   | WatchProgressPosted
   | WatchEnded
-  | GuardrailBreached;
+  | GuardrailBreached
+  | GuardrailAlertPosted;
 
 /** The stage's newest `prep.baseline`, if any (status and monitoring judge against it). */
 export function latestBaseline(records: readonly JournalRecord[], stage: string): Baseline | undefined {

@@ -7,6 +7,7 @@ import { summarizeHealth } from './health';
 import type { CoreDeps } from './ports';
 import type { ObservedSplit, SideTotals } from './traffic';
 import { lastMinutes, loadBalancerAverage, observedSplit, settledWindow, sideTotals } from './traffic';
+import type { WatchState } from './watch-state';
 import type { MetricsSnapshot, MetricsWindow, ProxyServices, Side, StageResources, Weights } from './types';
 import { describeWeights, targetPercent } from './weights';
 
@@ -58,6 +59,8 @@ export interface StatusContext {
   minRequestsPerMinute?: number;
   /** SWITCHOVER_SETTLE_SECONDS in ms: minutes are read this long after they end, as the watch reads them. */
   settleMs?: number;
+  /** What the watch has seen on the stage (core/watch-state.ts); shown first, in the watch's words. */
+  watch?: WatchState;
 }
 
 /** A read that worked, or why it did not. */
@@ -84,6 +87,8 @@ export interface StageStatus {
   stage: string;
   /** When the status was gathered (epoch ms). */
   at: number;
+  /** The watch's guardrail state, as the watch judged it; absent when the stage was never watched. */
+  watch?: WatchState;
   resources: StageResources;
   listener: Known<ListenerStatus>;
   proxies: Known<ProxyServices>;
@@ -247,6 +252,7 @@ export async function gatherStatus(deps: StatusDeps, stage: string, context: Sta
   return {
     stage,
     at,
+    ...(context.watch ? { watch: context.watch } : {}),
     resources,
     listener,
     proxies,

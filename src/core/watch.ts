@@ -27,8 +27,11 @@ export interface WatchReporter {
    * and returns its ts; updates that message in place otherwise (returning the same ts, or nothing).
    */
   progress(tick: WatchTick): Promise<string | undefined>;
-  /** A guardrail breached (once per breach episode): post in the channel with a "Request fallback" button. */
-  alert(watch: WatchInfo, breach: GuardrailBreach, tick: WatchTick): Promise<void>;
+  /**
+   * A guardrail breached (once per breach episode): post in the channel with a "Request fallback" button.
+   * Returns the posted message's ts (status links to it), nothing when it is queued for later.
+   */
+  alert(watch: WatchInfo, breach: GuardrailBreach, tick: WatchTick): Promise<string | void>;
   /** Requests keep reaching the source proxy at weight 0: offer the approval-gated force reconnect. */
   pinned(watch: WatchInfo, pinned: PinnedConnections, tick: WatchTick): Promise<void>;
   /** The source proxy served nothing for `completeMinutes`: the source cluster can be taken offline. */
@@ -64,6 +67,8 @@ export interface WatcherOptions {
 
 export class Watcher {
   private readonly running = new Map<string, Running>();
+  /** Each stage's newest tick, kept after its watch ends: status shows the watch's judgement from it. */
+  private readonly latest = new Map<string, WatchTick>();
   private readonly settleMs: number;
 
   constructor(
@@ -73,6 +78,11 @@ export class Watcher {
     options: WatcherOptions = {},
   ) {
     this.settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+  }
+
+  /** The stage's newest tick since this process started, if any: what the watch last judged. */
+  latestTick(stage: string): WatchTick | undefined {
+    return this.latest.get(stage);
   }
 
   /** Stages being watched now. */
@@ -266,6 +276,7 @@ export class Watcher {
     if (run.controller.signal.aborted || run.ended) return;
 
     const tick = analyzeTick({ watch: { ...info }, at, window, snapshot, snapshotError, health, baseline: run.baseline, settings });
+    this.latest.set(info.stage, tick);
 
     await this.report(async () => {
       const ts = await this.reporter.progress(tick);
@@ -319,11 +330,24 @@ export class Watcher {
           requestId: info.requestId,
           guardrail: breach.guardrail,
           detail: breach.detail,
+          ...(breach.since !== undefined ? { since: iso(breach.since) } : {}),
         });
       } catch (error) {
         this.reporter.log('error', `could not journal the ${breach.guardrail} breach on ${info.stage}; alerting anyway`, error);
       }
-      await this.report(() => this.reporter.alert({ ...info }, breach, tick), `${breach.guardrail} alert on ${info.stage}`);
+      await this.report(async () => {
+        const ts = await this.reporter.alert({ ...info }, breach, tick);
+        if (!ts) return;
+        await this.deps.journal.append({
+          type: 'guardrail.alert-posted',
+          at: iso(this.deps.clock.now()),
+          stage: info.stage,
+          requestId: info.requestId,
+          guardrail: breach.guardrail,
+          channel: info.channel,
+          messageTs: ts,
+        });
+      }, `${breach.guardrail} alert on ${info.stage}`);
     }
   }
 

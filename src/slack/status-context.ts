@@ -1,13 +1,19 @@
 // What `/switchover status` knows besides AWS: the latest prep baseline and the applied changes (from the
-// journal), the open request and the last applied change (from the approval service), and the settings.
-// A journal that cannot be read costs the baseline and the chart markers, never the answer.
+// journal), the open request and the last applied change (from the approval service), what the watch has seen
+// (its newest tick and the journal's breaches, with links to the alert messages), and the settings.
+// A journal that cannot be read costs the baseline, the chart markers and the journalled breaches (the watch's
+// newest tick still shows a breach in progress), never the answer.
 import { latestBaseline, type JournalRecord, type RequestKind } from '../core/journal';
 import type { ChangeMark, LastAppliedSummary, OpenRequestSummary, StageListEntry, StatusContext } from '../core/status';
 import { errorMessage } from '../core/format';
 import { appliedAt, type SwitchoverRequest } from '../core/requests/request';
+import { watchState, type WatchState } from '../core/watch-state';
 import type { AppDeps } from '../listeners/deps';
 
-export type StatusContextDeps = Pick<AppDeps, 'core' | 'approvals' | 'config'>;
+export type StatusContextDeps = Pick<AppDeps, 'core' | 'approvals' | 'config' | 'watcher' | 'slack'>;
+
+/** How long status waits for the permalink of an alert message; without it, the status says where the alert is. */
+export const PERMALINK_TIMEOUT_MS = 2_000;
 
 export interface GatheredContext {
   context: StatusContext;
@@ -87,6 +93,11 @@ export async function statusContext(deps: StatusContextDeps, stage: string): Pro
   };
   const baseline = latestBaseline(records, stage);
   if (baseline) context.baseline = baseline;
+  const watch = watchState(records, stage, deps.watcher.latestTick(stage));
+  if (watch) {
+    await linkAlerts(deps, watch);
+    context.watch = watch;
+  }
   const open = openRequestSummary(deps.approvals.openRequest(stage));
   if (open) context.openRequest = open;
   const applied = lastAppliedSummary(deps.approvals.lastApplied(stage));
@@ -103,4 +114,30 @@ export async function stageListEntries(deps: StatusContextDeps): Promise<StageLi
     const openRequest = openRequestSummary(deps.approvals.openRequest(stage));
     return openRequest ? { stage, openRequest } : { stage };
   });
+}
+
+/** Adds each alert message's permalink (chat.getPermalink), each at most PERMALINK_TIMEOUT_MS; a failure leaves it out. */
+async function linkAlerts(deps: StatusContextDeps, watch: WatchState): Promise<void> {
+  await Promise.all(
+    watch.breaches.map(async ({ alert }) => {
+      if (!alert) return;
+      const controller = new AbortController();
+      const timeout = deps.core.clock.sleep(PERMALINK_TIMEOUT_MS, controller.signal).then(
+        () => undefined,
+        () => undefined,
+      );
+      try {
+        const link = await Promise.race([
+          deps.slack.chat.getPermalink({ channel: alert.channel, message_ts: alert.messageTs }).then(
+            (answer) => answer.permalink,
+            () => undefined,
+          ),
+          timeout,
+        ]);
+        if (link) alert.link = link;
+      } finally {
+        controller.abort();
+      }
+    }),
+  );
 }

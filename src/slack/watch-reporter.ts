@@ -97,8 +97,8 @@ export class SlackWatchReporter implements WatchReporter {
     return posted.ts;
   }
 
-  async alert(watch: WatchInfo, breach: GuardrailBreach): Promise<void> {
-    await this.deliver(`${breach.guardrail} alert on ${watch.stage}`, { channel: watch.channel, ...guardrailAlertMessage(watch, breach) });
+  async alert(watch: WatchInfo, breach: GuardrailBreach): Promise<string | undefined> {
+    return this.deliver(`${breach.guardrail} alert on ${watch.stage}`, { channel: watch.channel, ...guardrailAlertMessage(watch, breach) });
   }
 
   async pinned(watch: WatchInfo, pinned: PinnedConnections): Promise<void> {
@@ -132,17 +132,20 @@ export class SlackWatchReporter implements WatchReporter {
     }
   }
 
-  /** Sends a channel message; a passing failure queues it (and resolves), a lasting one throws. */
-  private async deliver(what: string, args: PostArgs): Promise<void> {
+  /**
+   * Sends a channel message and returns its ts; a passing failure queues it (and resolves without a ts), a
+   * lasting one throws.
+   */
+  private async deliver(what: string, args: PostArgs): Promise<string | undefined> {
     // Keep the order: behind anything already waiting.
     if (this.queue.length > 0) {
       this.queue.push({ what, args, attempts: 0 });
       await this.persist();
       await this.flush();
-      return;
+      return undefined;
     }
     try {
-      await this.slack.chat.postMessage(args);
+      return (await this.slack.chat.postMessage(args)).ts;
     } catch (error) {
       if (!isTransientSlackError(error)) throw error;
       this.queue.push({ what, args, attempts: 1 });

@@ -53,7 +53,7 @@ describe('statusMessage', () => {
     withinLimits(message);
     expect(message.text).toBe('Switchover status of dev: 10% configured, 10% observed');
     const text = allText(message.blocks);
-    expect(text).toContain('*Verdict:* 10% configured, 10% observed');
+    expect(text).toContain('*Traffic:* 10% configured, 10% observed');
     expect(text).toContain('source 90 / target 10 (10% of new traffic to the target proxy)');
     expect(text).toContain('source 4500 / target 500 requests, 10% to the target proxy (12:24-12:29 UTC)');
     expect(text).toContain('ALBTargetProxy-dev-TG');

@@ -58,6 +58,7 @@ export class FakeSlack extends EventEmitter {
   notInChannel = new Set<string>();
 
   private readonly failures = new Map<string, Failure>();
+  private readonly hung = new Set<string>();
   private nextTs = 1_767_268_800; // 2026-01-01T12:00:00Z, seconds
   private nextId = 1;
   private responseCounter = 0;
@@ -103,8 +104,14 @@ export class FakeSlack extends EventEmitter {
     this.failures.set(method, { retryAfterSeconds, remaining: times });
   }
 
+  /** Calls of `method` are recorded and never answered (a hung Slack), until clearFailures or stop. */
+  hang(method: string): void {
+    this.hung.add(method);
+  }
+
   clearFailures(): void {
     this.failures.clear();
+    this.hung.clear();
   }
 
   callsOf(method: string): RecordedCall[] {
@@ -171,6 +178,10 @@ export class FakeSlack extends EventEmitter {
       const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : undefined;
       delete args.token;
       this.calls.push({ method, args, ...(token ? { token } : {}) });
+      if (this.hung.has(method)) {
+        this.changed();
+        return; // no answer: the caller's deadline has to end it
+      }
       const failure = this.failures.get(method);
       if (failure && failure.remaining > 0) {
         failure.remaining -= 1;

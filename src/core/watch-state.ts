@@ -1,0 +1,81 @@
+// What the watch has seen on a stage, for `/switchover status`: its newest judgement (the watcher's latest
+// tick, in memory) and every breach it alerted on for the watched change (the journal, so a restart keeps
+// them). Status shows this rather than judging again by other rules. Pure: records and a tick in, data out.
+import type { GuardrailEvaluation } from './judge';
+import type { JournalRecord, WatchEnded } from './journal';
+import type { WatchTick } from './watch-tick';
+
+/** A breach the watch alerted on (or found, when journalling it failed), with where its alert is. */
+export interface SeenBreach {
+  /** 'error-rate', 'p99-latency', 'unhealthy-targets' (the judge's names). */
+  guardrail: string;
+  detail: string;
+  /** First breaching minute's start (epoch ms); when the watch saw it, for health breaches. */
+  since: number;
+  /** The alert message, once posted; `link` is its permalink when the chat side could get one. */
+  alert?: { channel: string; messageTs: string; link?: string };
+  /** Whether the watch's newest tick still shows it; null without a tick since the bot started. */
+  ongoing: boolean | null;
+}
+
+export interface WatchState {
+  requestId: string;
+  /** Epoch ms. */
+  appliedAt: number;
+  until: number;
+  /** Set once the watch ended (completed, window elapsed, superseded, stopped). */
+  ended?: { reason: WatchEnded['reason']; at: number };
+  /** The watch's newest judgement, as it showed it; absent before its first minute since the bot started. */
+  latest?: { at: number; minute: number | null; evaluation: GuardrailEvaluation };
+  /** Every breach of this watch, oldest first. */
+  breaches: SeenBreach[];
+}
+
+/**
+ * The stage's newest watch, from the journal and the watcher's newest tick (either may be missing: a journal
+ * that could not be read, a bot that restarted since the last tick). Undefined when the stage was never watched.
+ */
+export function watchState(records: readonly JournalRecord[], stage: string, tick?: WatchTick): WatchState | undefined {
+  let started: Extract<JournalRecord, { type: 'watch.started' }> | undefined;
+  for (const r of records) if (r.type === 'watch.started' && r.stage === stage) started = r;
+  const requestId = started?.requestId ?? tick?.watch.requestId;
+  if (requestId === undefined) return undefined;
+  const latestTick = tick && tick.watch.requestId === requestId ? tick : undefined;
+
+  const breaches: SeenBreach[] = [];
+  let ended: WatchState['ended'];
+  for (const r of records) {
+    if (r.stage !== stage || !('requestId' in r) || r.requestId !== requestId) continue;
+    if (r.type === 'guardrail.breached') {
+      breaches.push({ guardrail: r.guardrail, detail: r.detail, since: Date.parse(r.since ?? r.at), ongoing: null });
+    } else if (r.type === 'guardrail.alert-posted') {
+      // The newest breach of that guardrail is the one this message alerted on.
+      const breach = breaches.filter((b) => b.guardrail === r.guardrail).at(-1);
+      if (breach) breach.alert = { channel: r.channel, messageTs: r.messageTs };
+    } else if (r.type === 'watch.ended') {
+      ended = { reason: r.reason, at: Date.parse(r.at) };
+    }
+  }
+
+  if (latestTick) {
+    const now = latestTick.evaluation.breaches;
+    for (const b of breaches) b.ongoing = false;
+    for (const current of now) {
+      // The journal lists each episode once; a breach it lacks (its record failed to write) is still shown.
+      const seen = breaches.filter((b) => b.guardrail === current.guardrail).at(-1);
+      if (seen) Object.assign(seen, { ongoing: true, detail: current.detail, since: current.since ?? seen.since });
+      else breaches.push({ guardrail: current.guardrail, detail: current.detail, since: current.since ?? latestTick.at, ongoing: true });
+    }
+  }
+
+  const appliedAt = started?.appliedAt ? Date.parse(started.appliedAt) : (latestTick?.watch.appliedAt ?? Date.parse(started!.at));
+  const until = started ? Date.parse(started.until) : latestTick!.watch.until;
+  return {
+    requestId,
+    appliedAt,
+    until,
+    ...(ended ? { ended } : {}),
+    ...(latestTick ? { latest: { at: latestTick.at, minute: latestTick.minute, evaluation: latestTick.evaluation } } : {}),
+    breaches,
+  };
+}
