@@ -7,7 +7,7 @@ import type { EcsServiceCounts } from '../core/types';
 import type { SeenBreach, WatchState } from '../core/watch-state';
 import { describeWeights } from '../core/weights';
 import { type Block, channelLink, clipText, context, escapeMrkdwn, header, HEADER_TEXT_MAX, MAX_BLOCKS, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
-import { evaluationText, GUARDRAIL_WORDS } from './watch';
+import { GUARDRAIL_WORDS, judgementLines } from './watch';
 
 const MAX_PROBLEMS_SHOWN = 3;
 
@@ -98,8 +98,10 @@ const WATCH_END_WORDS: Record<NonNullable<WatchState['ended']>['reason'], string
 
 function breachLine(b: SeenBreach): string {
   const state = b.ongoing === true ? 'ongoing' : b.ongoing === false ? 'not breaching in the newest minute' : 'as alerted';
+  // An ongoing signal breach has its numbers in the verdict lines above; others say them here.
+  const detail = b.ongoing === true && b.guardrail !== 'unhealthy-targets' ? '' : `: ${escapeMrkdwn(b.detail)}`;
   const alert = b.alert ? (b.alert.link ? ` <${b.alert.link}|Alert message>` : ` Alert in ${channelLink(b.alert.channel)}.`) : '';
-  return `• *${escapeMrkdwn(guardrailWords(b.guardrail))}* since ${hhmm(b.since)} UTC (${state}): ${escapeMrkdwn(b.detail)}.${alert}`;
+  return `• *${escapeMrkdwn(guardrailWords(b.guardrail))}* since ${hhmm(b.since)} UTC (${state})${detail}.${alert}`;
 }
 
 /**
@@ -109,8 +111,9 @@ function breachLine(b: SeenBreach): string {
 export function watchStateText(watch: WatchState): string {
   const lines: string[] = [];
   if (watch.latest) {
-    const minute = watch.latest.minute === null ? '' : ` (minute ${hhmm(watch.latest.minute)}-${hhmm(watch.latest.minute + 60_000)} UTC)`;
-    lines.push(`${evaluationText(watch.latest.evaluation)}${minute}`);
+    const { minute, evaluation } = watch.latest;
+    const [head, ...verdicts] = judgementLines(minute, evaluation);
+    lines.push(`${head}${minute === null ? '' : ` (minute ${hhmm(minute)}-${hhmm(minute + 60_000)} UTC)`}`, ...verdicts);
   } else if (watch.breaches.length > 0) {
     const names = [...new Set(watch.breaches.map((b) => guardrailWords(b.guardrail)))].join(', ');
     lines.push(`:rotating_light: *guardrail breached:* ${escapeMrkdwn(names)} (as the watch alerted; no minute judged since the bot started)`);
@@ -133,8 +136,7 @@ function watchStateSummary(watch: WatchState): string | undefined {
   if (ongoing.length > 0) {
     return `guardrail breached: ${ongoing.map((b) => `${guardrailWords(b.guardrail)} since ${hhmm(b.since)} UTC`).join(', ')}`;
   }
-  const state = watch.latest?.evaluation.state;
-  return state === undefined ? undefined : state === 'ok' ? 'within guardrails' : state.replace(/-/g, ' ');
+  return watch.latest?.evaluation.state.replace(/-/g, ' ');
 }
 
 /** The full status of one stage. */

@@ -72,6 +72,15 @@ export function evaluationText(evaluation: GuardrailEvaluation): string {
   }
 }
 
+/**
+ * The judgement of a tick in lines, as the progress message shows it (status repeats them): the guardrails'
+ * state, then each signal's verdict with its numbers. Before any minute after the change, that it waits.
+ */
+export function judgementLines(minute: number | null, evaluation: GuardrailEvaluation): string[] {
+  if (minute === null) return [':hourglass: waiting for the first complete minute after the change'];
+  return [evaluationText(evaluation), ...evaluation.signals.map((v) => `${VERDICT_MARKS[v.verdict]} ${escapeMrkdwn(v.text)}`)];
+}
+
 /** The progress message in the request's thread, updated in place every minute. */
 export function watchProgressMessage(tick: WatchTick): SlackMessage {
   const { watch } = tick;
@@ -82,9 +91,8 @@ export function watchProgressMessage(tick: WatchTick): SlackMessage {
       : `unknown: ${escapeMrkdwn(tick.health.error)}`;
   const lines = [
     `*Watching ${escapeMrkdwn(watch.stage)}* after the ${changeText(watch)} (${escapeMrkdwn(watch.requestId)}) — ${minute}`,
-    tick.minute === null ? ':hourglass: waiting for the first complete minute after the change' : evaluationText(tick.evaluation),
-    // Each signal's verdict with the numbers it rests on.
-    ...(tick.minute === null ? [] : tick.evaluation.signals.map((v) => `${VERDICT_MARKS[v.verdict]} ${escapeMrkdwn(v.text)}`)),
+    // The guardrails' state, then each signal's verdict with the numbers it rests on.
+    ...judgementLines(tick.minute, tick.evaluation),
     `*Split:* last minute ${splitText(tick.splitLastMinute)}; last 5 min ${splitText(tick.splitLast5)}; configured ${tick.configuredPercent}%`,
     figuresText('Source proxy', tick.source),
     figuresText('Target proxy', tick.target),

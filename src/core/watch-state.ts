@@ -63,7 +63,8 @@ export function watchState(records: readonly JournalRecord[], stage: string, tic
     for (const current of now) {
       // The journal lists each episode once; a breach it lacks (its record failed to write) is still shown.
       const seen = breaches.filter((b) => b.guardrail === current.guardrail).at(-1);
-      if (seen) Object.assign(seen, { ongoing: true, detail: current.detail, since: current.since ?? seen.since });
+      // Since stays when the watch first saw it: the judge's window that shows it now may be a shorter one.
+      if (seen) Object.assign(seen, { ongoing: true, detail: current.detail });
       else breaches.push({ guardrail: current.guardrail, detail: current.detail, since: current.since ?? latestTick.at, ongoing: true });
     }
   }
