@@ -184,7 +184,7 @@ function sentence(input: CountSignalInput, subject: Counts, reference: Counts | 
 function neededText(needed: Needed | undefined, subjectLabel: string, settings: JudgeSettings): string {
   if (!needed) return '';
   const confidence = needed.toShow === 'healthy' ? settings.healthyConfidence : settings.breachConfidence;
-  if (needed.minutes === null) return '; the rates seen sit so close to the margin that no watch of useful length would settle it';
+  if (needed.minutes === null) return '; at the rates and traffic seen, not even a day more would settle it';
   return (
     `; if the rates hold, about ${countText(needed.minutes)} more minute${needed.minutes === 1 ? '' : 's'} at this traffic` +
     (needed.requests !== undefined ? ` (${countText(needed.requests)} more ${subjectLabel} requests)` : '') +

@@ -39,7 +39,7 @@ const sum = (minutes: CountMinute[]): Counts | undefined => {
 function baselineCounts(b: Baseline | undefined): Counts | undefined {
   if (!b) return undefined;
   const requests = Math.round(b.requestsPerMinute * b.minutesWithTraffic);
-  const ok = [requests, b.http5xx].every((v) => Number.isFinite(v) && v >= 0) && requests > 0;
+  const ok = [requests, b.http5xx].every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0) && requests > 0;
   return ok ? { events: Math.min(b.http5xx, requests), requests } : undefined;
 }
 
@@ -111,7 +111,9 @@ function p99Minutes(snapshot: MetricsSnapshot, side: Side, minutes: number[]): P
 
 function latencyReference(m: ShiftMinutes): LatencyReference {
   if (m.sameMinutes) return { kind: 'source-same-minutes', label: 'source', minutes: p99Minutes(m.snapshot, 'source', m.after) };
-  const baseline = (m.baseline?.latencyP99Minutes ?? []).filter((v) => Number.isFinite(v) && v >= 0);
+  // Read back from disk: only an array of plain non-negative numbers is trusted.
+  const kept: unknown = m.baseline?.latencyP99Minutes;
+  const baseline = Array.isArray(kept) ? kept.filter((v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0) : [];
   if (baseline.length > 0) return { kind: 'baseline', label: 'prep baseline', p99s: baseline };
   const before = p99Minutes(m.snapshot, 'source', m.before).flatMap((x) => (x.p99 === null ? [] : [x.p99]));
   if (before.length > 0) return { kind: 'before-change', label: 'source before the change', p99s: before };

@@ -75,7 +75,7 @@ describe('judgeCounts', () => {
     const v = judgeCounts(input(repeat(60, [144, 12000] as [number, number]), sameMinutes(repeat(60, [24, 12000] as [number, number]))), settings);
     expect(v.verdict).toBe('inconclusive');
     expect(v.needed).toEqual({ toShow: 'breach', minutes: null });
-    expect(v.text).toContain('no watch of useful length would settle it');
+    expect(v.text).toContain('inconclusive; at the rates and traffic seen, not even a day more would settle it');
   });
 
   it('judges a 100 % shift against the prep baseline counts', () => {

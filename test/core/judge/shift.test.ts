@@ -72,6 +72,13 @@ describe('judgeShift', () => {
     expect(p99).toMatchObject({ reference: 'before-change', referenceMinutes: 10 });
   });
 
+  it('does not trust a baseline record that is not what it should be: wrong types fall back to the minutes before the change', () => {
+    const corrupt = { ...BASELINE, http5xx: 'many', latencyP99Minutes: 'slow' } as unknown as Baseline;
+    const [errors, , p99] = judgeShift(shift(allToTarget, { sameMinutes: false, baseline: corrupt }), settings);
+    expect(errors).toMatchObject({ reference: 'before-change' });
+    expect(p99).toMatchObject({ reference: 'before-change' });
+  });
+
   it("without a baseline uses the source's minutes before the change, and with nothing holds 5xx against 0 %", () => {
     const [errors] = judgeShift(shift(allToTarget, { sameMinutes: false }), settings);
     expect(errors).toMatchObject({ reference: 'before-change', referenceCounts: { events: 20, requests: 10_000 } });
