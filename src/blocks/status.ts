@@ -39,17 +39,20 @@ function sideSection(status: StageStatus, side: SideStatus): Block {
       `*${title}* — \`${escapeMrkdwn(group)}\`\n` +
         `• Targets: ${healthText(side.health)}\n` +
         `• ECS tasks: ${ecs}\n` +
-        `• Last ${minutesOf(status)} min: ${escapeMrkdwn(side.comparison)}`,
+        `• ${windowSpan(status)}: ${escapeMrkdwn(side.comparison)}`,
     ),
   );
 }
 
-function minutesOf(status: StageStatus): number {
-  return Math.round((status.recentWindow.end - status.recentWindow.start) / 60_000);
+/** The traffic window's minutes, e.g. "12:41-12:44 UTC", or that none has settled since the change. */
+function windowSpan(status: StageStatus): string {
+  const w = status.recentWindow;
+  return w.minutes === 0 ? 'Since the change' : `${hhmm(w.start)}-${hhmm(w.end)} UTC`;
 }
 
 function splitText(status: StageStatus): string {
-  const window = `${hhmm(status.recentWindow.start)}-${hhmm(status.recentWindow.end)} UTC`;
+  if (status.recentWindow.minutes === 0) return 'not observed yet (no settled minute since the change)';
+  const window = windowSpan(status);
   const split = status.split;
   if (!split || split.sourceRequests === null || split.targetRequests === null) return `unknown (${window})`;
   const pct = split.targetPercent === null ? 'no traffic' : `${split.targetPercent}% to the target proxy`;
@@ -170,7 +173,7 @@ export function statusMessage(status: StageStatus): SlackMessage {
   if (status.unknown.length > 0) {
     blocks.push(context(clipText(`:warning: Could not read: ${status.unknown.map(escapeMrkdwn).join('; ')}. Everything else above is current.`)));
   }
-  blocks.push(context(`Read at ${formatTime(status.at)}; traffic figures cover complete minutes that CloudWatch has settled.`));
+  blocks.push(context(`Read at ${formatTime(status.at)}. Traffic figures: ${escapeMrkdwn(status.recentWindow.text)}; never minutes from before the last change.`));
   const watch = status.watch ? watchStateSummary(status.watch) : undefined;
   return { text: clipText(`Switchover status of ${status.stage}: ${watch ? `${watch}; ` : ''}${status.verdict}`), blocks };
 }

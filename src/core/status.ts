@@ -6,14 +6,18 @@ import type { HealthSummary } from './health';
 import { summarizeHealth } from './health';
 import type { CoreDeps } from './ports';
 import type { ObservedSplit, SideTotals } from './traffic';
-import { lastMinutes, loadBalancerAverage, observedSplit, settledWindow, sideTotals } from './traffic';
+import { DEFAULT_SETTLE_MS, loadBalancerAverage, observedSplit, settledWindow, sideTotals } from './traffic';
 import type { WatchState } from './watch-state';
 import type { MetricsSnapshot, MetricsWindow, ProxyServices, Side, StageResources, Weights } from './types';
+import { MINUTE_MS } from './types';
 import { describeWeights, targetPercent } from './weights';
 
 /** The chart and the status look back this far. */
 export const STATUS_WINDOW_MINUTES = 60;
-/** The observed split, errors and latency are read over the last minutes of that window. */
+/**
+ * The observed split, errors and latency are read over the settled minutes since the last applied change,
+ * at most this many (the newest): a window never straddles a change of weights.
+ */
 export const RECENT_MINUTES = 5;
 /** Default for "too few requests to observe the split" when the caller passes no setting. */
 const DEFAULT_MIN_REQUESTS_PER_MINUTE = 20;
@@ -63,6 +67,55 @@ export interface StatusContext {
   watch?: WatchState;
 }
 
+/** The minutes status reads the split and each side's figures over, and how it says them. */
+export interface TrafficWindow extends MetricsWindow {
+  /** Settled minutes in it: 0 right after a change, before its first full minute has settled. */
+  minutes: number;
+  /** The newest applied change, in words ("the 25% shift") and its weights when known; absent when none is known. */
+  change?: { at: number; words: string; before?: Weights; after?: Weights };
+  /** Whether the window starts at the change (it is younger than RECENT_MINUTES settled minutes). */
+  sinceChange: boolean;
+  /** "12:41-12:44 UTC, 3 settled minutes since the 25% shift". */
+  text: string;
+}
+
+/** The newest applied change the context knows of. */
+function latestChange(context: StatusContext): TrafficWindow['change'] {
+  const applied = context.lastApplied;
+  const mark = context.changes.reduce<ChangeMark | undefined>((newest, c) => (!newest || c.at > newest.at ? c : newest), undefined);
+  if (applied && (!mark || applied.appliedAt >= mark.at)) {
+    const words = applied.kind === 'shift' ? `the ${applied.percent}% shift` : applied.kind === 'fallback' ? 'the fallback' : 'the force reconnect';
+    return { at: applied.appliedAt, words, before: applied.before, after: applied.after };
+  }
+  // Chart labels ("shift 25%") read as "the 25% shift".
+  return mark ? { at: mark.at, words: `the ${mark.label.replace(/^shift (\d+%)$/, '$1 shift')}` } : undefined;
+}
+
+const minutesWord = (n: number) => `${n} settled minute${n === 1 ? '' : 's'}`;
+
+/**
+ * The settled minutes since the newest applied change, the newest RECENT_MINUTES of them at most. The minute
+ * the change happened in is never read: it mixes the old weights with the new.
+ */
+export function trafficWindow(settledEnd: number, context: StatusContext): TrafficWindow {
+  const change = latestChange(context);
+  const firstFull = change ? Math.ceil(change.at / MINUTE_MS) * MINUTE_MS : Number.NEGATIVE_INFINITY;
+  const start = Math.min(settledEnd, Math.max(firstFull, settledEnd - RECENT_MINUTES * MINUTE_MS));
+  const minutes = (settledEnd - start) / MINUTE_MS;
+  const sinceChange = change !== undefined && start === firstFull;
+  const span = `${hhmm(start)}-${hhmm(settledEnd)} UTC`;
+  let text: string;
+  if (minutes === 0) {
+    const readAt = firstFull + MINUTE_MS + (context.settleMs ?? DEFAULT_SETTLE_MS);
+    text = `no settled minute since ${change!.words} at ${hhmm(change!.at)} UTC yet (the first, ${hhmm(firstFull)}-${hhmm(firstFull + MINUTE_MS)} UTC, is read at ${hhmm(readAt)} UTC)`;
+  } else if (sinceChange) {
+    text = `${span}, ${minutesWord(minutes)} since ${change.words}`;
+  } else {
+    text = `${span}, the last ${minutesWord(minutes)}${change ? `, all after ${change.words} at ${hhmm(change.at)} UTC` : ''}`;
+  }
+  return { start, end: settledEnd, minutes, ...(change ? { change } : {}), sinceChange, text };
+}
+
 /** A read that worked, or why it did not. */
 export type Known<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -77,7 +130,7 @@ export interface ListenerStatus {
 export interface SideStatus {
   side: Side;
   health: Known<HealthSummary>;
-  /** Last RECENT_MINUTES complete minutes; null when CloudWatch could not be read at all. */
+  /** Over the traffic window; null when CloudWatch could not be read at all. */
   recent: SideTotals | null;
   /** Errors and latency against the baseline, in words. */
   comparison: string;
@@ -96,8 +149,8 @@ export interface StageStatus {
   target: SideStatus;
   /** The 60-minute snapshot (charts use it); absent when the metrics read failed outright. */
   snapshot?: MetricsSnapshot;
-  /** Window of the observed split and the recent figures. */
-  recentWindow: MetricsWindow;
+  /** Window of the observed split and the recent figures: settled minutes, none before the last change. */
+  recentWindow: TrafficWindow;
   split: ObservedSplit | null;
   connections: { active: number | null; new: number | null };
   baseline?: Baseline;
@@ -130,7 +183,8 @@ function percentText(v: number): string {
  */
 export function compareWithBaseline(recent: SideTotals | null, baseline: Baseline | undefined): string {
   if (recent === null || recent.requests === null) return 'requests unknown (CloudWatch unavailable)';
-  if (recent.requests === 0) return `no requests in the last ${recent.minutes} minutes`;
+  if (recent.minutes === 0) return 'no settled minute since the change yet';
+  if (recent.requests === 0) return `no requests in ${recent.minutes} settled minute${recent.minutes === 1 ? '' : 's'}`;
   const b = baseline;
   const parts: string[] = [`${Math.round(recent.requestsPerMinute ?? 0)} requests/min`];
   if (b) parts[0] += ` (baseline ${Math.round(b.requestsPerMinute)})`;
@@ -147,42 +201,55 @@ export function compareWithBaseline(recent: SideTotals | null, baseline: Baselin
 }
 
 /**
- * The verdict line: what the weights ask for against what the load balancer actually did, e.g.
- * "100% configured, 97% observed: 3% still on pinned connections (~36 requests/min)".
+ * The traffic line: what the weights ask for against what the load balancer actually did over the traffic
+ * window, e.g. "25% configured, 24.6% observed (12:41-12:44 UTC, 3 settled minutes since the 25% shift)". The
+ * shares are rates, which a newest minute still partly published keeps. Kept-alive connections are given as
+ * the reason only when the side above its configured share is the one the last change took weight from, with
+ * the numbers that show it.
  */
 export function statusVerdict(
   configuredPercent: number | null,
   split: ObservedSplit | null,
+  window: TrafficWindow,
   minRequestsPerMinute: number,
   metricsProblem?: string,
 ): string {
   const configured = configuredPercent === null ? 'weights unknown' : `${percentText(configuredPercent)} configured`;
+  if (window.minutes === 0) return `${configured}; ${window.text}`;
   if (!split || split.targetPercent === null) {
     if (split && split.sourceRequests !== null && split.targetRequests !== null) {
-      const minutes = (split.window.end - split.window.start) / 60_000;
-      return `${configured}; no traffic in the last ${minutes} minutes to observe the split`;
+      return `${configured}; no traffic in ${window.text} to observe the split`;
     }
     return `${configured}; observed split unknown (${metricsProblem ?? 'CloudWatch unavailable'})`;
   }
-  const minutes = (split.window.end - split.window.start) / 60_000;
-  const total = (split.sourceRequests ?? 0) + (split.targetRequests ?? 0);
+  const minutes = window.minutes;
+  const source = split.sourceRequests ?? 0;
+  const target = split.targetRequests ?? 0;
+  const total = source + target;
   if (total < minRequestsPerMinute * minutes) {
-    return `${configured}; not enough traffic in the last ${minutes} minutes to observe the split (${total} requests)`;
+    return `${configured}; not enough traffic in ${window.text} to observe the split (${total} requests)`;
   }
-  const observed = `${percentText(split.targetPercent)} observed`;
-  const head = `${configured}, ${observed}`;
-  if (configuredPercent === 100 && (split.sourceRequests ?? 0) > 0) {
-    const perMinute = Math.round((split.sourceRequests ?? 0) / minutes);
-    return `${head}: ${percentText(100 - split.targetPercent)} still on pinned connections (~${perMinute} requests/min to the source proxy)`;
+  const head = `${configured}, ${percentText(split.targetPercent)} observed (${window.text})`;
+  if (configuredPercent === 100 && source > 0) {
+    return `${head}: ${percentText(100 - split.targetPercent)} still on pinned connections (~${Math.round(source / minutes)} requests/min to the source proxy)`;
   }
-  if (configuredPercent === 0 && (split.targetRequests ?? 0) > 0) {
-    const perMinute = Math.round((split.targetRequests ?? 0) / minutes);
-    return `${head}: ${percentText(split.targetPercent)} still reaching the target proxy on kept-alive connections (~${perMinute} requests/min)`;
+  if (configuredPercent === 0 && target > 0) {
+    return `${head}: ${percentText(split.targetPercent)} still reaching the target proxy on kept-alive connections (~${Math.round(target / minutes)} requests/min)`;
   }
-  if (configuredPercent !== null && Math.abs(configuredPercent - split.targetPercent) >= 5) {
-    return `${head}: the split follows new connections, so clients that keep connections alive move later`;
-  }
-  return head;
+  if (configuredPercent === null || Math.abs(configuredPercent - split.targetPercent) < 5) return head;
+  const above: Side = split.targetPercent < configuredPercent ? 'source' : 'target';
+  const configuredShare = above === 'source' ? 100 - configuredPercent : configuredPercent;
+  const observedShare = above === 'source' ? 100 - split.targetPercent : split.targetPercent;
+  const share = (w: Weights | undefined) => (w && w.source + w.target > 0 ? w[above] / (w.source + w.target) : undefined);
+  const before = share(window.change?.before);
+  const after = share(window.change?.after);
+  const numbers = `the ${above} proxy served ${percentText(observedShare)} of requests against ${percentText(configuredShare)} configured`;
+  if (before === undefined || after === undefined || after >= before) return `${head}: ${numbers}`;
+  const over = Math.round(((above === 'source' ? source : target) - (total * configuredShare) / 100) / minutes);
+  return (
+    `${head}: ${numbers} (~${over} requests/min over its share), after ${window.change!.words} took weight from it: ` +
+    'clients on kept-alive connections stay until they reconnect'
+  );
 }
 
 type StatusDeps = Pick<CoreDeps, 'resolver' | 'loadBalancer' | 'ecs' | 'metrics' | 'clock'>;
@@ -238,11 +305,11 @@ export async function gatherStatus(deps: StatusDeps, stage: string, context: Sta
   if (!snapshotRead.ok) unknown.push(`CloudWatch metrics: ${snapshotRead.error}`);
   else unknown.push(...snapshotRead.value.missing.map((m) => `CloudWatch: ${m}`));
 
-  const recentWindow = snapshot ? lastMinutes(snapshot, RECENT_MINUTES) : { start: window.end - RECENT_MINUTES * 60_000, end: window.end };
+  const recentWindow = trafficWindow(window.end, context);
   const recent = (side: Side) => (snapshot ? sideTotals(snapshot, side, recentWindow) : null);
   const sourceRecent = recent('source');
   const targetRecent = recent('target');
-  const split = snapshot ? observedSplit(snapshot, RECENT_MINUTES) : null;
+  const split = snapshot ? observedSplit(snapshot, recentWindow) : null;
   const { baseline } = context;
 
   const metricsProblem = snapshotRead.ok
@@ -275,6 +342,7 @@ export async function gatherStatus(deps: StatusDeps, stage: string, context: Sta
     verdict: statusVerdict(
       listener.ok ? listener.value.targetPercent : null,
       split,
+      recentWindow,
       context.minRequestsPerMinute ?? DEFAULT_MIN_REQUESTS_PER_MINUTE,
       metricsProblem,
     ),

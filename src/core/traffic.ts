@@ -144,8 +144,8 @@ export interface ObservedSplit {
   targetPercent: number | null;
 }
 
-export function observedSplit(snapshot: MetricsSnapshot, minutes = 5): ObservedSplit {
-  const window = lastMinutes(snapshot, minutes);
+export function observedSplit(snapshot: MetricsSnapshot, minutes: number | MetricsWindow = 5): ObservedSplit {
+  const window = typeof minutes === 'number' ? lastMinutes(snapshot, minutes) : minutes;
   const source = sideTotals(snapshot, 'source', window).requests;
   const target = sideTotals(snapshot, 'target', window).requests;
   const targetShare = source === null || target === null || source + target === 0 ? null : targetPercent({ source, target });

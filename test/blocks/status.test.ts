@@ -51,7 +51,9 @@ describe('statusMessage', () => {
   it('shows the verdict, weights, both sides, the open request and the last change', async () => {
     const message = statusMessage(await status());
     withinLimits(message);
-    expect(message.text).toBe('Switchover status of dev: 10% configured, 10% observed');
+    expect(message.text).toBe(
+      'Switchover status of dev: 10% configured, 10% observed (12:24-12:29 UTC, the last 5 settled minutes, all after the 10% shift at 12:10 UTC)',
+    );
     const text = allText(message.blocks);
     expect(text).toContain('*Traffic:* 10% configured, 10% observed');
     expect(text).toContain('source 90 / target 10 (10% of new traffic to the target proxy)');

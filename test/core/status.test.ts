@@ -1,7 +1,7 @@
 import { ManualClock } from '../../src/adapters/clock';
 import type { Baseline } from '../../src/core/journal';
 import type { LoadBalancerPort } from '../../src/core/ports';
-import { gatherStatus, listStatus, statusVerdict } from '../../src/core/status';
+import { gatherStatus, listStatus, RECENT_MINUTES, statusVerdict, trafficWindow, type StatusContext } from '../../src/core/status';
 import type { TargetHealthEntry } from '../../src/core/types';
 import { MINUTE_MS } from '../../src/core/types';
 import { fakeDeps } from '../support/fake-ports';
@@ -59,9 +59,12 @@ describe('gatherStatus', () => {
     expect(status.proxies.ok).toBe(true);
     // The 60 minutes read end at the newest settled minute (ended >= 90 s ago).
     expect(deps.metrics.calls).toEqual([{ start: Date.UTC(2026, 0, 1, 11, 29), end: Date.UTC(2026, 0, 1, 12, 29) }]);
-    expect(status.recentWindow).toEqual({ start: Date.UTC(2026, 0, 1, 12, 24), end: Date.UTC(2026, 0, 1, 12, 29) });
+    expect(status.recentWindow).toMatchObject({ start: Date.UTC(2026, 0, 1, 12, 24), end: Date.UTC(2026, 0, 1, 12, 29), minutes: 5 });
     expect(status.split).toMatchObject({ sourceRequests: 180, targetRequests: 5820, targetPercent: 97 });
-    expect(status.verdict).toBe('100% configured, 97% observed: 3% still on pinned connections (~36 requests/min to the source proxy)');
+    expect(status.verdict).toBe(
+      '100% configured, 97% observed (12:24-12:29 UTC, the last 5 settled minutes, all after the 100% shift at 12:10 UTC): ' +
+        '3% still on pinned connections (~36 requests/min to the source proxy)',
+    );
     expect(status.target.comparison).toBe('1164 requests/min (baseline 1200), 5xx 0.3% (baseline 0.3%), avg 15 ms (baseline 12 ms), p99 90 ms (baseline 80 ms, 1.1x)');
     expect(status.connections).toEqual({ active: 42, new: 5 });
     expect(status.baselineNote).toBe('baseline from prep (11:00-11:30 UTC, 30 minutes with traffic)');
@@ -126,24 +129,63 @@ describe('gatherStatus', () => {
 });
 
 describe('statusVerdict', () => {
-  const split = (source: number, target: number) => ({
-    window: { start: 0, end: 5 * MINUTE_MS },
+  const T = Date.UTC(2026, 0, 1, 12, 44);
+  const split = (source: number, target: number, minutes = 5) => ({
+    window: { start: T - minutes * MINUTE_MS, end: T },
     sourceRequests: source,
     targetRequests: target,
     targetPercent: source + target === 0 ? null : Math.round((target / (source + target)) * 1000) / 10,
   });
-  it('puts configured and observed side by side', () => {
-    expect(statusVerdict(10, split(4510, 490), 20)).toBe('10% configured, 9.8% observed');
-    expect(statusVerdict(50, split(4000, 1000), 20)).toBe(
-      '50% configured, 20% observed: the split follows new connections, so clients that keep connections alive move later',
-    );
-    expect(statusVerdict(0, split(990, 10), 20)).toBe(
-      '0% configured, 1% observed: 1% still reaching the target proxy on kept-alive connections (~2 requests/min)',
+  const shift = (percent: number, at: number, from = 0): StatusContext => ({
+    changes: [],
+    lastApplied: { id: 'r-1', kind: 'shift', percent, before: { source: 100 - from, target: from }, after: { source: 100 - percent, target: percent }, appliedAt: at },
+  });
+  const noChange = trafficWindow(T, { changes: [] });
+  it('puts configured and observed side by side, and says which minutes', () => {
+    expect(statusVerdict(10, split(4510, 490), noChange, 20)).toBe('10% configured, 9.8% observed (12:39-12:44 UTC, the last 5 settled minutes)');
+    expect(statusVerdict(0, split(990, 10), noChange, 20)).toBe(
+      '0% configured, 1% observed (12:39-12:44 UTC, the last 5 settled minutes): 1% still reaching the target proxy on kept-alive connections (~2 requests/min)',
     );
   });
-  it('does not pretend to observe a split without enough traffic', () => {
-    expect(statusVerdict(10, split(50, 5), 20)).toBe('10% configured; not enough traffic in the last 5 minutes to observe the split (55 requests)');
-    expect(statusVerdict(10, split(0, 0), 20)).toBe('10% configured; no traffic in the last 5 minutes to observe the split');
+  it('gives kept-alive connections as the reason only when the side above its share lost weight in the last change, with the numbers', () => {
+    const window = trafficWindow(T, shift(50, T - 3 * MINUTE_MS - 20_000, 10));
+    expect(window).toMatchObject({ start: T - 3 * MINUTE_MS, minutes: 3, sinceChange: true });
+    expect(statusVerdict(50, split(2400, 600, 3), window, 20)).toBe(
+      '50% configured, 20% observed (12:41-12:44 UTC, 3 settled minutes since the 50% shift): the source proxy served 80% of requests against 50% configured ' +
+        '(~300 requests/min over its share), after the 50% shift took weight from it: clients on kept-alive connections stay until they reconnect',
+    );
+    // The target above its share after a shift that gave it weight: not kept-alive connections; only the numbers.
+    expect(statusVerdict(50, split(900, 2100, 3), window, 20)).toBe(
+      '50% configured, 70% observed (12:41-12:44 UTC, 3 settled minutes since the 50% shift): the target proxy served 70% of requests against 50% configured',
+    );
+    // No change known: no reason invented.
+    expect(statusVerdict(50, split(4000, 1000), noChange, 20)).toBe(
+      '50% configured, 20% observed (12:39-12:44 UTC, the last 5 settled minutes): the source proxy served 80% of requests against 50% configured',
+    );
+  });
+  it('does not pretend to observe a split without enough traffic, or before a minute has settled since the change', () => {
+    expect(statusVerdict(10, split(50, 5), noChange, 20)).toBe(
+      '10% configured; not enough traffic in 12:39-12:44 UTC, the last 5 settled minutes to observe the split (55 requests)',
+    );
+    expect(statusVerdict(10, split(0, 0), noChange, 20)).toBe('10% configured; no traffic in 12:39-12:44 UTC, the last 5 settled minutes to observe the split');
+    const fresh = trafficWindow(T, shift(25, T - 30_000));
+    expect(fresh).toMatchObject({ start: T, end: T, minutes: 0 });
+    expect(statusVerdict(25, split(0, 0, 0), fresh, 20)).toBe(
+      '25% configured; no settled minute since the 25% shift at 12:43 UTC yet (the first, 12:44-12:45 UTC, is read at 12:46 UTC)',
+    );
+  });
+});
+
+describe('trafficWindow', () => {
+  const T = Date.UTC(2026, 0, 1, 12, 44);
+  it('starts at the first full minute after the newest change, never before it', () => {
+    const w = trafficWindow(T, { changes: [{ at: T - 2 * MINUTE_MS - 5_000, label: 'shift 25%' }] });
+    expect(w).toMatchObject({ start: T - 2 * MINUTE_MS, end: T, minutes: 2, sinceChange: true, text: '12:42-12:44 UTC, 2 settled minutes since the 25% shift' });
+  });
+  it('takes the last RECENT_MINUTES settled minutes when the change is older', () => {
+    const w = trafficWindow(T, { changes: [{ at: T - 30 * MINUTE_MS, label: 'shift 25%' }] });
+    expect(w).toMatchObject({ start: T - RECENT_MINUTES * MINUTE_MS, minutes: RECENT_MINUTES, sinceChange: false });
+    expect(w.text).toBe('12:39-12:44 UTC, the last 5 settled minutes, all after the 25% shift at 12:14 UTC');
   });
 });
 

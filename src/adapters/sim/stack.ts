@@ -65,6 +65,11 @@ export interface SimStageConfig {
   targetProxyDesired: number;
   weights: Weights;
   requestsPerMinute: number;
+  /**
+   * Share of traffic on long-lived keep-alive connections (default 0.6). 0: every request is routed by the
+   * listener's weights of the moment, so the split follows the weights minute by minute.
+   */
+  keepAliveShare?: number;
 }
 
 export const DEFAULT_STAGES: SimStageConfig[] = [
@@ -312,6 +317,7 @@ export class SimStage {
       target: service('target', `migration-${name}-target-cluster-proxy`, config.targetProxyDesired),
     };
     this.requestsPerMinute = config.requestsPerMinute;
+    if (config.keepAliveShare !== undefined) this.keepAliveShare = config.keepAliveShare;
     const shares = this.newConnectionShares();
     this.pinned = { source: shares.source, target: shares.target };
     this.simTime = start;

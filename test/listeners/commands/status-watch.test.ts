@@ -3,6 +3,7 @@
 // what the watch says, first: a breach the watch alerted on is never absent from it.
 import { rm } from 'node:fs/promises';
 import { ManualClock } from '../../../src/adapters/clock';
+import { createSimulatedAws, DEFAULT_STAGES } from '../../../src/adapters/sim';
 import { MINUTE_MS } from '../../../src/core/types';
 import type { FakeMessage } from '../../support/fake-slack';
 import { PERMALINK_TIMEOUT_MS } from '../../../src/slack/status-context';
@@ -98,5 +99,60 @@ describe('/switchover status during a watched change', () => {
       await fake.stop();
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('/switchover status right after a shift: the traffic window never straddles it', () => {
+  let bench: WatchBench;
+  afterEach(async () => {
+    await bench.h.stop();
+  });
+
+  /** The app over a simulated stack whose `dev` stage keeps `keepAliveShare` of its traffic on kept-alive connections. */
+  async function start(keepAliveShare: number): Promise<void> {
+    const clock = new ManualClock(T0);
+    const stages = DEFAULT_STAGES.map((s) => (s.name === 'dev' ? { ...s, targetProxyDesired: 3, keepAliveShare } : s));
+    bench = await startWatchBench({}, { simulation: createSimulatedAws({ clock, stages }) }, clock);
+    await clock.advance(2 * MINUTE_MS); // the target proxy's tasks start and turn healthy
+  }
+
+  async function status(): Promise<{ traffic: string; footer: string; text: string }> {
+    const { h } = bench;
+    const done = () => h.logs().filter((l) => l.msg === 'status posted').length;
+    const before = done();
+    await h.slash('status dev');
+    await until(() => done() > before, 'the status to be posted');
+    const message = h.fake.messages.filter((m) => m.channel === CHANNEL && !m.threadTs && /^Switchover status/.test(m.text ?? '')).at(-1)!;
+    const blocks = message.blocks as { type: string; text?: { text: string }; elements?: { text: string }[] }[];
+    const traffic = blocks.find((b) => b.type === 'section' && b.text!.text.startsWith('*Traffic:*'))!.text!.text;
+    const footer = blocks.flatMap((b) => (b.type === 'context' ? b.elements!.map((e) => e.text) : [])).find((t) => t.startsWith('Read at'))!;
+    return { traffic, footer, text: message.text ?? '' };
+  }
+
+  it('with traffic that follows the weights, says which minutes and invents no kept-alive connections', async () => {
+    await start(0);
+    await bench.clock.advance(20_000);
+    await applyAndWatch(bench, 'dev', 25); // at 12:02:20
+    const first = await status();
+    expect(first.traffic).toBe('*Traffic:* 25% configured; no settled minute since the 25% shift at 12:02 UTC yet (the first, 12:03-12:04 UTC, is read at 12:05 UTC)');
+
+    await minutes(bench, 4); // 12:06:20: 12:03 and 12:04 have settled (each is read 60 s after it ends)
+    const { traffic, footer } = await status();
+    const observed = Number(/25% configured, ([\d.]+)% observed/.exec(traffic)?.[1]);
+    expect(observed).toBeGreaterThan(24);
+    expect(observed).toBeLessThan(26);
+    expect(traffic).toContain('(12:03-12:05 UTC, 2 settled minutes since the 25% shift)');
+    expect(traffic).not.toMatch(/kept-alive|keep connections alive|pinned/);
+    expect(footer).toContain('Traffic figures: 12:03-12:05 UTC, 2 settled minutes since the 25% shift; never minutes from before the last change.');
+  });
+
+  it('gives kept-alive connections as the reason only with the settled minutes after the change that show it', async () => {
+    await start(0.6);
+    await applyAndWatch(bench, 'dev', 50); // at 12:02:00
+    await minutes(bench, 4);
+    const { traffic } = await status();
+    expect(traffic).toMatch(
+      /^\*Traffic:\* 50% configured, [\d.]+% observed \(12:02-12:05 UTC, 3 settled minutes since the 50% shift\): the source proxy served [\d.]+% of requests against 50% configured \(~\d+ requests\/min over its share\), after the 50% shift took weight from it: clients on kept-alive connections stay until they reconnect$/,
+    );
   });
 });
