@@ -213,14 +213,18 @@ export function judgeCounts(input: CountSignalInput, settings: JudgeSettings): C
     };
   }
 
+  // The window grows back from the newest minute, its sums with it (a day-long watch is 1,440 windows a tick).
   const breachAlpha = alphaOf(settings.breachConfidence);
+  const pooled = referenceOver(input, []);
   let subject = ZERO;
+  let sameMinutes = ZERO;
   for (let k = 1; k <= minutes.length; k++) {
-    const last = minutes.slice(minutes.length - k);
-    subject = add(subject, last[0]!.subject);
-    const reference = referenceOver(input, last);
+    const oldest = minutes[minutes.length - k]!;
+    subject = add(subject, oldest.subject);
+    if (oldest.reference) sameMinutes = add(sameMinutes, oldest.reference);
+    const reference = input.reference.kind === 'source-same-minutes' ? sameMinutes : pooled;
     if (showsBreach(subject, reference, breachAlphaForWindow(breachAlpha, k), margin)) {
-      const window = windowOf(last);
+      const window = windowOf(minutes.slice(minutes.length - k));
       return {
         ...base,
         verdict: 'breach',

@@ -10,7 +10,7 @@ import { median } from '../traffic';
 import { MINUTE_MS } from '../types';
 import { msText } from '../format';
 import { alphaOf, breachAlphaForWindow, type JudgeSettings } from './settings';
-import { atMost, mannWhitneyGreater, mannWhitneyMinimumP, mannWhitneyPGreater, pairScore } from './stats';
+import { atMost, mannWhitneyGreater, mannWhitneyMinimumP, mannWhitneyPGreater, RunningU } from './stats';
 import type { LatencyVerdict, ReferenceKind, Window } from './verdict';
 import { minutesText, windowText } from './words';
 
@@ -96,24 +96,20 @@ export function judgeLatency(input: LatencyInput, settings: JudgeSettings): Late
   }
 
   // Breach: the shortest window of at least 3 minutes ending at the newest one that shows it. The window
-  // grows one minute at a time and U with it (only the new minute's pairs are compared): O(k) a minute.
+  // grows one minute at a time and U with it.
   const breachAlpha = alphaOf(settings.breachConfidence);
   const sameMinutes = ref.kind === 'source-same-minutes' ? new Map(ref.minutes.filter(hasP99).map((m) => [m.t, m.p99 * factor])) : undefined;
-  const tolerated: number[] = sameMinutes ? [] : referenceP99s(ref, []).map((v) => v * factor);
+  const running = new RunningU();
+  if (!sameMinutes) for (const v of referenceP99s(ref, [])) running.addB(v * factor);
   const judged: number[] = [];
-  let u = 0;
   for (let k = 1; k <= all.length; k++) {
     const minute = all[all.length - k]!;
-    for (const b of tolerated) u += pairScore(minute.p99, b);
+    running.addA(minute.p99);
     const b = sameMinutes?.get(minute.t);
-    if (b !== undefined) {
-      for (const a of judged) u += pairScore(a, b);
-      u += pairScore(minute.p99, b);
-      tolerated.push(b);
-    }
+    if (b !== undefined) running.addB(b);
     judged.push(minute.p99);
-    if (k < MIN_P99_MINUTES || tolerated.length < MIN_P99_MINUTES) continue;
-    const p = mannWhitneyPGreater(u, k, tolerated.length);
+    if (k < MIN_P99_MINUTES || running.n < MIN_P99_MINUTES) continue;
+    const p = mannWhitneyPGreater(running.u, k, running.n);
     if (atMost(p, breachAlphaForWindow(breachAlpha, k, MIN_P99_MINUTES))) {
       const last = all.slice(all.length - k);
       const window = windowOf(last);

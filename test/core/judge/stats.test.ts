@@ -1,12 +1,13 @@
 import {
+  atMost,
   mannWhitneyCdf,
   mannWhitneyGreater,
   mannWhitneyMinimumP,
   mannWhitneyNormalCdf,
   mannWhitneyU,
-  atMost,
   proportionLowerBound,
   proportionUpperBound,
+  RunningU,
 } from '../../../src/core/judge/stats';
 
 describe('exact (Clopper-Pearson) bounds for a proportion', () => {
@@ -69,6 +70,21 @@ describe('Mann-Whitney U', () => {
     expect(mannWhitneyCdf(0, 3, 30)).toBeCloseTo(1 / 5456, 12);
     expect(mannWhitneyCdf(0, 30, 3)).toBeCloseTo(1 / 5456, 12);
     expect(mannWhitneyCdf(1, 3, 30)).toBeCloseTo(2 / 5456, 12);
+  });
+
+  it('keeps U up to date as values join either sample, in any order, ties included', () => {
+    const a = [3, 1, 4, 1, 5, 9, 2, 6];
+    const b = [2, 7, 1, 8, 2, 8, 1];
+    let brute = 0;
+    for (const x of a) for (const y of b) brute += x > y ? 1 : x === y ? 0.5 : 0;
+    const running = new RunningU();
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if (i < b.length) running.addB(b[i]!);
+      if (i < a.length) running.addA(a[i]!);
+    }
+    expect(running.u).toBe(brute);
+    expect([running.m, running.n]).toEqual([8, 7]);
+    expect(mannWhitneyU(a, b)).toBe(brute);
   });
 
   it('counts ties one half and tests the larger-values side', () => {
