@@ -1,5 +1,6 @@
 import { ManualClock } from '../../src/adapters/clock';
-import { stageListMessage, statusMessage } from '../../src/blocks/status';
+import { stageListMessage, statusMessage, watchStateText } from '../../src/blocks/status';
+import type { GuardrailEvaluation } from '../../src/core/judge';
 import { gatherStatus, type StageLine } from '../../src/core/status';
 import { MINUTE_MS } from '../../src/core/types';
 import { type FakeDeps, fakeDeps } from '../support/fake-ports';
@@ -111,5 +112,46 @@ describe('stageListMessage', () => {
     withinLimits(message);
     expect(allText(message.blocks)).toMatch(/\d+ more stages not shown/);
     expect(stageListMessage([]).text).toContain('No Migration Assistant stage found');
+  });
+});
+
+describe('watchStateText', () => {
+  const T = Date.UTC(2026, 0, 1, 12, 0);
+  const base = { requestId: 'r-0000000001', appliedAt: T, until: T + 60 * MINUTE_MS };
+  const healthy: GuardrailEvaluation = { state: 'healthy', signals: [], breaches: [], notes: [] };
+
+  it('says the breaches of an ended watch, cleared or not, with where their alerts are', () => {
+    const text = watchStateText({
+      ...base,
+      ended: { reason: 'window-elapsed', at: T + 60 * MINUTE_MS },
+      breaches: [
+        { guardrail: 'p99-latency', detail: 'target p99 <x3>', since: T + 5 * MINUTE_MS, ongoing: null, alert: { channel: 'C1', messageTs: '1.2' } },
+        { guardrail: 'error-rate', detail: 'target 5xx 20 %', since: T + 9 * MINUTE_MS, ongoing: null },
+      ],
+    });
+    expect(text.split('\n')).toEqual([
+      ':rotating_light: *guardrail breached:* p99 latency, 5xx rate (as the watch alerted; no minute judged since the bot started)',
+      '• *p99 latency* since 12:05 UTC (as alerted): target p99 &lt;x3&gt;. Alert in <#C1>.',
+      '• *5xx rate* since 12:09 UTC (as alerted): target 5xx 20 %.',
+      '_Watch after r-0000000001, applied 12:00 UTC, ended 13:00 UTC: its window elapsed._',
+    ]);
+  });
+
+  it("shows the watch's newest judgement, and a breach it no longer sees with its numbers", () => {
+    const text = watchStateText({
+      ...base,
+      latest: { at: T + 8 * MINUTE_MS, minute: T + 6 * MINUTE_MS, evaluation: healthy },
+      breaches: [{ guardrail: 'unhealthy-targets', detail: '1 of 2 targets not healthy', since: T + 2 * MINUTE_MS, ongoing: false }],
+    });
+    expect(text.split('\n')).toEqual([
+      ':white_check_mark: *healthy:* every signal is confidently within its margin (minute 12:06-12:07 UTC)',
+      '• *unhealthy targets* since 12:02 UTC (not breaching in the newest minute): 1 of 2 targets not healthy.',
+      '_Watching after r-0000000001, applied 12:00 UTC, until 13:00 UTC._',
+    ]);
+  });
+
+  it('waits for the first minute after the change, as the progress message does', () => {
+    const text = watchStateText({ ...base, latest: { at: T + 30_000, minute: null, evaluation: healthy }, breaches: [] });
+    expect(text.split('\n')[0]).toBe(':hourglass: waiting for the first complete minute after the change');
   });
 });
