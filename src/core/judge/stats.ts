@@ -23,6 +23,7 @@ export function proportionUpperBound(events: number, trials: number, alpha: numb
 
 /** Above this many pairs (m x n) U is taken as normal; below, its exact distribution is used. */
 const EXACT_MAX_PAIRS = 400;
+/** Exact distributions by "m,n": bounded by EXACT_MAX_PAIRS, all of them together would take about 4 MB. */
 const exactCache = new Map<string, Float64Array>();
 
 /**
