@@ -141,14 +141,15 @@ function finalMessage(request: SwitchoverRequest, state: string, detail: string)
 }
 
 function weightsText(request: SwitchoverRequest, preview?: Preview): string {
-  const current = preview ? preview.current : request.from;
+  // The preview describes the listener as read (a forward left by the console, a third group), not only its weights.
+  const current = preview ? escapeText(preview.currentText) : describeWeights(request.from);
   if (request.kind === 'forceReconnect') {
     return (
-      `*Weights (unchanged):* ${describeWeights(current)}\n` +
+      `*Weights (unchanged):* ${current}\n` +
       '*Action:* a rolling restart of the capture proxy, so clients pinned to it by keep-alive reconnect and follow the weights.'
     );
   }
-  return `*Weights now:* ${describeWeights(current)}\n*Proposed:* ${describeWeights(request.to)}`;
+  return `*Weights now:* ${current}\n*Proposed:* ${describeWeights(request.to)}`;
 }
 
 function healthText(health: HealthSummary | null): string {

@@ -149,13 +149,14 @@ export function statusMessage(status: StageStatus): SlackMessage {
     status.listener.ok && status.listener.value.stickiness.enabled
       ? `\n:warning: Stickiness is on (${status.listener.value.stickiness.durationSeconds ?? '?'} s): clients stay on their group longer than the weights say.`
       : '';
+  const rules = status.listener.ok ? status.listener.value.warnings.map((w) => `\n:warning: ${escapeMrkdwn(w)}`).join('') : '';
   const blocks: Block[] = [
     header(clipText(`Switchover status: ${status.stage}`, HEADER_TEXT_MAX)),
     ...(status.watch ? [section(clipText(`*Watch:* ${watchStateText(status.watch)}`))] : []),
     section(clipText(`*Traffic:* ${escapeMrkdwn(status.verdict)}`)),
     section(
       clipText(
-        `*Weights:* ${escapeMrkdwn(weights)}${sticky}\n` +
+        `*Weights:* ${escapeMrkdwn(weights)}${sticky}${rules}\n` +
           `*Observed split:* ${splitText(status)}\n` +
           `*Connections (load balancer):* ${connectionsText(status)}`,
       ),
@@ -179,7 +180,7 @@ export function statusMessage(status: StageStatus): SlackMessage {
 }
 
 function lineText(line: StageLine): string {
-  const weights = line.weights ? describeWeights(line.weights) : escapeMrkdwn(line.description);
+  const weights = escapeMrkdwn(line.description);
   const open = line.openRequest ? `  :hourglass_flowing_sand: open request ${openRequestText(line.openRequest)}` : '';
   return `• *${escapeMrkdwn(line.stage)}*: ${weights}${open}`;
 }

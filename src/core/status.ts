@@ -10,7 +10,7 @@ import { DEFAULT_SETTLE_MS, loadBalancerAverage, observedSplit, settledWindow, s
 import type { WatchState } from './watch-state';
 import type { MetricsSnapshot, MetricsWindow, ProxyServices, Side, StageResources, Weights } from './types';
 import { MINUTE_MS } from './types';
-import { describeWeights, targetPercent } from './weights';
+import { configuredTargetPercent, describeListener, groupShares, ruleWarnings } from './listener';
 
 /** The chart and the status look back this far. */
 export const STATUS_WINDOW_MINUTES = 60;
@@ -121,10 +121,15 @@ export type Known<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export interface ListenerStatus {
   weights: Weights;
-  /** "source 90 / target 10 (10% of new traffic to the target proxy)". */
+  /** "source 90 / target 10 (10% of new traffic to the target proxy)", or the listener as left outside the bot. */
   description: string;
+  /** Share of new traffic to the target proxy, counting every group of the default forward. */
   targetPercent: number;
+  /** Every group of the default forward with its share. */
+  groups: ReturnType<typeof groupShares>;
   stickiness: { enabled: boolean; durationSeconds?: number };
+  /** Rules that bypass the default weights, in words. */
+  warnings: string[];
 }
 
 export interface SideStatus {
@@ -278,9 +283,11 @@ export async function gatherStatus(deps: StatusDeps, stage: string, context: Sta
         ok: true,
         value: {
           weights: listenerRead.value.weights,
-          description: describeWeights(listenerRead.value.weights),
-          targetPercent: targetPercent(listenerRead.value.weights),
+          description: describeListener(listenerRead.value),
+          targetPercent: configuredTargetPercent(listenerRead.value),
+          groups: groupShares(listenerRead.value),
           stickiness: listenerRead.value.stickiness,
+          warnings: ruleWarnings(listenerRead.value),
         },
       }
     : listenerRead;
@@ -393,7 +400,7 @@ export async function listStatus(
     try {
       const resources = await deps.resolver.resolve(stage);
       const listener = await deps.loadBalancer.readListener(resources);
-      return { stage, weights: listener.weights, description: describeWeights(listener.weights), openRequest };
+      return { stage, weights: listener.weights, description: describeListener(listener), openRequest };
     } catch (error) {
       return { stage, description: `unknown: ${errorMessage(error)}`, openRequest };
     }

@@ -39,10 +39,39 @@ export type Side = 'source' | 'target';
 /** The two ECS services of the runbook. */
 export type ProxyService = 'captureProxy' | 'targetProxy';
 
+/** One target group named by the switchover listener's default forward, with its weight. */
+export interface ForwardGroup {
+  arn: string;
+  name: string;
+  /** Which proxy group it is; 'other' for any other group (a third group, a blue/green leftover). */
+  role: Side | 'other';
+  /** ALB weight 0-999 (a group listed without a weight has AWS's default, 1). */
+  weight: number;
+}
+
+/** A listener rule other than the default one: requests it matches bypass the default weights. */
+export interface ListenerRule {
+  priority: string;
+  /** Its conditions in words, e.g. "path /_bulk*". */
+  conditions: string;
+  /** What it does in words, e.g. "forward to ALBSourceProxy-dev-TG", "fixed-response". */
+  action: string;
+}
+
 /** What the switchover listener's default rule holds now. */
 export interface ListenerState {
+  /** Weights of the two proxy groups in the default forward; a proxy group it does not name has 0. */
   weights: Weights;
+  /** Every group of the default forward, in AWS's order, with its weight. */
+  groups: ForwardGroup[];
+  /**
+   * False when the default forward is not the weighted forward to both proxy groups the bot writes (a forward
+   * to one group, or a plain TargetGroupArn forward: the runbook's manual fallback in the console).
+   */
+  weightedToBoth: boolean;
   stickiness: { enabled: boolean; durationSeconds?: number };
+  /** The listener's other rules, highest priority first. */
+  rules: ListenerRule[];
   /**
    * Whatever the load balancer adapter needs to write the default action back with only the weights
    * changed (for AWS: the DefaultActions as read). Opaque to the core: it only hands it back.

@@ -11,6 +11,7 @@ import { MAX_BLOCKS, SECTION_TEXT_MAX } from '../../src/blocks/common';
 import { summarizeHealth } from '../../src/core/health';
 import type { Preview } from '../../src/core/requests/preview';
 import type { SwitchoverRequest } from '../../src/core/requests/request';
+import { describeWeights } from '../../src/core/weights';
 import { REQUEST_T0, switchoverRequest } from '../support/requests';
 
 const T0 = REQUEST_T0;
@@ -19,13 +20,14 @@ const request = switchoverRequest;
 
 function preview(overrides: Partial<Preview> = {}): Preview {
   const group = { arn: 'arn', name: 'g', dimension: 'd' };
+  const current = overrides.current ?? { source: 1, target: 0 };
   return {
     stage: 'dev',
     kind: 'shift',
     percent: 25,
     current: { source: 1, target: 0 },
     proposed: { source: 75, target: 25 },
-    currentText: '',
+    currentText: describeWeights(current),
     proposedText: '',
     stickiness: { enabled: false },
     sourceGroup: 'ALBSourceProxy-dev-TG',

@@ -88,7 +88,7 @@ describe('statusMessage', () => {
 describe('stageListMessage', () => {
   it('puts each stage on one line with its open request', () => {
     const lines: StageLine[] = [
-      { stage: 'dev', weights: { source: 1, target: 0 }, description: 'x' },
+      { stage: 'dev', weights: { source: 1, target: 0 }, description: 'all new traffic to the source proxy (forward to ALBSourceProxy-dev-TG only); the rule was changed outside the bot' },
       { stage: 'gamma', description: 'unknown: ListenerNotFound' },
       {
         stage: 'wave1',
@@ -101,13 +101,13 @@ describe('stageListMessage', () => {
     withinLimits(message);
     expect(message.text).toBe('3 stages, 1 with an open request');
     const text = allText(message.blocks);
-    expect(text).toContain('• *dev*: source 1 / target 0 (all new traffic to the source proxy)');
+    expect(text).toContain('• *dev*: all new traffic to the source proxy (forward to ALBSourceProxy-dev-TG only); the rule was changed outside the bot');
     expect(text).toContain('• *gamma*: unknown: ListenerNotFound');
     expect(text).toContain('open request r-abcdefghij: fall back to the source proxy, by <@U9>');
   });
 
   it('stays within Block Kit limits with very many stages, and says none were found', () => {
-    const many = Array.from({ length: 2000 }, (_, i) => ({ stage: `stage-${i}`, weights: { source: 1, target: 0 }, description: '' }));
+    const many = Array.from({ length: 2000 }, (_, i) => ({ stage: `stage-${i}`, weights: { source: 1, target: 0 }, description: 'source 1 / target 0 (all new traffic to the source proxy)' }));
     const message = stageListMessage(many);
     withinLimits(message);
     expect(allText(message.blocks)).toMatch(/\d+ more stages not shown/);

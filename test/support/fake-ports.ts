@@ -76,7 +76,18 @@ export class FakeLoadBalancer implements LoadBalancerPort {
   async readListener(_r?: StageResources): Promise<ListenerState> {
     this.calls.push('readListener');
     if (this.fail.readListener) throw this.fail.readListener;
-    return { weights: { ...this.weights }, stickiness: { enabled: false }, defaultAction: { weights: { ...this.weights } } };
+    const { sourceProxyTargetGroup: source, targetProxyTargetGroup: target } = stageResources('dev');
+    return {
+      weights: { ...this.weights },
+      groups: [
+        { arn: source.arn, name: source.name, role: 'source', weight: this.weights.source },
+        { arn: target.arn, name: target.name, role: 'target', weight: this.weights.target },
+      ],
+      weightedToBoth: true,
+      stickiness: { enabled: false },
+      rules: [],
+      defaultAction: { weights: { ...this.weights } },
+    };
   }
   async setWeights(_r: StageResources, _current: ListenerState, weights: Weights): Promise<void> {
     this.calls.push('setWeights');

@@ -15,8 +15,9 @@ import type { StageResources, TargetGroupRef } from '../../core/types';
 import { AwsCallError, awsCall, StageNotFoundError } from './errors';
 import {
   describeListenerRouting,
-  findWeightedForward,
+  findProxyForward,
   loadBalancerDimension,
+  namesBothProxies,
   targetGroupDimension,
   targetGroupNameOf,
 } from './listener-actions';
@@ -41,6 +42,11 @@ interface Cached<T> {
 
 export class AwsStageResolver implements StageResolver {
   private readonly resolutions = new Map<string, Cached<StageResources>>();
+  /**
+   * The switchover listener last found per stage, kept past the cache: after a manual fallback its forward
+   * names one proxy group, like a stack's direct listener to that group, and this tells the two apart.
+   */
+  private readonly knownListeners = new Map<string, string>();
   private stageList?: Cached<string[]>;
 
   constructor(
@@ -130,6 +136,7 @@ export class AwsStageResolver implements StageResolver {
     const loadBalancer = loadBalancerR.value;
     const { source, target } = groupsR.value;
     const listener = await this.findSwitchoverListener(stage, names, loadBalancer, source, target);
+    this.knownListeners.set(stage, listener.ListenerArn!);
 
     return {
       stage,
@@ -240,23 +247,40 @@ export class AwsStageResolver implements StageResolver {
       marker = page.NextMarker;
     } while (marker);
 
-    const forwardsToBoth = (l: Listener) => findWeightedForward(l.DefaultActions, source.arn, target.arn) !== undefined;
-    const candidates = names.listenerPort !== undefined ? listeners.filter((l) => l.Port === names.listenerPort) : listeners;
-    const switchover = candidates.filter(forwardsToBoth).sort((a, b) => (a.Port ?? 0) - (b.Port ?? 0));
-    if (switchover[0]?.ListenerArn && switchover[0].Port !== undefined) return switchover[0];
+    // Found by its forward naming a proxy group, in any shape the console leaves it: the weighted forward to
+    // both groups first (lowest port), else the only listener forwarding to one of them, else the one known.
+    const proxyForward = (l: Listener) => findProxyForward(l.DefaultActions, source.arn, target.arn);
+    const candidates = (names.listenerPort !== undefined ? listeners.filter((l) => l.Port === names.listenerPort) : listeners).filter(
+      (l) => l.ListenerArn && l.Port !== undefined && proxyForward(l),
+    );
+    const both = candidates.filter((l) => namesBothProxies(proxyForward(l)!, source.arn, target.arn)).sort((a, b) => a.Port! - b.Port!);
+    const known = candidates.find((l) => l.ListenerArn === this.knownListeners.get(stage));
+    const found = both[0] ?? (candidates.length === 1 ? candidates[0] : known);
+    if (found) return found;
 
     const routing = listeners.map((l) => describeListenerRouting(l, targetGroupNameOf)).join('; ') || 'none';
     const lbName = loadBalancer.LoadBalancerName ?? names.loadBalancerName;
+    if (candidates.length > 1) {
+      throw new StageNotFoundError(
+        stage,
+        'switchover listener',
+        `a listener forwarding to ${source.name} or ${target.name}`,
+        `Stage \`${stage}\`: several listeners of \`${lbName}\` forward to one proxy group only (${candidates
+          .map((l) => describeListenerRouting(l, targetGroupNameOf))
+          .join('; ')}), so the switchover listener cannot be told apart (the console's manual fallback leaves it so). ` +
+          'Set listenerPort in SWITCHOVER_STAGES_FILE to its port.',
+      );
+    }
     const where =
       names.listenerPort !== undefined
-        ? candidates.length === 0
+        ? !listeners.some((l) => l.Port === names.listenerPort)
           ? `load balancer \`${lbName}\` has no listener on port ${names.listenerPort} (from SWITCHOVER_STAGES_FILE listenerPort)`
-          : `the listener on port ${names.listenerPort} of \`${lbName}\` (from SWITCHOVER_STAGES_FILE listenerPort) does not forward to both \`${source.name}\` and \`${target.name}\``
-        : `no listener of load balancer \`${lbName}\` forwards to both \`${source.name}\` and \`${target.name}\``;
+          : `the listener on port ${names.listenerPort} of \`${lbName}\` (from SWITCHOVER_STAGES_FILE listenerPort) forwards to neither \`${source.name}\` nor \`${target.name}\``
+        : `no listener of load balancer \`${lbName}\` forwards to \`${source.name}\` or \`${target.name}\``;
     throw new StageNotFoundError(
       stage,
       'switchover listener',
-      `a listener forwarding to ${source.name} and ${target.name}`,
+      `a listener forwarding to ${source.name} or ${target.name}`,
       `Stage \`${stage}\` has no switchover listener: ${where} (listeners: ${routing}). ` +
         'Check the stack, or set listenerPort in SWITCHOVER_STAGES_FILE.',
     );

@@ -1,32 +1,48 @@
-// Reading and rewriting the switchover listener's default actions. The weighted forward is found by the
-// target groups it forwards to (not by port, not by position), and rewritten with only the weights changed.
-import type { Action, Listener } from '@aws-sdk/client-elastic-load-balancing-v2';
+// Reading and rewriting the switchover listener's default actions. The forward is found by the target groups
+// it names (either proxy group: the console's manual fallback leaves a forward to one of them), not by port
+// or position, and rewritten as the weighted forward to both proxy groups with nothing else changed.
+import type { Action, Listener, TargetGroupTuple } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Weights } from '../../core/types';
 
-/** The default action that forwards to both proxy target groups, or undefined. */
-export function findWeightedForward(actions: readonly Action[] | undefined, sourceArn: string, targetArn: string): Action | undefined {
-  return (actions ?? []).find((action) => {
-    if (action.Type !== 'forward') return false;
-    const arns = (action.ForwardConfig?.TargetGroups ?? []).map((tg) => tg.TargetGroupArn);
-    return arns.includes(sourceArn) && arns.includes(targetArn);
-  });
+/**
+ * The groups a forward action sends to, with their weights. A group listed without a weight has AWS's
+ * default (1); a plain `TargetGroupArn` forward (no ForwardConfig) sends everything to that one group.
+ */
+export function forwardTargets(action: Action): { arn: string; weight: number }[] {
+  const groups = action.ForwardConfig?.TargetGroups ?? [];
+  if (groups.length > 0) return groups.flatMap((g) => (g.TargetGroupArn ? [{ arn: g.TargetGroupArn, weight: g.Weight ?? 1 }] : []));
+  return action.TargetGroupArn ? [{ arn: action.TargetGroupArn, weight: 1 }] : [];
 }
 
-/** Weights of the two proxy groups in a weighted forward (a missing weight is AWS's default, 1). */
+/** The forward action naming either proxy group (in whatever shape the console left it), or undefined. */
+export function findProxyForward(actions: readonly Action[] | undefined, sourceArn: string, targetArn: string): Action | undefined {
+  return (actions ?? []).find(
+    (action) => action.Type === 'forward' && forwardTargets(action).some((g) => g.arn === sourceArn || g.arn === targetArn),
+  );
+}
+
+/** Whether the forward names both proxy groups (the shape the bot writes). */
+export function namesBothProxies(action: Action, sourceArn: string, targetArn: string): boolean {
+  const arns = forwardTargets(action).map((g) => g.arn);
+  return arns.includes(sourceArn) && arns.includes(targetArn);
+}
+
+/** Weights of the two proxy groups in a forward; a proxy group the forward does not name has 0. */
 export function weightsOf(action: Action, sourceArn: string, targetArn: string): Weights {
-  const groups = action.ForwardConfig?.TargetGroups ?? [];
-  const weight = (arn: string) => groups.find((tg) => tg.TargetGroupArn === arn)?.Weight ?? 1;
+  const groups = forwardTargets(action);
+  const weight = (arn: string) => groups.find((g) => g.arn === arn)?.weight ?? 0;
   return { source: weight(sourceArn), target: weight(targetArn) };
 }
 
 /**
- * The default actions as read, with only the two proxy weights replaced. Everything else (order,
- * stickiness, other target groups, authentication actions) is written back as it was.
+ * The default actions as read, with the proxy forward written as the weighted forward to both proxy groups.
+ * Everything else (order, stickiness, other target groups and their weights, authentication actions) is
+ * written back as it was.
  */
 export function withWeights(actions: readonly Action[], sourceArn: string, targetArn: string, weights: Weights): Action[] {
-  const forward = findWeightedForward(actions, sourceArn, targetArn);
+  const forward = findProxyForward(actions, sourceArn, targetArn);
   if (!forward) {
-    throw new Error('the default action read from the switchover listener no longer forwards to both proxy target groups');
+    throw new Error('the default action read from the switchover listener no longer forwards to either proxy target group');
   }
   return actions.map((action) => {
     const copy: Action = structuredClone(action);
@@ -35,26 +51,28 @@ export function withWeights(actions: readonly Action[], sourceArn: string, targe
       copy.AuthenticateOidcConfig.UseExistingClientSecret = true;
     }
     if (action !== forward) return copy;
-    const groups = copy.ForwardConfig?.TargetGroups ?? [];
-    for (const tg of groups) {
-      if (tg.TargetGroupArn === sourceArn) tg.Weight = weights.source;
-      if (tg.TargetGroupArn === targetArn) tg.Weight = weights.target;
+    const groups: TargetGroupTuple[] = forwardTargets(copy).map((g) => ({ TargetGroupArn: g.arn, Weight: g.weight }));
+    for (const [arn, weight] of [
+      [sourceArn, weights.source],
+      [targetArn, weights.target],
+    ] as const) {
+      const group = groups.find((g) => g.TargetGroupArn === arn);
+      if (group) group.Weight = weight;
+      else groups.push({ TargetGroupArn: arn, Weight: weight });
     }
+    copy.ForwardConfig = { ...copy.ForwardConfig, TargetGroups: groups };
     // AWS returns TargetGroupArn alongside ForwardConfig only for a single group; sending both with
     // several groups is rejected, so the forward is written through ForwardConfig alone.
-    if (groups.length > 1) delete copy.TargetGroupArn;
+    delete copy.TargetGroupArn;
     return copy;
   });
 }
 
 /** "443 → ALBSourceProxy-dev-TG", for messages listing what a load balancer's listeners do. */
 export function describeListenerRouting(listener: Listener, nameOfArn: (arn: string) => string): string {
-  const targets = (listener.DefaultActions ?? []).flatMap((action) => {
-    if (action.Type !== 'forward') return [action.Type ?? 'unknown'];
-    const groups = action.ForwardConfig?.TargetGroups?.map((tg) => tg.TargetGroupArn ?? '') ??
-      (action.TargetGroupArn ? [action.TargetGroupArn] : []);
-    return groups.map(nameOfArn);
-  });
+  const targets = (listener.DefaultActions ?? []).flatMap((action) =>
+    action.Type === 'forward' ? forwardTargets(action).map((g) => nameOfArn(g.arn)) : [action.Type ?? 'unknown'],
+  );
   return `${listener.Port ?? '?'} → ${targets.join(' + ') || 'nothing'}`;
 }
 

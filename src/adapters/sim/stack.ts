@@ -111,11 +111,21 @@ export interface SimAction {
   [other: string]: unknown;
 }
 
+/** A listener rule other than the default, as DescribeRules returns it. */
+export interface SimRule {
+  RuleArn: string;
+  Priority: string;
+  Conditions: Array<{ Field: string; Values?: string[]; PathPatternConfig?: { Values: string[] }; [other: string]: unknown }>;
+  Actions: SimAction[];
+  IsDefault: false;
+}
+
 export interface SimListener {
   arn: string;
   port: number;
   protocol: string;
   defaultActions: SimAction[];
+  rules: SimRule[];
 }
 
 export interface SimTask {
@@ -212,6 +222,8 @@ export class SimStage {
   readonly loadBalancer: { name: string; arn: string; dnsName: string; createdAt: number };
   readonly listeners: SimListener[];
   readonly targetGroups: Record<Side, SimTargetGroup>;
+  /** Target groups that are not proxies (a blue/green leftover): traffic sent there is lost to both sides. */
+  readonly otherGroups: { name: string; arn: string }[] = [];
   readonly cluster: { name: string; arn: string };
   readonly services: Record<Side, SimService>;
   /** Share of traffic carried by long-lived keep-alive connections (they only move when clients reconnect). */
@@ -264,6 +276,7 @@ export class SimStage {
         arn: listenerArn(),
         port: config.listenerPort,
         protocol: 'HTTPS',
+        rules: [],
         defaultActions: [
           {
             Type: 'forward',
@@ -281,6 +294,7 @@ export class SimStage {
         arn: listenerArn(),
         port: other.port,
         protocol: 'HTTPS',
+        rules: [],
         defaultActions: [
           {
             Type: 'forward',
@@ -328,15 +342,30 @@ export class SimStage {
     return this.listeners[0]!;
   }
 
-  /** Weights of the switchover listener's forward (0 for a group it no longer forwards to). */
-  weights(): Weights {
+  /** Weights of the switchover listener's forward, every group it names (a weight left out is AWS's 1). */
+  private forwardWeights(): { arn: string; weight: number }[] {
     const forward = this.switchoverListener.defaultActions.find((a) => a.Type === 'forward');
-    const groups = forward?.ForwardConfig?.TargetGroups ?? (forward?.TargetGroupArn ? [{ TargetGroupArn: forward.TargetGroupArn, Weight: 1 }] : []);
-    const weight = (side: Side) => {
-      const g = groups.find((tg) => tg.TargetGroupArn === this.targetGroups[side].arn);
-      return g ? (g.Weight ?? 1) : 0;
-    };
+    const groups = forward?.ForwardConfig?.TargetGroups ?? [];
+    if (groups.length > 0) return groups.map((g) => ({ arn: g.TargetGroupArn, weight: g.Weight ?? 1 }));
+    return forward?.TargetGroupArn ? [{ arn: forward.TargetGroupArn, weight: 1 }] : [];
+  }
+
+  /** Weights of the two proxy groups (0 for a group the forward no longer names). */
+  weights(): Weights {
+    const groups = this.forwardWeights();
+    const weight = (side: Side) => groups.find((g) => g.arn === this.targetGroups[side].arn)?.weight ?? 0;
     return { source: weight('source'), target: weight('target') };
+  }
+
+  /** Whether the forward gives weight to any group (else the ALB has nowhere to send new connections). */
+  private routesAnywhere(): boolean {
+    return this.forwardWeights().some((g) => g.weight > 0);
+  }
+
+  /** Weight of the groups that are not proxies. */
+  private otherWeight(): number {
+    const proxies = new Set([this.targetGroups.source.arn, this.targetGroups.target.arn]);
+    return this.forwardWeights().reduce((s, g) => s + (proxies.has(g.arn) ? 0 : g.weight), 0);
   }
 
   private newDeployment(serviceName: string, at: number, revision: number): SimDeployment {
@@ -471,7 +500,7 @@ export class SimStage {
   /** Share of new connections each group gets, by weight. */
   private newConnectionShares(): Record<Side, number> {
     const w = this.weights();
-    const total = w.source + w.target;
+    const total = w.source + w.target + this.otherWeight();
     return total === 0 ? { source: 0, target: 0 } : { source: w.source / total, target: w.target / total };
   }
 
@@ -508,7 +537,7 @@ export class SimStage {
     const requests = this.requestsPerMinute * this.minuteFactor * f;
     const keepAlive = requests * this.keepAliveShare;
     const fresh = requests - keepAlive;
-    const noRoute = shares.source + shares.target === 0 ? fresh : 0;
+    const noRoute = this.routesAnywhere() ? 0 : fresh;
     this.acc.elb5xx += noRoute;
     // Short-lived clients open a connection every few requests; keep-alive clients only when they reconnect.
     this.acc.newConnections += fresh / 4 + this.connectionPool * this.reconnectPerMinute * f;
@@ -537,7 +566,7 @@ export class SimStage {
     this.pinned.source += moved * shares.source;
     this.pinned.target += moved * shares.target;
     // With no weight anywhere the clients keep retrying the same side.
-    if (shares.source + shares.target === 0) this.pinned[side] += moved;
+    if (!this.routesAnywhere()) this.pinned[side] += moved;
   }
 
   private profileOf(side: Side, t: number): TrafficProfile {
@@ -685,6 +714,36 @@ export class SimStack {
     this.stage(stage).errorSpike = rate;
   }
 
+  /**
+   * An edit of the switchover listener's default rule in the console (not through ModifyListener's
+   * validation): the runbook's manual fallback leaves `{ Type: 'forward', TargetGroupArn: <source> }` or a
+   * ForwardConfig with one group.
+   */
+  editDefaultActions(stage: string, actions: SimAction[]): void {
+    this.sync();
+    this.stage(stage).switchoverListener.defaultActions = structuredClone(actions);
+  }
+
+  /** A target group that is not a proxy (e.g. a blue/green leftover), registered with the stage's load balancer. */
+  addOtherTargetGroup(stage: string, name: string): string {
+    const s = this.stage(stage);
+    const arn = `${s.targetGroups.source.arn.split(':targetgroup/')[0]}:targetgroup/${name}/${this.random.hex(16)}`;
+    s.otherGroups.push({ name, arn });
+    return arn;
+  }
+
+  /** A listener rule besides the default one on the switchover listener. */
+  addRule(stage: string, rule: { priority: number; pathPattern: string; forwardTo: string }): void {
+    const listener = this.stage(stage).switchoverListener;
+    listener.rules.push({
+      RuleArn: `${listener.arn.replace(':listener/', ':listener-rule/')}/${this.random.hex(16)}`,
+      Priority: String(rule.priority),
+      Conditions: [{ Field: 'path-pattern', Values: [rule.pathPattern], PathPatternConfig: { Values: [rule.pathPattern] } }],
+      Actions: [{ Type: 'forward', TargetGroupArn: rule.forwardTo, ForwardConfig: { TargetGroups: [{ TargetGroupArn: rule.forwardTo, Weight: 1 }] } }],
+      IsDefault: false,
+    });
+  }
+
   resetCalls(): void {
     this.calls = {};
     this.callLog.length = 0;
@@ -764,7 +823,7 @@ export class SimStack {
         }
       });
       for (const tgArn of [action.TargetGroupArn, ...groups.map((g) => g.TargetGroupArn)].filter(Boolean) as string[]) {
-        if (!this.findTargetGroup(tgArn)) throw new SimAwsError('TargetGroupNotFound', `One or more target groups not found`);
+        if (!this.findTargetGroup(tgArn) && !found.stage.otherGroups.some((g) => g.arn === tgArn)) throw new SimAwsError('TargetGroupNotFound', `One or more target groups not found`);
       }
       const stickiness = action.ForwardConfig?.TargetGroupStickinessConfig;
       if (stickiness?.Enabled && (stickiness.DurationSeconds === undefined || stickiness.DurationSeconds < 1 || stickiness.DurationSeconds > 604800)) {

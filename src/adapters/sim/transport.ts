@@ -215,6 +215,19 @@ export class SimTransport {
           NextMarker: next,
         };
       }
+      case 'DescribeRules': {
+        const arn = typeof input.ListenerArn === 'string' ? input.ListenerArn : '';
+        const found = this.stack.findListener(arn);
+        if (!found) throw new SimAwsError('ListenerNotFound', `Listener '${arn}' not found`);
+        const { listener } = found;
+        // The default rule comes last, with the listener's default actions, as AWS lists it.
+        const rules = [
+          ...[...listener.rules].sort((a, b) => Number(a.Priority) - Number(b.Priority)),
+          { RuleArn: `${listener.arn.replace(':listener/', ':listener-rule/')}/default`, Priority: 'default', Conditions: [], Actions: listener.defaultActions, IsDefault: true },
+        ];
+        const { page, next } = paginate(rules, input);
+        return { Rules: page, NextMarker: next };
+      }
       case 'DescribeTargetGroups': {
         const wanted = [...list(input.Names), ...list(input.TargetGroupArns)];
         let groups: { stage: SimStage; group: SimStage['targetGroups'][Side] }[];

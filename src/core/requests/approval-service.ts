@@ -5,6 +5,7 @@ import { stageHistory, type HistoryPage } from '../history';
 import type { JournalRecord, RequestCreated, RequestKind } from '../journal';
 import type { CoreDeps } from '../ports';
 import type { ListenerState, StageResources, Weights } from '../types';
+import { describeListener, otherGroupRefusal, ruleWarnings } from '../listener';
 import { describeWeights, FALLBACK_WEIGHTS, sameWeights, weightsForPercent } from '../weights';
 import { capitalize, errorMessage, formatTime, mention } from '../format';
 import { describeChange, describeRequest, describeStatus } from './describe';
@@ -219,8 +220,13 @@ export class ApprovalService {
       }
       const current = listener.weights;
       const proposed = kind === 'shift' ? weightsForPercent(percent) : kind === 'fallback' ? { ...FALLBACK_WEIGHTS } : { ...current };
-      if (kind !== 'forceReconnect' && sameShare(current, proposed)) {
-        return refused(`The switchover listener of ${input.stage} already has ${describeWeights(current)}; there is nothing to change.`);
+      if (kind !== 'forceReconnect') {
+        const refusal = otherGroupRefusal(listener, input.stage);
+        if (refusal) return refused(`${refusal} Nothing was requested.`);
+        // A forward left by the console (one group) is rewritten as the weighted forward even at the same share.
+        if (listener.weightedToBoth && sameShare(current, proposed)) {
+          return refused(`The switchover listener of ${input.stage} already has ${describeWeights(current)}; there is nothing to change.`);
+        }
       }
       const now = this.deps.clock.now();
       const expiresAt = now + this.settings.ttlMinutes * 60_000;
@@ -283,6 +289,7 @@ export class ApprovalService {
         `Stickiness is on (${listener.stickiness.durationSeconds ?? '?'} s): clients stay on their group until it lapses.`,
       );
     }
+    notes.push(...ruleWarnings(listener));
     if (proposed.source > 0 && sourceHealth && sourceHealth.healthy === 0) {
       notes.push(`The source proxy group ${resources.sourceProxyTargetGroup.name} has no healthy target (${describeHealth(sourceHealth)}).`);
     }
@@ -295,7 +302,7 @@ export class ApprovalService {
       percent,
       current: { ...listener.weights },
       proposed: { ...proposed },
-      currentText: describeWeights(listener.weights),
+      currentText: describeListener(listener),
       proposedText: describeWeights(proposed),
       stickiness: { ...listener.stickiness },
       sourceGroup: resources.sourceProxyTargetGroup.name,
@@ -381,6 +388,8 @@ export class ApprovalService {
         current.weights,
       );
     }
+    const otherGroup = otherGroupRefusal(current, request.stage);
+    if (otherGroup) return this.fail(request, `${otherGroup} Nothing changed.`, current.weights);
     if (request.kind === 'shift' && request.to.target > 0) {
       // Health can change between request and approval; a shift never sends clients to a group with nothing healthy.
       try {

@@ -176,17 +176,43 @@ describe('AwsStageResolver.resolve', () => {
     );
   });
 
-  it('lists what the listeners do when none forwards to both groups', async () => {
+  it('lists what the listeners do when none forwards to a proxy group', async () => {
     const { mock, resolver } = setup();
-    stack(mock, 'dev', [single(9201, 'MigrationAssistant-dev', 'ALBSourceProxy-dev-TG'), single(9202, 'MigrationAssistant-dev', 'ALBTargetProxy-dev-TG', '943ca6bf5d8c1c6a')]);
+    stack(mock, 'dev', [single(80, 'MigrationAssistant-dev', 'Other-TG', '0000000000000001')]);
 
     const error = await resolver.resolve('dev').catch((e: unknown) => e);
 
     expect(error).toMatchObject({ missing: 'switchover listener' });
     expect((error as Error).message).toBe(
-      'Stage `dev` has no switchover listener: no listener of load balancer `MigrationAssistant-dev` forwards to both ' +
-        '`ALBSourceProxy-dev-TG` and `ALBTargetProxy-dev-TG` (listeners: 9201 → ALBSourceProxy-dev-TG; 9202 → ALBTargetProxy-dev-TG). ' +
+      'Stage `dev` has no switchover listener: no listener of load balancer `MigrationAssistant-dev` forwards to ' +
+        '`ALBSourceProxy-dev-TG` or `ALBTargetProxy-dev-TG` (listeners: 80 → Other-TG). ' +
         'Check the stack, or set listenerPort in SWITCHOVER_STAGES_FILE.',
+    );
+  });
+
+  it('finds a switchover listener left forwarding to one proxy group (the manual fallback), when it is the only one', async () => {
+    const { mock, resolver } = setup();
+    stack(mock, 'dev', [
+      { ...single(9200, 'MigrationAssistant-dev', 'ALBSourceProxy-dev-TG'), DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn('ALBSourceProxy-dev-TG') }] },
+    ]);
+    expect((await resolver.resolve('dev')).switchoverListener.port).toBe(9200);
+  });
+
+  it('keeps the switchover listener it knew after a manual fallback, beside direct listeners to each proxy group', async () => {
+    const { elbv2, mock, clock, resolver } = setup();
+    const direct = [single(9201, 'MigrationAssistant-dev', 'ALBSourceProxy-dev-TG'), single(9202, 'MigrationAssistant-dev', 'ALBTargetProxy-dev-TG', '943ca6bf5d8c1c6a')];
+    stack(mock, 'dev', [...direct, weighted(443, 'MigrationAssistant-dev', 'ALBSourceProxy-dev-TG', 'ALBTargetProxy-dev-TG')]);
+    const before = await resolver.resolve('dev');
+
+    // The console's manual fallback: the 443 listener now forwards to the source proxy group only, like 9201.
+    stack(mock, 'dev', [...direct, { ...weighted(443, 'MigrationAssistant-dev', 'ALBSourceProxy-dev-TG', 'ALBTargetProxy-dev-TG'), DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn('ALBSourceProxy-dev-TG') }] }]);
+    await clock.advance(RESOLUTION_TTL_MS);
+    expect((await resolver.resolve('dev')).switchoverListener).toEqual(before.switchoverListener);
+
+    // A bot that never saw it cannot tell 443 from 9201 and says how to pin it.
+    const fresh = new AwsStageResolver({ elbv2 }, clock);
+    await expect(fresh.resolve('dev')).rejects.toThrow(
+      'several listeners of `MigrationAssistant-dev` forward to one proxy group only (9201 → ALBSourceProxy-dev-TG; 9202 → ALBTargetProxy-dev-TG; 443 → ALBSourceProxy-dev-TG), so the switchover listener cannot be told apart',
     );
   });
 

@@ -1,5 +1,5 @@
 import {
-  DescribeListenersCommand,
+  DescribeRulesCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   ModifyListenerCommand,
@@ -14,6 +14,18 @@ const resources = stageResources('dev');
 const SOURCE = resources.sourceProxyTargetGroup.arn;
 const TARGET = resources.targetProxyTargetGroup.arn;
 const OTHER = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/Canary-TG/0000000000000001';
+
+const LISTENER = resources.switchoverListener.arn;
+
+/** DescribeRules of the switchover listener as AWS answers it: the default rule holds the default actions. */
+function rulesWith(defaultActions: Action[], others: object[] = []) {
+  return { Rules: [...others, { RuleArn: `${LISTENER}/default`, Priority: 'default', Conditions: [], Actions: defaultActions, IsDefault: true }] };
+}
+
+/** A ListenerState as readListener returns it, for setWeights. */
+function stateOf(defaultAction: Action[]) {
+  return { weights: { source: 1, target: 0 }, groups: [], weightedToBoth: true, stickiness: { enabled: false }, rules: [], defaultAction };
+}
 
 function setup() {
   const elbv2 = new ElasticLoadBalancingV2Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
@@ -41,52 +53,115 @@ const actions: Action[] = [
 ];
 
 describe('AwsLoadBalancer', () => {
-  it('reads weights and stickiness of the switchover listener in one DescribeListeners by ARN', async () => {
+  it('reads the default forward, stickiness and other rules of the switchover listener in one DescribeRules', async () => {
     const { mock, lb } = setup();
-    mock.on(DescribeListenersCommand).resolves({ Listeners: [{ ListenerArn: resources.switchoverListener.arn, Port: 443, DefaultActions: actions }] });
+    mock.on(DescribeRulesCommand).resolves(
+      rulesWith(actions, [
+        {
+          RuleArn: `${LISTENER}/r1`,
+          Priority: '10',
+          Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/_bulk*'] } }, { Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['POST'] } }],
+          Actions: [{ Type: 'forward', TargetGroupArn: SOURCE, ForwardConfig: { TargetGroups: [{ TargetGroupArn: SOURCE, Weight: 1 }] } }],
+          IsDefault: false,
+        },
+      ]),
+    );
 
     const state = await lb.readListener(resources);
 
     expect(state.weights).toEqual({ source: 90, target: 10 });
+    expect(state.groups).toEqual([
+      { arn: SOURCE, name: 'ALBSourceProxy-dev-TG', role: 'source', weight: 90 },
+      { arn: OTHER, name: 'Canary-TG', role: 'other', weight: 5 },
+      { arn: TARGET, name: 'ALBTargetProxy-dev-TG', role: 'target', weight: 10 },
+    ]);
+    expect(state.weightedToBoth).toBe(true);
     expect(state.stickiness).toEqual({ enabled: true, durationSeconds: 3600 });
+    expect(state.rules).toEqual([{ priority: '10', conditions: 'path /_bulk* and method POST', action: 'forward to ALBSourceProxy-dev-TG' }]);
     expect(state.defaultAction).toEqual(actions);
     expect(mock.calls()).toHaveLength(1);
-    expect(mock.commandCalls(DescribeListenersCommand)[0]!.args[0].input).toEqual({ ListenerArns: [resources.switchoverListener.arn] });
+    expect(mock.commandCalls(DescribeRulesCommand)[0]!.args[0].input).toEqual({ ListenerArn: LISTENER, PageSize: 400 });
+  });
+
+  it('reads every page of rules through the SDK paginator', async () => {
+    const { mock, lb } = setup();
+    const rule = (p: string) => ({ RuleArn: `${LISTENER}/${p}`, Priority: p, Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['a.example.com'] } }], Actions: [{ Type: 'fixed-response' as const }], IsDefault: false });
+    mock
+      .on(DescribeRulesCommand, { ListenerArn: LISTENER, PageSize: 400 })
+      .resolves({ Rules: [rule('2')], NextMarker: 'm2' })
+      .on(DescribeRulesCommand, { ListenerArn: LISTENER, PageSize: 400, Marker: 'm2' })
+      .resolves(rulesWith(actions, [rule('1')]));
+    const state = await lb.readListener(resources);
+    expect(state.rules.map((r) => `${r.priority}: ${r.conditions} → ${r.action}`)).toEqual(['1: host a.example.com → fixed-response', '2: host a.example.com → fixed-response']);
+    expect(mock.commandCalls(DescribeRulesCommand)).toHaveLength(2);
   });
 
   it('counts a weight AWS left out as 1, its default', async () => {
     const { mock, lb } = setup();
-    mock.on(DescribeListenersCommand).resolves({
-      Listeners: [
-        {
-          ListenerArn: resources.switchoverListener.arn,
-          DefaultActions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: SOURCE }, { TargetGroupArn: TARGET, Weight: 0 }] } }],
-        },
-      ],
-    });
+    mock.on(DescribeRulesCommand).resolves(
+      rulesWith([{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: SOURCE }, { TargetGroupArn: TARGET, Weight: 0 }] } }]),
+    );
     expect((await lb.readListener(resources)).weights).toEqual({ source: 1, target: 0 });
   });
 
-  it('refuses to go on when the default rule no longer forwards to both proxy groups', async () => {
+  it.each<[string, Action]>([
+    ['a plain TargetGroupArn forward', { Type: 'forward', TargetGroupArn: SOURCE }],
+    ['a ForwardConfig with one group', { Type: 'forward', TargetGroupArn: SOURCE, ForwardConfig: { TargetGroups: [{ TargetGroupArn: SOURCE, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } } }],
+  ])('recognises the console\'s manual fallback as %s: all to the source proxy, not the weighted forward', async (_shape, forward) => {
     const { mock, lb } = setup();
-    mock.on(DescribeListenersCommand).resolves({
-      Listeners: [{ ListenerArn: resources.switchoverListener.arn, Port: 443, DefaultActions: [{ Type: 'forward', TargetGroupArn: SOURCE }] }],
-    });
+    mock.on(DescribeRulesCommand).resolves(rulesWith([forward]));
+    const state = await lb.readListener(resources);
+    expect(state.weights).toEqual({ source: 1, target: 0 });
+    expect(state.weightedToBoth).toBe(false);
+    expect(state.groups).toEqual([{ arn: SOURCE, name: 'ALBSourceProxy-dev-TG', role: 'source', weight: 1 }]);
+  });
+
+  it('refuses to go on when the default rule forwards to neither proxy group', async () => {
+    const { mock, lb } = setup();
+    mock.on(DescribeRulesCommand).resolves(rulesWith([{ Type: 'forward', TargetGroupArn: OTHER }]));
     await expect(lb.readListener(resources)).rejects.toThrow(
-      'the default rule of the switchover listener (port 443) of stage `dev` no longer forwards to both ALBSourceProxy-dev-TG and ALBTargetProxy-dev-TG',
+      'the default rule of the switchover listener (port 443) of stage `dev` forwards to neither ALBSourceProxy-dev-TG nor ALBTargetProxy-dev-TG',
     );
+  });
+
+  it('says the listener is gone when AWS no longer knows it', async () => {
+    const { mock, lb } = setup();
+    mock.on(DescribeRulesCommand).rejects(Object.assign(new Error('One or more listeners not found'), { name: 'ListenerNotFoundException', $metadata: { httpStatusCode: 400 } }));
+    await expect(lb.readListener(resources)).rejects.toThrow('the switchover listener of stage `dev` (port 443) no longer exists');
+  });
+
+  it.each<[string, Action]>([
+    ['a plain TargetGroupArn forward', { Type: 'forward', Order: 1, TargetGroupArn: SOURCE }],
+    ['a ForwardConfig with one group', { Type: 'forward', Order: 1, TargetGroupArn: SOURCE, ForwardConfig: { TargetGroups: [{ TargetGroupArn: SOURCE, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 60 } } }],
+  ])('rewrites %s as the weighted forward to both proxy groups, keeping stickiness and order', async (_shape, forward) => {
+    const { mock, lb } = setup();
+    mock.on(ModifyListenerCommand).resolves({});
+    await lb.setWeights(resources, stateOf([forward]), { source: 90, target: 10 });
+    expect(mock.commandCalls(ModifyListenerCommand)[0]!.args[0].input.DefaultActions).toEqual([
+      {
+        Type: 'forward',
+        Order: 1,
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: SOURCE, Weight: 90 },
+            { TargetGroupArn: TARGET, Weight: 10 },
+          ],
+          ...(forward.ForwardConfig ? { TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 60 } } : {}),
+        },
+      },
+    ]);
   });
 
   it('writes new weights in one ModifyListener, keeping every other part of the default actions', async () => {
     const { mock, lb } = setup();
-    mock.on(DescribeListenersCommand).resolves({ Listeners: [{ ListenerArn: resources.switchoverListener.arn, DefaultActions: actions }] });
+    mock.on(DescribeRulesCommand).resolves(rulesWith(actions));
     mock.on(ModifyListenerCommand).resolves({});
     const current = await lb.readListener(resources);
 
     await lb.setWeights(resources, current, { source: 0, target: 100 });
 
     expect(mock.commandCalls(ModifyListenerCommand)).toHaveLength(1);
-    expect(mock.commandCalls(DescribeListenersCommand)).toHaveLength(1); // no read inside setWeights
+    expect(mock.commandCalls(DescribeRulesCommand)).toHaveLength(1); // no read inside setWeights
     expect(mock.commandCalls(ModifyListenerCommand)[0]!.args[0].input).toEqual({
       ListenerArn: resources.switchoverListener.arn,
       DefaultActions: [
@@ -115,7 +190,7 @@ describe('AwsLoadBalancer', () => {
     const defaultAction: Action[] = [
       { Type: 'forward', TargetGroupArn: SOURCE, ForwardConfig: { TargetGroups: [{ TargetGroupArn: SOURCE, Weight: 1 }, { TargetGroupArn: TARGET, Weight: 0 }] } },
     ];
-    await lb.setWeights(resources, { weights: { source: 1, target: 0 }, stickiness: { enabled: false }, defaultAction }, { source: 50, target: 50 });
+    await lb.setWeights(resources, stateOf(defaultAction), { source: 50, target: 50 });
     expect(mock.commandCalls(ModifyListenerCommand)[0]!.args[0].input.DefaultActions).toEqual([
       { Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: SOURCE, Weight: 50 }, { TargetGroupArn: TARGET, Weight: 50 }] } },
     ]);
@@ -127,7 +202,7 @@ describe('AwsLoadBalancer', () => {
     [{ source: 0.5, target: 1 }, 'source weight 0.5 is not allowed'],
   ])('refuses weights %j without calling AWS', async (weights, message) => {
     const { mock, lb } = setup();
-    await expect(lb.setWeights(resources, { weights: { source: 1, target: 0 }, stickiness: { enabled: false }, defaultAction: actions }, weights)).rejects.toThrow(message);
+    await expect(lb.setWeights(resources, stateOf(actions), weights)).rejects.toThrow(message);
     expect(mock.calls()).toHaveLength(0);
   });
 
@@ -135,7 +210,7 @@ describe('AwsLoadBalancer', () => {
     const { mock, lb } = setup();
     mock.on(ModifyListenerCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
     const error = await lb
-      .setWeights(resources, { weights: { source: 1, target: 0 }, stickiness: { enabled: false }, defaultAction: actions }, { source: 0, target: 1 })
+      .setWeights(resources, stateOf(actions), { source: 0, target: 1 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AwsCallError);
     expect(error).toMatchObject({ operation: 'elasticloadbalancing:ModifyListener', code: 'AccessDenied', retryable: false });

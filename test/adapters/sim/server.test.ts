@@ -47,7 +47,7 @@ describe('the simulated stack as an AWS endpoint', () => {
     expect(health.targets).toHaveLength(3);
     expect(proxies.captureProxy.desired).toBe(3);
     expect(snapshot.missing).toEqual([]);
-    expect(stack.calls).toMatchObject({ DescribeListeners: 2, DescribeTargetHealth: 1, DescribeServices: 1, GetMetricData: 1 });
+    expect(stack.calls).toMatchObject({ DescribeListeners: 1, DescribeRules: 1, DescribeTargetHealth: 1, DescribeServices: 1, GetMetricData: 1 });
   });
 
   it('changes the weights with ModifyListener', async () => {
@@ -61,10 +61,10 @@ describe('the simulated stack as an AWS endpoint', () => {
   it("carries AWS's errors: a throttled call is retried, AccessDenied names the action", async () => {
     const aws = ports(3);
     const dev = await aws.resolver.resolve('dev');
-    stack.faults.DescribeListeners = { throttle: 1 };
+    stack.faults.DescribeRules = { throttle: 1 };
     stack.resetCalls();
     expect((await aws.loadBalancer.readListener(dev)).weights).toEqual({ source: 1, target: 0 });
-    expect(stack.calls.DescribeListeners).toBe(2);
+    expect(stack.calls.DescribeRules).toBe(2);
 
     stack.faults.DescribeServices = { accessDenied: true };
     const denied = await aws.ecs.describeProxies(dev).catch((error: unknown) => error);

@@ -26,24 +26,24 @@ describe('simulated AWS transport', () => {
     await sim.ports.metrics.snapshot(dev, settledWindow(sim.clock.now(), 15));
 
     expect(target.targets).toHaveLength(12);
-    expect(sim.stack.calls).toEqual({ DescribeListeners: 1, DescribeTargetHealth: 2, DescribeServices: 1, GetMetricData: 1 });
+    expect(sim.stack.calls).toEqual({ DescribeRules: 1, DescribeTargetHealth: 2, DescribeServices: 1, GetMetricData: 1 });
   });
 
   it('throttles the next calls of an operation; the SDK retries them', async () => {
     const sim = setup(3);
     const dev = await sim.ports.resolver.resolve('dev');
-    sim.stack.faults.DescribeListeners = { throttle: 2 };
+    sim.stack.faults.DescribeRules = { throttle: 2 };
     sim.stack.resetCalls();
 
     expect((await sim.ports.loadBalancer.readListener(dev)).weights).toEqual({ source: 1, target: 0 });
-    expect(sim.stack.calls.DescribeListeners).toBe(3);
+    expect(sim.stack.calls.DescribeRules).toBe(3);
 
-    sim.stack.faults.DescribeListeners = { throttle: 3 };
+    sim.stack.faults.DescribeRules = { throttle: 3 };
     const error = await sim.ports.loadBalancer.readListener(dev).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AwsCallError);
     expect(error).toMatchObject({ code: 'Throttling', retryable: true });
     expect((error as Error).message).toBe(
-      'elasticloadbalancing:DescribeListeners was throttled by AWS after 3 attempts (Throttling: Rate exceeded). Try again in a minute.',
+      'elasticloadbalancing:DescribeRules was throttled by AWS after 3 attempts (Throttling: Rate exceeded). Try again in a minute.',
     );
   });
 

@@ -24,7 +24,7 @@ describe('/switchover fallback', () => {
     await h.stop();
   });
 
-  it('works with CloudWatch and the chart renderer down; applying costs DescribeListeners, ModifyListener, DescribeListeners', async () => {
+  it('works with CloudWatch and the chart renderer down; applying costs DescribeRules, ModifyListener, DescribeRules', async () => {
     h.stack.cloudWatchDown = true;
     await h.charts.down();
     const { request: req, message } = await request(h, 'fallback staging');
@@ -36,7 +36,7 @@ describe('/switchover fallback', () => {
 
     h.stack.resetCalls();
     const final = await approveAll(h, req.id, message.ts);
-    expect(h.stack.calls).toEqual({ DescribeListeners: 2, ModifyListener: 1 });
+    expect(h.stack.calls).toEqual({ DescribeRules: 2, ModifyListener: 1 });
     expect(h.stack.stage('staging').weights()).toEqual({ source: 100, target: 0 });
     const text = shown(final);
     expect(text).toContain('Applied: fall back to the source proxy');

@@ -192,7 +192,7 @@ describe('/switchover status', () => {
     const { message } = await status('dev');
     expect(text(message)).toContain(`Targets: ${targets}/${targets} healthy`);
     expect(stack.calls).toEqual({
-      DescribeListeners: 1,
+      DescribeRules: 1,
       DescribeTargetHealth: 2,
       DescribeServices: 1,
       GetMetricData: 1,
