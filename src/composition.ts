@@ -40,8 +40,11 @@ export interface BuildOptions {
 /** The watch reporter's channel messages Slack has not taken yet, kept across restarts. */
 export const UNSENT_WATCH_MESSAGES_FILE = 'unsent-watch-messages.json';
 
-/** Retries of the watch reporter's Slack calls: a few seconds at most, then the next minute's tick. */
-const WATCH_SLACK_RETRIES = { retries: 2, factor: 2, minTimeout: 1_000, maxTimeout: 5_000 };
+/**
+ * The watch reporter's Slack calls: 10 s an attempt, three attempts a second or two apart (about 33 s at most),
+ * inside the minute a watch tick has; what still fails waits for the next tick.
+ */
+const WATCH_SLACK = { timeout: 10_000, retryConfig: { retries: 2, factor: 2, minTimeout: 1_000, maxTimeout: 2_000 } };
 
 /**
  * Status and history answers in progress at once. Each makes about five AWS reads and, for a status, two
@@ -82,14 +85,9 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
     ttlMinutes: config.approvalTtlMinutes,
     approvers: config.access.approvers,
   });
-  // Its own Web API client with few retries and no waiting out rate limits: the client's default (ten retries
-  // over about thirty minutes) would hold a watch's minute that long. The next minute updates the progress
-  // message anyway, and the reporter queues a channel message that failed and sends it then.
-  const watchSlack = createSlackClient(config, logger, {
-    retryConfig: WATCH_SLACK_RETRIES,
-    rejectRateLimitedCalls: true,
-    ...options.slackClientOptions,
-  });
+  // Its own Web API client with the watch's deadlines. The next minute updates the progress message anyway,
+  // and the reporter queues a channel message that failed and sends it then.
+  const watchSlack = createSlackClient(config, logger, { ...WATCH_SLACK, ...options.slackClientOptions });
   const outbox = new JsonFileOutbox<QueuedWatchMessage>(join(config.dataDir, UNSENT_WATCH_MESSAGES_FILE), logger);
   const reporter = new SlackWatchReporter(watchSlack, logger, clock, outbox);
   const watcher = new Watcher(core, config.watch, reporter, { settleMs: config.settleMs });

@@ -44,7 +44,11 @@ export function requestMessage(request: SwitchoverRequest, preview?: Preview): S
 }
 
 /** The dialog Approve opens: exactly what will change, submitted with "Apply". */
-export function approveConfirmView(request: SwitchoverRequest): types.ModalView {
+/**
+ * The approval dialog. `unchecked` says the clicker's eligibility could not be decided before the click's
+ * trigger expired (a slow approver-list lookup); it is decided when they press Apply.
+ */
+export function approveConfirmView(request: SwitchoverRequest, unchecked = false): types.ModalView {
   const what =
     request.kind === 'forceReconnect'
       ? `*Change:* a rolling restart of the capture proxy on *${escapeText(request.stage)}*, so clients pinned by keep-alive reconnect and follow the weights.\n` +
@@ -67,6 +71,9 @@ export function approveConfirmView(request: SwitchoverRequest): types.ModalView 
           : `Request ${request.id}. The bot re-reads the listener first and changes nothing if the weights moved since the request; ` +
               'afterwards it reads them back and reports what AWS has. Applied once: later clicks change nothing.',
       ),
+      ...(unchecked
+        ? [context(':hourglass: Slack did not tell me in time whether you are an approver; that is checked when you press Apply, and nothing changes if you are not (or if it still cannot be checked).')]
+        : []),
     ],
   };
 }

@@ -31,12 +31,22 @@ export type NewRequest =
   | { kind: 'fallback'; stage: string }
   | { kind: 'forceReconnect'; stage: string };
 
-/** How many sweeps a message update is retried before the bot gives up on it (the outcome was posted anyway). */
+interface UnsentPost {
+  channel: string;
+  threadTs?: string;
+  message: SlackMessage;
+  broadcast?: boolean;
+  attempts: number;
+}
+
+/** How many sweeps a message update or post is retried before the bot gives up on it (the outcome was posted anyway). */
 export const MAX_UPDATE_ATTEMPTS = 20;
 
 export class RequestMessages {
   /** Requests whose message still shows an older state, with the attempts so far. */
   private readonly stale = new Map<string, number>();
+  /** Channel posts Slack did not take yet, oldest first. */
+  private readonly unsent: UnsentPost[] = [];
   /** Where a request was posted, when the journal could not record it (request.posted failed). */
   private readonly postedAt = new Map<string, { channel: string; ts: string }>();
 
@@ -128,8 +138,9 @@ export class RequestMessages {
     }
   }
 
-  /** Retries the message updates that failed; called by the sweeper. */
+  /** Retries the message updates and channel posts that failed; called by the sweeper. */
   async retryStale(): Promise<void> {
+    await this.retryUnsent();
     for (const [id, attempts] of [...this.stale]) {
       const request = this.deps.approvals.get(id);
       const where = request && this.where(request);
@@ -157,11 +168,13 @@ export class RequestMessages {
   }
 
   /**
-   * After an approval: the message shows the outcome; a failure is also said in the channel; an applied shift or
-   * fallback is watched (progress in the request's thread). Never throws.
+   * After an approval: an applied shift or fallback is watched first (no Slack call stands in front of the
+   * guardrails), then the message shows the outcome, a failure is also said in the channel, and the watch is
+   * announced in the request's thread. Never throws.
    */
   async settle(outcome: Exclude<ApproveOutcome, { outcome: 'refused' }>): Promise<void> {
     const { request } = outcome;
+    const watching = await this.startWatch(request);
     await this.show(request);
     const where = this.where(request);
     if (outcome.outcome === 'failed') {
@@ -180,20 +193,35 @@ export class RequestMessages {
       // E.g. the journal could not record the outcome: the approver must know, the message alone does not say it.
       await this.say(request.channel, where?.ts, plain(`:warning: ${outcome.note}`), true);
     }
-    await this.watch(request);
-  }
-
-  /** Starts watching an applied shift or fallback and says so in the request's thread. */
-  async watch(request: SwitchoverRequest): Promise<void> {
     if (request.status !== 'applied') return;
-    const where = this.where(request);
     if (request.kind === 'forceReconnect') {
       await this.say(request.channel, where?.ts, plain(`The capture proxy of ${request.stage} is restarting; clients reconnect as their connections close.`));
-      return;
+    } else if (where && watching && 'until' in watching) {
+      await this.say(
+        where.channel,
+        where.ts,
+        plain(
+          `Watching ${request.stage} until ${formatTime(watching.until)}: progress every minute in this thread, alerts in the channel. ` +
+            `\`/switchover status ${request.stage}\` shows it any time.`,
+        ),
+      );
+    } else if (where && watching && 'error' in watching) {
+      await this.say(
+        where.channel,
+        where.ts,
+        plain(`The change is applied, but watching it could not start (${watching.error}). Use \`/switchover status ${request.stage}\` to follow it.`),
+        true,
+      );
     }
-    if (!where) return; // progress is threaded under the request message
+  }
+
+  /** Starts watching an applied shift or fallback (progress threaded under the request message). No Slack call. */
+  private async startWatch(request: SwitchoverRequest): Promise<{ until: number } | { error: string } | undefined> {
+    if (request.status !== 'applied' || request.kind === 'forceReconnect') return undefined;
+    const where = this.where(request);
+    if (!where) return undefined;
     try {
-      const info = await this.deps.watcher.start({
+      return await this.deps.watcher.start({
         stage: request.stage,
         requestId: request.id,
         channel: where.channel,
@@ -201,33 +229,51 @@ export class RequestMessages {
         appliedWeights: { ...(request.after ?? request.to) },
         appliedAt: appliedAt(request),
       });
-      await this.say(
-        where.channel,
-        where.ts,
-        plain(
-          `Watching ${request.stage} until ${formatTime(info.until)}: progress every minute in this thread, alerts in the channel. ` +
-            `\`/switchover status ${request.stage}\` shows it any time.`,
-        ),
-      );
     } catch (error) {
       this.deps.logger.error({ err: error, requestId: request.id }, 'could not start watching the change');
-      await this.say(
-        where.channel,
-        where.ts,
-        plain(`The change is applied, but watching it could not start (${errorMessage(error)}). Use \`/switchover status ${request.stage}\` to follow it.`),
-        true,
-      );
+      return { error: errorMessage(error) };
     }
   }
 
-  /** A message in the channel (threaded under `threadTs` when given); failures are logged, never thrown. */
+  /**
+   * A message in the channel (threaded under `threadTs` when given). Never throws: a post Slack did not take
+   * for a passing reason (timeout, 5xx, rate limit) is queued and sent by the sweeper once Slack answers.
+   */
   async say(channel: string, threadTs: string | undefined, message: SlackMessage, broadcast = false): Promise<void> {
+    const post: UnsentPost = { channel, message, attempts: 0, ...(threadTs ? { threadTs } : {}), ...(broadcast ? { broadcast } : {}) };
     try {
-      if (!threadTs) await this.deps.slack.chat.postMessage({ channel, ...message });
-      else if (broadcast) await this.deps.slack.chat.postMessage({ channel, ...message, thread_ts: threadTs, reply_broadcast: true });
-      else await this.deps.slack.chat.postMessage({ channel, ...message, thread_ts: threadTs });
+      await this.post(post);
     } catch (error) {
-      this.deps.logger.error({ err: error, channel }, 'could not post in the channel');
+      const transient = isTransientSlackError(error);
+      this.deps.logger.error({ err: error, channel, retry: transient }, 'could not post in the channel');
+      if (transient) this.unsent.push(post);
+    }
+  }
+
+  /** Channel posts waiting for a retry (tests, diagnostics). */
+  unsentPosts(): number {
+    return this.unsent.length;
+  }
+
+  private async post({ channel, threadTs, message, broadcast }: UnsentPost): Promise<void> {
+    if (!threadTs) await this.deps.slack.chat.postMessage({ channel, ...message });
+    else if (broadcast) await this.deps.slack.chat.postMessage({ channel, ...message, thread_ts: threadTs, reply_broadcast: true });
+    else await this.deps.slack.chat.postMessage({ channel, ...message, thread_ts: threadTs });
+  }
+
+  /** Sends the queued posts in order; stops at the first that fails again (Slack is still not answering). */
+  private async retryUnsent(): Promise<void> {
+    while (this.unsent.length > 0) {
+      const next = this.unsent[0]!;
+      try {
+        await this.post(next);
+        this.unsent.shift();
+      } catch (error) {
+        next.attempts++;
+        if (next.attempts < MAX_UPDATE_ATTEMPTS && isTransientSlackError(error)) return;
+        this.unsent.shift();
+        this.deps.logger.error({ err: error, channel: next.channel }, 'gave up posting a message in the channel');
+      }
     }
   }
 

@@ -2,9 +2,9 @@
 // files.getUploadURLExternal, then the bytes POSTed to the returned URL, then files.completeUploadExternal.
 // The upload URL is pre-signed, so the bot token is never sent to it.
 import type { webApi } from '@slack/bolt';
-import { slackFetch } from './http-fetch';
 
-const UPLOAD_TIMEOUT_MS = 60_000;
+/** The chart's bytes (a few hundred KB) to Slack's upload URL: longer than a Web API call, still bounded. */
+const UPLOAD_TIMEOUT_MS = 15_000;
 
 export interface PngUpload {
   channel: string;
@@ -27,7 +27,7 @@ export class UploadError extends Error {
 export async function uploadPng(client: webApi.WebClient, upload: PngUpload): Promise<string> {
   const ticket = await client.files.getUploadURLExternal({ filename: upload.filename, length: upload.png.length });
   if (!ticket.upload_url || !ticket.file_id) throw new UploadError('Slack gave no upload URL for the file');
-  const response = await slackFetch(ticket.upload_url, {
+  const response = await fetch(ticket.upload_url, {
     method: 'POST',
     headers: { 'Content-Type': 'image/png' },
     body: upload.png,

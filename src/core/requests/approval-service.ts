@@ -98,6 +98,11 @@ export class ApprovalService {
    * the confirmation dialog, so an ineligible click is refused at once. approve() checks again.
    */
   async canApprove(input: { requestId: string; userId: string }): Promise<EligibilityOutcome> {
+    const found = this.book.get(input.requestId);
+    if (found?.status === 'open' && this.deps.clock.now() < found.expiresAt) {
+      // Not under the stage lock: a read that approve() repeats under it, so a click never waits behind an apply.
+      return (await this.approverRefusal(found, input.userId)) ?? { outcome: 'eligible', request: found };
+    }
     return this.underRequestLock(input.requestId, async () => {
       const request = await this.eligibleOpenRequest(input);
       return isRefused(request) ? request : { outcome: 'eligible', request };

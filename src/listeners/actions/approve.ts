@@ -1,9 +1,21 @@
 // Approve on a request message: the clicker must be eligible now (not the requester, on SWITCHOVER_APPROVERS
-// when set); if so the confirmation dialog opens (the trigger expires in 3 s, so nothing slow runs first),
-// otherwise the clicker gets an ephemeral refusal and the request stays open. Applying happens on submit.
+// when set); if so the confirmation dialog opens, otherwise the clicker gets an ephemeral refusal and the
+// request stays open. The trigger expires in 3 s: when eligibility is not decided within ELIGIBILITY_WINDOW_MS
+// (a slow user-group lookup) the dialog opens anyway and says so; approve() on submit decides, failing closed.
 import { APPROVE_ACTION, approveConfirmView } from '../../blocks/request';
 import { describeSlackError } from '../../slack/errors';
+import type { EligibilityOutcome } from '../../core/requests/outcomes';
 import { answer, type Button, clickLogger } from './common';
+
+/** How long the click waits for eligibility, leaving views.open the rest of the trigger's 3 s. */
+export const ELIGIBILITY_WINDOW_MS = 1_500;
+
+/** The outcome, or undefined when it is not known within the window (the lookup goes on, and is cached). */
+function withinWindow(check: Promise<EligibilityOutcome>): Promise<EligibilityOutcome | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ELIGIBILITY_WINDOW_MS)));
+  return Promise.race([check, late]).finally(() => clearTimeout(timer));
+}
 
 export const approveButton: Button = {
   actionId: APPROVE_ACTION,
@@ -12,7 +24,13 @@ export const approveButton: Button = {
     const user = args.body.user.id;
     const log = clickLogger(deps, args).child({ requestId });
     try {
-      const eligible = await deps.approvals.canApprove({ requestId, userId: user });
+      const eligible = await withinWindow(deps.approvals.canApprove({ requestId, userId: user }));
+      if (eligible === undefined) {
+        const request = deps.approvals.get(requestId)!; // an unknown request is refused at once, never undecided
+        await args.client.views.open({ trigger_id: args.body.trigger_id, view: approveConfirmView(request, true) });
+        log.info({ outcome: 'confirming', stage: request.stage, eligibility: 'undecided' }, 'approval dialog opened before eligibility was decided');
+        return;
+      }
       if (eligible.outcome === 'refused') {
         log.info({ outcome: 'refused' }, 'approve refused');
         // A click can be what expires the request: its message then says so.
