@@ -84,7 +84,7 @@ export async function statusContext(deps: StatusContextDeps, stage: string): Pro
   try {
     records = await deps.core.journal.readAll();
   } catch (error) {
-    journalProblem = `the journal could not be read (${errorMessage(error)}): no baseline and no change markers`;
+    journalProblem = `the journal could not be read (${errorMessage(error)}): no baseline, no change markers, and only the breaches the watch sees now`;
   }
   const context: StatusContext = {
     changes: appliedChanges(records, stage),

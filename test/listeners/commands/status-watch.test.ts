@@ -74,6 +74,22 @@ describe('/switchover status during a watched change', () => {
     expect(watch).toContain(`Alert in <#${CHANNEL}>.`);
   });
 
+  it('still names a breach in progress when the journal cannot be read, from the watch itself', async () => {
+    const { h } = bench;
+    await applyAndWatch(bench, 'staging', 50);
+    await minutes(bench, 3);
+    h.deps.simulation!.stack.setErrorSpike('staging', 0.2);
+    await minutes(bench, 3);
+    h.deps.core.journal.readAll = async () => {
+      throw new Error('EIO: i/o error, read');
+    };
+    const message = await status('staging');
+    const [watch] = sections(message);
+    expect(watch).toMatch(/^\*Watch:\* :rotating_light: \*guardrail breached:\* 5xx rate/);
+    expect(watch).toMatch(/• \*5xx rate\* since 12:0\d UTC \(ongoing\)\./);
+    expect(JSON.stringify(message.blocks)).toContain('the journal could not be read (EIO: i/o error, read): no baseline, no change markers, and only the breaches the watch sees now');
+  });
+
   it('keeps showing the breach after a restart of the bot, from the journal, before the watch judges again', async () => {
     await bench.h.stop(); // this test runs two bots on one Slack and one data directory
     const { fake, dataDir } = await sharedSlackAndDataDir();
