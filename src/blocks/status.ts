@@ -182,7 +182,10 @@ export function statusMessage(status: StageStatus): SlackMessage {
 function lineText(line: StageLine): string {
   const weights = escapeMrkdwn(line.description);
   const open = line.openRequest ? `  :hourglass_flowing_sand: open request ${openRequestText(line.openRequest)}` : '';
-  return `• *${escapeMrkdwn(line.stage)}*: ${weights}${open}`;
+  const breached = line.breaches?.length
+    ? `  :rotating_light: guardrail breached: ${line.breaches.map((b) => `${escapeMrkdwn(guardrailWords(b.guardrail))} since ${hhmm(b.since)} UTC`).join(', ')}`
+    : '';
+  return `• *${escapeMrkdwn(line.stage)}*: ${weights}${breached}${open}`;
 }
 
 /** `/switchover status` without a stage: every stage on one line. */
@@ -208,5 +211,7 @@ export function stageListMessage(lines: StageLine[]): SlackMessage {
   const hidden = lines.length - shown;
   blocks.push(context(`${hidden > 0 ? `${hidden} more stages not shown. ` : ''}Details: \`/switchover status &lt;stage&gt;\``));
   const open = lines.filter((l) => l.openRequest).length;
-  return { text: `${lines.length} stage${lines.length === 1 ? '' : 's'}${open ? `, ${open} with an open request` : ''}`, blocks };
+  const breached = lines.filter((l) => l.breaches?.length).length;
+  const text = `${lines.length} stage${lines.length === 1 ? '' : 's'}${breached ? `, ${breached} with a guardrail breached` : ''}${open ? `, ${open} with an open request` : ''}`;
+  return { text, blocks };
 }

@@ -7,7 +7,7 @@ import { summarizeHealth } from './health';
 import type { CoreDeps } from './ports';
 import type { ObservedSplit, SideTotals } from './traffic';
 import { DEFAULT_SETTLE_MS, loadBalancerAverage, observedSplit, settledWindow, sideTotals } from './traffic';
-import type { WatchState } from './watch-state';
+import type { SeenBreach, WatchState } from './watch-state';
 import type { MetricsSnapshot, MetricsWindow, ProxyServices, Side, StageResources, Weights } from './types';
 import { MINUTE_MS } from './types';
 import { configuredTargetPercent, describeListener, groupShares, ruleWarnings } from './listener';
@@ -364,11 +364,14 @@ export interface StageLine {
   /** Weights in words, or "unknown: <reason>". */
   description: string;
   openRequest?: OpenRequestSummary;
+  /** Breaches of the running watch it has not seen clear (core/watch-state.ts). */
+  breaches?: SeenBreach[];
 }
 
 export interface StageListEntry {
   stage: string;
   openRequest?: OpenRequestSummary;
+  breaches?: SeenBreach[];
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -396,13 +399,13 @@ export async function listStatus(
   const entries: StageListEntry[] = (stages ?? (await deps.resolver.listStages())).map((s) =>
     typeof s === 'string' ? { stage: s } : s,
   );
-  return mapLimit(entries, LIST_CONCURRENCY, async ({ stage, openRequest }) => {
+  return mapLimit(entries, LIST_CONCURRENCY, async (entry) => {
     try {
-      const resources = await deps.resolver.resolve(stage);
+      const resources = await deps.resolver.resolve(entry.stage);
       const listener = await deps.loadBalancer.readListener(resources);
-      return { stage, weights: listener.weights, description: describeListener(listener), openRequest };
+      return { ...entry, weights: listener.weights, description: describeListener(listener) };
     } catch (error) {
-      return { stage, description: `unknown: ${errorMessage(error)}`, openRequest };
+      return { ...entry, description: `unknown: ${errorMessage(error)}` };
     }
   });
 }

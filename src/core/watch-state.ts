@@ -80,3 +80,9 @@ export function watchState(records: readonly JournalRecord[], stage: string, tic
     breaches,
   };
 }
+
+/** The breaches of a running watch that it has not seen clear: what a one-line summary of the stage must show. */
+export function currentBreaches(state: WatchState | undefined): SeenBreach[] {
+  if (!state || state.ended) return [];
+  return state.breaches.filter((b) => b.ongoing !== false);
+}

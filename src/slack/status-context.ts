@@ -7,7 +7,7 @@ import { latestBaseline, type JournalRecord, type RequestKind } from '../core/jo
 import type { ChangeMark, LastAppliedSummary, OpenRequestSummary, StageListEntry, StatusContext } from '../core/status';
 import { errorMessage } from '../core/format';
 import { appliedAt, type SwitchoverRequest } from '../core/requests/request';
-import { watchState, type WatchState } from '../core/watch-state';
+import { currentBreaches, watchState, type WatchState } from '../core/watch-state';
 import type { AppDeps } from '../listeners/deps';
 
 export type StatusContextDeps = Pick<AppDeps, 'core' | 'approvals' | 'config' | 'watcher' | 'slack'>;
@@ -110,9 +110,12 @@ export async function stageListEntries(deps: StatusContextDeps): Promise<StageLi
   const stages = [...(await deps.core.resolver.listStages())];
   // A stage with a request in progress is known to the bot even if discovery no longer lists it.
   for (const r of deps.approvals.pending()) if (!stages.includes(r.stage)) stages.push(r.stage);
+  // Without the journal, the breaches the watch sees now still show.
+  const records = await deps.core.journal.readAll().catch(() => []);
   return stages.map((stage) => {
     const openRequest = openRequestSummary(deps.approvals.openRequest(stage));
-    return openRequest ? { stage, openRequest } : { stage };
+    const breaches = currentBreaches(watchState(records, stage, deps.watcher.latestTick(stage)));
+    return { stage, ...(openRequest ? { openRequest } : {}), ...(breaches.length > 0 ? { breaches } : {}) };
   });
 }
 

@@ -54,6 +54,19 @@ describe('/switchover status during a watched change', () => {
     expect(traffic).toMatch(/^\*Traffic:\* 50% configured/);
   });
 
+  it('flags the breach on the stage\'s line of the status without a stage', async () => {
+    const { h } = bench;
+    await applyAndWatch(bench, 'staging', 50);
+    await minutes(bench, 3);
+    h.deps.simulation!.stack.setErrorSpike('staging', 0.2);
+    await minutes(bench, 3);
+    const { body } = await h.responseTo(await h.slash('status'));
+    expect(body.text).toBe('2 stages, 1 with a guardrail breached');
+    const shown = JSON.stringify(body.blocks);
+    expect(shown).toMatch(/\*staging\*: source 50 \/ target 50 [^"]*:rotating_light: guardrail breached: 5xx rate since 12:03 UTC/);
+    expect(shown).not.toMatch(/\*dev\*:[^\\]*rotating_light/);
+  });
+
   it('does not wait more than its deadline for the link to the alert message', async () => {
     const { h, clock } = bench;
     await applyAndWatch(bench, 'staging', 50);
