@@ -8,7 +8,7 @@ import { registerListeners } from './listeners';
 import { boltLogger } from './slack/bolt-logger';
 import { verifyBotToken, type BotIdentity } from './slack/bot-identity';
 import { slackClientOptions } from './slack/client';
-import { SlackHttpReceiver } from './slack/http-receiver';
+import { SlackHttpReceiver } from './slack/http-mode';
 
 export type { AppDeps } from './listeners/deps';
 
