@@ -14,7 +14,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# 2. Production dependencies only.
+# 2. Production dependencies only. npm picks @napi-rs/canvas's musl binary here (chart drawing); the chart font
+#    (dejavu-fonts-ttf) is an npm package too, so the image needs no system fonts or graphics libraries.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./

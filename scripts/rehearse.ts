@@ -5,8 +5,8 @@
 // bot posts, updates or shows to one person is printed as readable text; uploaded charts are saved to
 // ./rehearsal-output/. Exits non-zero if a step did not behave as the runbook expects (CI's smoke test).
 //
-// QUICKCHART_URL set: charts are drawn by that renderer (real pictures); unset: by a stand-in that answers
-// a 1x1 placeholder PNG, so the rehearsal never leaves 127.0.0.1.
+// Charts are drawn in the bot's process, as in production by default, so the saved PNGs are the real pictures
+// and the rehearsal never leaves 127.0.0.1; with QUICKCHART_URL set, that QuickChart server draws them.
 process.env.AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING ??= 'true';
 
 import { mkdirSync, rmSync } from 'node:fs';
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const clock = new ManualClock();
   const sim = createSimulatedAws({ clock });
   const h = await startHarness(
-    { LOG_LEVEL: 'info', ...(realCharts ? { QUICKCHART_URL: realCharts } : {}) },
+    { LOG_LEVEL: 'info', QUICKCHART_URL: realCharts ?? '' },
     { clock },
     { simulation: sim },
   );
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
     out(
       realCharts
         ? `Charts are drawn by QUICKCHART_URL=${realCharts}.\n`
-        : 'Charts are drawn by a stand-in renderer (1x1 placeholder PNGs); set QUICKCHART_URL for real pictures.\n',
+        : 'Charts are drawn inside the bot (Chart.js on @napi-rs/canvas), as in production unless QUICKCHART_URL is set.\n',
     );
 
     // 1. Prep: scale the target proxy, wait for healthy targets, baseline, summary with charts.
@@ -235,7 +235,7 @@ async function main(): Promise<void> {
     await quiet();
     out(
       `\nRehearsal complete in ${((Date.now() - started) / 1000).toFixed(1)} s: ${step} steps as the runbook expects.\n` +
-        `${transcript.charts.length} charts saved in ${OUTPUT}${realCharts ? '' : ' (placeholders: set QUICKCHART_URL for real pictures)'}.\n`,
+        `${transcript.charts.length} charts saved in ${OUTPUT}.\n`,
     );
   } finally {
     transcript.flush();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { webApi } from '@slack/bolt';
 import { createAwsClients, createAwsPorts, type AwsPorts } from './adapters/aws/clients';
 import { loadStagesFile } from './adapters/aws/stages-file';
-import { QuickChartRenderer } from './adapters/charts/quickchart';
+import { createChartRenderer } from './adapters/charts';
 import { SystemClock } from './adapters/clock';
 import { ConcurrencyLimit } from './core/concurrency-limit';
 import { DataDirLock, type DataDirLockOptions } from './adapters/journal/data-dir-lock';
@@ -76,7 +76,7 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
   const dataDirLock = new DataDirLock(config.dataDir, { logger, ...options.dataDirLock });
   const core: CoreDeps = {
     ...aws,
-    charts: new QuickChartRenderer(config.quickchartUrl),
+    charts: createChartRenderer(config.quickchartUrl),
     journal,
     clock,
     people,

@@ -79,7 +79,7 @@ const schema = z.object({
   SWITCHOVER_DATA_DIR: optionalText.transform((dir) => dir ?? './data'),
   SWITCHOVER_STAGES_FILE: optionalText,
   SWITCHOVER_SIMULATE: bool,
-  QUICKCHART_URL: url('https://quickchart.io'),
+  QUICKCHART_URL: url(),
   SWITCHOVER_PREP_TIMEOUT_MINUTES: int(1, 120, 15),
   SWITCHOVER_WATCH_MINUTES: int(5, 1440, 60),
   SWITCHOVER_GUARD_5XX_POINTS: decimal(0, 100, 1),
@@ -119,7 +119,8 @@ export interface Config {
   dataDir: string;
   stagesFile?: string;
   simulate: boolean;
-  quickchartUrl: string;
+  /** A QuickChart server to draw charts; unset: drawn in this process, and no metric leaves the network. */
+  quickchartUrl?: string;
   prepTimeoutMinutes: number;
   /** How long after a minute ends its CloudWatch datapoints are read, by status and the watch alike (ms). */
   settleMs: number;
@@ -195,7 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: v.SWITCHOVER_DATA_DIR,
     stagesFile: v.SWITCHOVER_STAGES_FILE,
     simulate: v.SWITCHOVER_SIMULATE,
-    quickchartUrl: v.QUICKCHART_URL ?? 'https://quickchart.io',
+    quickchartUrl: v.QUICKCHART_URL,
     prepTimeoutMinutes: v.SWITCHOVER_PREP_TIMEOUT_MINUTES,
     settleMs: v.SWITCHOVER_SETTLE_SECONDS * 1000,
     watch: {

@@ -29,7 +29,7 @@ describe('loadConfig', () => {
     expect(config.approvalTtlMinutes).toBe(15);
     expect(config.dataDir).toBe('./data');
     expect(config.simulate).toBe(false);
-    expect(config.quickchartUrl).toBe('https://quickchart.io');
+    expect(config.quickchartUrl).toBeUndefined(); // charts drawn in the bot: no metric leaves the network
     expect(config.logLevel).toBe('info');
     expect(config.settleMs).toBe(60_000);
     expect(config.watch).toEqual({

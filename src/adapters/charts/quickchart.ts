@@ -1,42 +1,28 @@
-// ChartRenderer over a QuickChart server (public quickchart.io or self-hosted, usually http://host:3400):
-// the picture is rendered to PNG bytes and uploaded by the caller, so no chart depends on a public URL.
-// Speaks QuickChart's documented `POST /chart` API directly, over pooled keep-alive connections, so that a
-// timeout really aborts the request.
-import { createHttpFetch, type HttpResponse } from '../http-fetch';
+// ChartRenderer over a QuickChart server (self-hosted, usually http://quickchart:3400, or the public
+// quickchart.io), used only when QUICKCHART_URL is set: the metrics in the chart then leave the bot's network.
+// The picture comes back as PNG bytes and is uploaded by the caller, so no chart depends on a public URL.
+// Speaks to it with quickchart-js, QuickChart's own client, asking for Chart.js 4 as the in-process renderer draws.
+import QuickChart from 'quickchart-js';
 import { errorMessage, plainMessage } from '../../core/format';
 import type { ChartRenderer, ChartSpec } from '../../core/ports';
+import { ChartRenderError } from './errors';
+
+export { ChartRenderError };
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** Largest answer accepted: a chart PNG is some 100 KB; a misbehaving server must not exhaust memory. */
-export const MAX_ANSWER_BYTES = 10 * 1024 * 1024;
-
-// Shared by every renderer so the bound of 8 connections per origin holds for the whole process; further
-// renders queue for a free one. Rendering is idempotent, so a request that meets a connection the server had
-// just closed is sent once more.
-const request = createHttpFetch({ maxSockets: 8, maxAnswerBytes: MAX_ANSWER_BYTES, resendOnStaleConnection: true });
-
 export interface QuickChartOptions {
-  /** Per chart, including any wait for a free connection; default 10 s. */
+  /** Per chart; default 10 s. */
   timeoutMs?: number;
   /** Default 2: sharp on high-DPI screens. */
   devicePixelRatio?: number;
 }
 
-export class ChartRenderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ChartRenderError';
-  }
-}
-
 export class QuickChartRenderer implements ChartRenderer {
-  /** `${where}/chart`, without the credentials. */
-  private readonly endpoint: URL;
-  /** `Basic ...` from credentials in QUICKCHART_URL (user:pass@host), for a proxy in front of QuickChart. */
-  private readonly authorization: string | undefined;
-  /** For messages: the origin and any path prefix (e.g. /qc), without any credentials the URL may carry. */
+  /** For messages and quickchart-js: scheme, host and any path prefix (e.g. /qc). */
   readonly where: string;
+  private readonly scheme: 'http' | 'https';
+  private readonly host: string;
   private readonly timeoutMs: number;
   private readonly devicePixelRatio: number;
 
@@ -45,54 +31,55 @@ export class QuickChartRenderer implements ChartRenderer {
     try {
       url = new URL(quickchartUrl);
     } catch {
-      throw new ChartRenderError('QUICKCHART_URL is not a valid URL; use e.g. http://quickchart:3400 or https://quickchart.io');
+      throw new ChartRenderError('QUICKCHART_URL is not a valid URL; use e.g. http://quickchart:3400, or leave it empty to draw charts in the bot');
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ChartRenderError('QUICKCHART_URL must be an http or https URL, e.g. http://quickchart:3400');
     }
+    if (url.username || url.password) {
+      // quickchart-js sends no credentials; they would otherwise end up in logs and messages.
+      throw new ChartRenderError('QUICKCHART_URL must not carry credentials (user:password@); quickchart-js cannot send them');
+    }
     const path = url.pathname.replace(/\/+$/, '').replace(/\/chart$/, '');
-    this.authorization =
-      url.username || url.password
-        ? `Basic ${Buffer.from(`${decode(url.username)}:${decode(url.password)}`).toString('base64')}`
-        : undefined;
-    this.where = `${url.protocol}//${url.host}${path}`;
-    this.endpoint = new URL(`${this.where}/chart`);
+    this.scheme = url.protocol === 'https:' ? 'https' : 'http';
+    // quickchart-js posts to `${scheme}://${host}/chart`, so a path prefix rides along with the host.
+    this.host = `${url.host}${path}`;
+    this.where = `${this.scheme}://${this.host}`;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.devicePixelRatio = options.devicePixelRatio ?? 2;
   }
 
   async render(chart: ChartSpec): Promise<Buffer> {
-    const body = JSON.stringify({
-      version: '4',
-      backgroundColor: '#ffffff',
-      width: chart.width,
-      height: chart.height,
-      devicePixelRatio: this.devicePixelRatio,
-      format: 'png',
-      // A JSON string is taken as is: the config is pure data, no JavaScript functions to evaluate.
-      chart: JSON.stringify(chart.config),
-    });
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'image/png' };
-    if (this.authorization) headers.Authorization = this.authorization;
-    // Counts any wait for a free connection too; on timeout the request is destroyed, not left running.
-    const signal = AbortSignal.timeout(this.timeoutMs);
+    const client = new QuickChart()
+      .setScheme(this.scheme)
+      .setHost(this.host)
+      .setVersion('4')
+      .setWidth(chart.width)
+      .setHeight(chart.height)
+      .setDevicePixelRatio(this.devicePixelRatio)
+      .setBackgroundColor('#ffffff')
+      .setFormat('png')
+      // A JSON string is taken as is: the config is pure data, no JavaScript to evaluate.
+      .setConfig(JSON.stringify(chart.config));
 
-    let answer: HttpResponse;
-    try {
-      answer = await request(this.endpoint, { method: 'POST', headers, body, redirect: 'manual', signal });
-    } catch (error) {
-      if (signal.aborted) throw new ChartRenderError(`The chart renderer at ${this.where} did not answer within ${this.timeoutMs / 1000} s.`);
-      throw new ChartRenderError(`The chart renderer at ${this.where} could not render "${chart.title}": ${describe(error)}.`);
-    }
-    if (!answer.ok) {
-      // Same wording as quickchart-js used, on one line.
-      const quickchartError = answer.headers.get('x-quickchart-error');
-      const details = quickchartError ? `: ${oneLine(quickchartError)}` : '';
-      throw new ChartRenderError(
-        `The chart renderer at ${this.where} could not render "${chart.title}": Chart creation failed with status code ${answer.status}${details}.`,
+    // quickchart-js takes no abort signal: the deadline frees the caller, and the abandoned request ends
+    // when the server answers or its connection drops (one socket, never a lock or a message).
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new ChartRenderError(`The chart renderer at ${this.where} did not answer within ${this.timeoutMs / 1000} s.`)),
+        this.timeoutMs,
       );
+    });
+    let png: Buffer;
+    try {
+      png = await Promise.race([client.toBinary(), deadline]);
+    } catch (error) {
+      if (error instanceof ChartRenderError) throw error;
+      throw new ChartRenderError(`The chart renderer at ${this.where} could not render "${chart.title}": ${describe(error)}.`);
+    } finally {
+      clearTimeout(timer);
     }
-    const png = Buffer.from(await answer.arrayBuffer());
     if (png.length < PNG_SIGNATURE.length || !png.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE)) {
       throw new ChartRenderError(
         `The chart renderer at ${this.where} answered "${chart.title}" with something that is not a PNG (${png.length} bytes); check QUICKCHART_URL points at a QuickChart server.`,
@@ -102,23 +89,14 @@ export class QuickChartRenderer implements ChartRenderer {
   }
 }
 
-/** Percent-decoded userinfo; kept as written if it is not valid percent-encoding. */
-function decode(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
-}
-
 function oneLine(text: string): string {
   return text.trim().replace(/\s*\n\s*/g, ': ');
 }
 
 function describe(error: unknown): string {
-  // The code too: a refused connection to a name with several addresses is an AggregateError without a message.
-  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
-  const message = `${code ?? ''} ${plainMessage(error)}`;
+  // node-fetch (under quickchart-js) reports the system error's code on the error.
+  const code = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? '') : '';
+  const message = `${code} ${plainMessage(error)}`;
   if (/ECONNREFUSED/.test(message)) return 'connection refused (is the renderer running?)';
   if (/ENOTFOUND|EAI_AGAIN/.test(message)) return 'host not found';
   if (/ECONNRESET|socket hang up|connection reset/.test(message)) return 'connection reset';
