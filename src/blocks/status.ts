@@ -99,12 +99,25 @@ const WATCH_END_WORDS: Record<NonNullable<WatchState['ended']>['reason'], string
   stopped: 'watching was stopped',
 };
 
-function breachLine(b: SeenBreach): string {
-  const state = b.ongoing === true ? 'ongoing' : b.ongoing === false ? 'not breaching in the newest minute' : 'as alerted';
+/** "12:03 UTC", or that the journal could not give the time back. */
+function utc(t: number | null): string {
+  return t === null ? '(time unknown)' : `${hhmm(t)} UTC`;
+}
+
+/** One breach; `judged`: whether the watch has judged a minute since the bot started. */
+function breachLine(b: SeenBreach, judged: boolean): string {
+  const state =
+    b.ongoing === true
+      ? 'ongoing'
+      : b.ongoing === false
+        ? 'not breaching in the newest minute'
+        : judged
+          ? 'no data in the newest minute to tell whether it goes on'
+          : 'as alerted';
   // An ongoing signal breach has its numbers in the verdict lines above; others say them here.
   const detail = b.ongoing === true && b.guardrail !== 'unhealthy-targets' ? '' : `: ${escapeMrkdwn(b.detail)}`;
   const alert = b.alert ? (b.alert.link ? ` <${b.alert.link}|Alert message>` : ` Alert in ${channelLink(b.alert.channel)}.`) : '';
-  return `• *${escapeMrkdwn(guardrailWords(b.guardrail))}* since ${hhmm(b.since)} UTC (${state})${detail}.${alert}`;
+  return `• *${escapeMrkdwn(guardrailWords(b.guardrail))}* since ${utc(b.since)} (${state})${detail}.${alert}`;
 }
 
 /**
@@ -123,12 +136,12 @@ export function watchStateText(watch: WatchState): string {
   } else {
     lines.push(watch.ended ? 'no guardrail breached' : ':hourglass: no minute judged yet since the change (or since the bot started)');
   }
-  lines.push(...watch.breaches.map(breachLine));
-  const about = `after ${escapeMrkdwn(watch.requestId)}, applied ${hhmm(watch.appliedAt)} UTC`;
+  lines.push(...watch.breaches.map((b) => breachLine(b, watch.latest !== undefined)));
+  const about = `after ${escapeMrkdwn(watch.requestId)}, applied ${utc(watch.appliedAt)}`;
   lines.push(
     watch.ended
-      ? `_Watch ${about}, ended ${hhmm(watch.ended.at)} UTC: ${WATCH_END_WORDS[watch.ended.reason]}._`
-      : `_Watching ${about}, until ${hhmm(watch.until)} UTC._`,
+      ? `_Watch ${about}, ended ${utc(watch.ended.at)}: ${WATCH_END_WORDS[watch.ended.reason]}._`
+      : `_Watching ${about}, until ${utc(watch.until)}._`,
   );
   return lines.join('\n');
 }
@@ -137,7 +150,7 @@ export function watchStateText(watch: WatchState): string {
 function watchStateSummary(watch: WatchState): string | undefined {
   const ongoing = watch.breaches.filter((b) => b.ongoing !== false);
   if (ongoing.length > 0) {
-    return `guardrail breached: ${ongoing.map((b) => `${guardrailWords(b.guardrail)} since ${hhmm(b.since)} UTC`).join(', ')}`;
+    return `guardrail breached: ${ongoing.map((b) => `${guardrailWords(b.guardrail)} since ${utc(b.since)}`).join(', ')}`;
   }
   return watch.latest?.evaluation.state.replace(/-/g, ' ');
 }
@@ -183,7 +196,7 @@ function lineText(line: StageLine): string {
   const weights = escapeMrkdwn(line.description);
   const open = line.openRequest ? `  :hourglass_flowing_sand: open request ${openRequestText(line.openRequest)}` : '';
   const breached = line.breaches?.length
-    ? `  :rotating_light: guardrail breached: ${line.breaches.map((b) => `${escapeMrkdwn(guardrailWords(b.guardrail))} since ${hhmm(b.since)} UTC`).join(', ')}`
+    ? `  :rotating_light: guardrail breached: ${line.breaches.map((b) => `${escapeMrkdwn(guardrailWords(b.guardrail))} since ${utc(b.since)}`).join(', ')}`
     : '';
   return `• *${escapeMrkdwn(line.stage)}*: ${weights}${breached}${open}`;
 }

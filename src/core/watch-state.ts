@@ -2,6 +2,7 @@
 // tick, in memory) and every breach it alerted on for the watched change (the journal, so a restart keeps
 // them). Status shows this rather than judging again by other rules. Pure: records and a tick in, data out.
 import type { GuardrailEvaluation } from './judge';
+import { guardrailsRead } from './judge';
 import type { JournalRecord, WatchEnded } from './journal';
 import type { WatchTick } from './watch-tick';
 
@@ -10,21 +11,24 @@ export interface SeenBreach {
   /** 'error-rate', 'p99-latency', 'unhealthy-targets' (the judge's names). */
   guardrail: string;
   detail: string;
-  /** First breaching minute's start (epoch ms); when the watch saw it, for health breaches. */
-  since: number;
+  /** First breaching minute's start (epoch ms); when the watch saw it, for health breaches; null when unreadable. */
+  since: number | null;
   /** The alert message, once posted; `link` is its permalink when the chat side could get one. */
   alert?: { channel: string; messageTs: string; link?: string };
-  /** Whether the watch's newest tick still shows it; null without a tick since the bot started. */
+  /**
+   * Whether the watch's newest tick still shows it; null without a tick since the bot started, or when that
+   * tick could not read the guardrail (no data clears nothing, as the watch itself keeps the episode open).
+   */
   ongoing: boolean | null;
 }
 
 export interface WatchState {
   requestId: string;
-  /** Epoch ms. */
-  appliedAt: number;
-  until: number;
+  /** Epoch ms; null when the journal's record holds no readable time and no tick says it. */
+  appliedAt: number | null;
+  until: number | null;
   /** Set once the watch ended (completed, window elapsed, superseded, stopped). */
-  ended?: { reason: WatchEnded['reason']; at: number };
+  ended?: { reason: WatchEnded['reason']; at: number | null };
   /** The watch's newest judgement, as it showed it; absent before its first minute since the bot started. */
   latest?: { at: number; minute: number | null; evaluation: GuardrailEvaluation };
   /** Every breach of this watch, oldest first. */
@@ -42,24 +46,26 @@ export function watchState(records: readonly JournalRecord[], stage: string, tic
   if (requestId === undefined) return undefined;
   const latestTick = tick && tick.watch.requestId === requestId ? tick : undefined;
 
+  // Records are read back from disk: a field that is not what the bot writes is "unknown", never NaN or a crash.
   const breaches: SeenBreach[] = [];
   let ended: WatchState['ended'];
   for (const r of records) {
     if (r.stage !== stage || !('requestId' in r) || r.requestId !== requestId) continue;
     if (r.type === 'guardrail.breached') {
-      breaches.push({ guardrail: r.guardrail, detail: r.detail, since: Date.parse(r.since ?? r.at), ongoing: null });
+      breaches.push({ guardrail: text(r.guardrail), detail: text(r.detail), since: time(r.since) ?? time(r.at) ?? null, ongoing: null });
     } else if (r.type === 'guardrail.alert-posted') {
       // The newest breach of that guardrail is the one this message alerted on.
       const breach = breaches.filter((b) => b.guardrail === r.guardrail).at(-1);
-      if (breach) breach.alert = { channel: r.channel, messageTs: r.messageTs };
+      if (breach && typeof r.channel === 'string' && typeof r.messageTs === 'string') breach.alert = { channel: r.channel, messageTs: r.messageTs };
     } else if (r.type === 'watch.ended') {
-      ended = { reason: r.reason, at: Date.parse(r.at) };
+      ended = { reason: END_REASONS.includes(r.reason) ? r.reason : 'stopped', at: time(r.at) ?? null };
     }
   }
 
   if (latestTick) {
     const now = latestTick.evaluation.breaches;
-    for (const b of breaches) b.ongoing = false;
+    const read = guardrailsRead(latestTick.evaluation, latestTick.health);
+    for (const b of breaches) b.ongoing = (read as ReadonlySet<string>).has(b.guardrail) ? false : null;
     for (const current of now) {
       // The journal lists each episode once; a breach it lacks (its record failed to write) is still shown.
       const seen = breaches.filter((b) => b.guardrail === current.guardrail).at(-1);
@@ -69,8 +75,8 @@ export function watchState(records: readonly JournalRecord[], stage: string, tic
     }
   }
 
-  const appliedAt = started?.appliedAt ? Date.parse(started.appliedAt) : (latestTick?.watch.appliedAt ?? Date.parse(started!.at));
-  const until = started ? Date.parse(started.until) : latestTick!.watch.until;
+  const appliedAt = time(started?.appliedAt) ?? latestTick?.watch.appliedAt ?? time(started?.at) ?? null;
+  const until = time(started?.until) ?? latestTick?.watch.until ?? null;
   return {
     requestId,
     appliedAt,
@@ -85,4 +91,16 @@ export function watchState(records: readonly JournalRecord[], stage: string, tic
 export function currentBreaches(state: WatchState | undefined): SeenBreach[] {
   if (!state || state.ended) return [];
   return state.breaches.filter((b) => b.ongoing !== false);
+}
+
+const END_REASONS: ReadonlyArray<WatchEnded['reason']> = ['completed', 'window-elapsed', 'superseded', 'stopped'];
+
+/** An ISO time from the journal as epoch ms; undefined when absent or unreadable. */
+function time(value: unknown): number | undefined {
+  const t = typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isFinite(t) ? t : undefined;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : 'unreadable in the journal';
 }

@@ -4,6 +4,7 @@
 // Every watch is in the journal, so a restarted bot resumes it where it was.
 import { latestBaseline, type Baseline, type GuardrailBreached, type JournalRecord, type WatchEnded, type WatchStarted } from './journal';
 import type { GuardrailBreach, GuardrailName, SubjectHealth, WatchSettings } from './judge';
+import { guardrailsRead } from './judge';
 import { summarizeHealth } from './health';
 import type { CoreDeps } from './ports';
 import { errorMessage } from './format';
@@ -314,8 +315,7 @@ export class Watcher {
     const info = run.info;
     const breaching = new Set(tick.evaluation.breaches.map((b) => b.guardrail));
     // An episode ends only when the guardrail could be read and no longer shows a breach: no data clears nothing.
-    const read = new Set<GuardrailName>(tick.evaluation.signals.filter((s) => s.verdict !== 'no-data').map((s) => s.signal));
-    if ('summary' in tick.health) read.add('unhealthy-targets');
+    const read = guardrailsRead(tick.evaluation, tick.health);
     for (const g of [...run.alerted]) {
       if (!breaching.has(g) && read.has(g)) run.alerted.delete(g);
     }

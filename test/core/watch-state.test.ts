@@ -1,6 +1,7 @@
-import type { JournalRecord } from '../../src/core/journal';
+import type { JournalRecord, WatchStarted } from '../../src/core/journal';
 import { MINUTE_MS } from '../../src/core/types';
 import { watchState } from '../../src/core/watch-state';
+import { watchStateText } from '../../src/blocks/status';
 import { analyzeTick, watchWindow, type WatchInfo } from '../../src/core/watch-tick';
 import { type MinuteScript, scripted, WATCH_SETTINGS } from '../support/traffic-script';
 
@@ -95,5 +96,55 @@ describe('watchState', () => {
     const state = watchState([], 'dev', tick)!;
     expect(state).toMatchObject({ requestId: 'r-0000000002', appliedAt: watch.appliedAt, until: watch.until, breaches: [] });
     expect(state.latest?.evaluation.state).not.toBe('breach');
+  });
+});
+
+describe('watchState, when the newest tick could not read a signal or the journal holds bad values', () => {
+  const breached = (guardrail: string, extra: Partial<Record<'since' | 'at', string>> = {}): JournalRecord => ({
+    type: 'guardrail.breached',
+    at: extra.at ?? iso(T0 + 5 * MINUTE_MS),
+    stage: 'dev',
+    requestId: 'r-0000000002',
+    guardrail,
+    detail: `${guardrail} breached`,
+    ...(extra.since !== undefined ? { since: extra.since } : {}),
+  });
+
+  it('does not call a breach cleared when the newest tick had no data for it (as the watch keeps its episode open)', () => {
+    const window = watchWindow(watch.appliedAt, T0 + 5 * MINUTE_MS);
+    const tick = analyzeTick({ watch, at: window.end + 60_000, window, snapshot: undefined, snapshotError: 'ThrottlingException', health: { side: 'target', error: 'timed out' }, baseline: undefined, settings: WATCH_SETTINGS });
+    expect(tick.evaluation.state).toBe('no-data');
+    const state = watchState([started('r-0000000002'), breached('error-rate'), breached('unhealthy-targets')], 'dev', tick)!;
+    // Neither guardrail could be read in the newest minute: unknown, not "not breaching".
+    expect(state.breaches.map((b) => [b.guardrail, b.ongoing])).toEqual([
+      ['error-rate', null],
+      ['unhealthy-targets', null],
+    ]);
+    expect(watchStateText(state)).toContain('• *5xx rate* since 12:05 UTC (no data in the newest minute to tell whether it goes on): error-rate breached.');
+  });
+
+  it('skips times it cannot read back instead of carrying NaN into the status', () => {
+    const records: JournalRecord[] = [
+      { ...(started('r-0000000002') as WatchStarted), appliedAt: 'not a time', until: 'soon' },
+      breached('error-rate', { since: 'garbage' }),
+      breached('p99-latency', { at: 'yesterday', since: 'garbage' }),
+      { type: 'watch.ended', at: 'later', stage: 'dev', requestId: 'r-0000000002', reason: 'window-elapsed' },
+    ];
+    const state = watchState(records, 'dev')!;
+    const times = [state.appliedAt, state.until, ...state.breaches.map((b) => b.since), state.ended?.at];
+    // A readable time, or null (said as "an unknown time"), never NaN.
+    expect(times.filter((t) => t !== null && !Number.isFinite(t))).toEqual([]);
+    expect(state.appliedAt).toBe(T0); // watch.started's own time, when its appliedAt is unreadable
+    expect(state.until).toBeNull();
+    // The breach whose since is unreadable falls back to when it was journalled; one with neither is still listed.
+    expect(state.breaches.map((b) => [b.guardrail, b.since])).toEqual([
+      ['error-rate', T0 + 5 * MINUTE_MS],
+      ['p99-latency', null],
+    ]);
+    expect(state.ended).toEqual({ reason: 'window-elapsed', at: null });
+    // And the status renders it in words.
+    const text = watchStateText(state);
+    expect(text).toContain('• *p99 latency* since (time unknown) (as alerted)');
+    expect(text).toContain('ended (time unknown): its window elapsed');
   });
 });

@@ -61,6 +61,16 @@ function healthBreach(health: SubjectHealth | undefined, notes: string[]): Guard
   return undefined;
 }
 
+/**
+ * The guardrails a tick could actually read: every signal with data, and the group's health when it was read.
+ * A breach episode ends only on one of these; a guardrail it could not read keeps its last state.
+ */
+export function guardrailsRead(evaluation: GuardrailEvaluation, health: SubjectHealth): Set<GuardrailName> {
+  const read = new Set<GuardrailName>(evaluation.signals.filter((s) => s.verdict !== 'no-data').map((s) => s.signal));
+  if ('summary' in health) read.add('unhealthy-targets');
+  return read;
+}
+
 export function evaluateGuardrails(signals: SignalVerdict[], health: SubjectHealth | undefined): GuardrailEvaluation {
   const notes: string[] = [];
   const breaches: GuardrailBreach[] = signals

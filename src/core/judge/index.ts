@@ -9,4 +9,4 @@ export { judgeLatency, MIN_P99_MINUTES, MIN_REQUESTS_FOR_P99 } from './latency';
 export type { ShiftMinutes } from './shift';
 export { judgeShift } from './shift';
 export type { GuardrailBreach, GuardrailEvaluation, GuardrailName, GuardrailState, SubjectHealth } from './guardrails';
-export { evaluateGuardrails } from './guardrails';
+export { evaluateGuardrails, guardrailsRead } from './guardrails';
