@@ -12,7 +12,7 @@
 // It is exact for any count (a dozen requests at a 1 % shift included), needs no normal approximation, and
 // takes the margin as a difference of rates, which Fisher's conditional test cannot. It is conservative:
 // the measured detection times (npm run bench) are what it costs.
-import { countText, countsText, pointsText, windowText } from './words';
+import { countText, countsText, newerHalfText, pointsText, windowText } from './words';
 import { alphaOf, breachAlphaForWindow, type JudgeSettings } from './settings';
 import { proportionLowerBound, proportionUpperBound } from './stats';
 import type { CountVerdict, Counts, Needed, ReferenceKind, SignalName, Window } from './verdict';
@@ -256,7 +256,7 @@ export function judgeCounts(input: CountSignalInput, settings: JudgeSettings): C
       referenceCounts: reference,
       text:
         `${sentence(input, subject, reference)} ${windowText(window)}: healthy at ${settings.healthyConfidence} % confidence ` +
-        `(not more than ${pointsText(settings.errorRatePoints)} worse${newer.length < minutes.length ? `, over the window and over its last ${newer.length} minutes` : ''})`,
+        `(not more than ${pointsText(settings.errorRatePoints)} worse${newer.length < minutes.length ? `, ${newerHalfText(minutes.length, newer.length)}` : ''})`,
     };
   }
   const needed = neededMore(input, { subject, reference }, { subject: newerSubject, reference: newerReference }, minutes.length, settings);

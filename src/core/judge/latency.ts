@@ -12,7 +12,7 @@ import { msText } from '../format';
 import { alphaOf, breachAlphaForWindow, type JudgeSettings } from './settings';
 import { atMost, mannWhitneyGreater, mannWhitneyMinimumP, mannWhitneyPGreater, RunningU } from './stats';
 import type { LatencyVerdict, ReferenceKind, Window } from './verdict';
-import { minutesText, windowText } from './words';
+import { minutesText, newerHalfText, windowText } from './words';
 
 /** Minutes a side below which the rank test cannot speak. */
 export const MIN_P99_MINUTES = 3;
@@ -151,7 +151,7 @@ export function judgeLatency(input: LatencyInput, settings: JudgeSettings): Late
     window,
   );
   if (p !== null && atMost(p, healthyAlpha)) {
-    const over = newer.length < all.length ? ` over the window and over its last ${newer.length} minutes` : '';
+    const over = newer.length < all.length ? ` ${newerHalfText(all.length, newer.length)}` : '';
     return {
       ...base,
       verdict: 'healthy',

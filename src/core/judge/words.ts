@@ -32,3 +32,9 @@ export function windowText(w: Window): string {
 export function minutesText(minutes: number): string {
   return `${countText(minutes)} minute${minutes === 1 ? '' : 's'}`;
 }
+
+/** The healthy verdict's second look: "over the window and over its last minute" / "... its last 5 minutes". */
+export function newerHalfText(windowMinutes: number, newerMinutes: number): string {
+  if (newerMinutes >= windowMinutes) return '';
+  return `over the window and over its last ${newerMinutes === 1 ? 'minute' : minutesText(newerMinutes)}`;
+}

@@ -47,6 +47,12 @@ describe('judgeCounts', () => {
     expect(v.text).toContain(': healthy at 95 % confidence (not more than 1 point worse, over the window and over its last 5 minutes)');
   });
 
+  it('says a newer half of one minute in the singular', () => {
+    const v = judgeCounts(input(repeat(2, [0, 3000] as [number, number]), sameMinutes(repeat(2, [6, 3000] as [number, number]))), settings);
+    expect(v.verdict).toBe('healthy');
+    expect(v.text).toContain('(not more than 1 point worse, over the window and over its last minute)');
+  });
+
   it('does not let good minutes before a rise vouch for the minutes after it', () => {
     // Twenty clean minutes at 500 requests, then ten at 1.5 %: over the whole window the rate is 0.5 %, well
     // within the margin, but the newer half is not confidently within it.
