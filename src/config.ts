@@ -124,11 +124,8 @@ export interface Config {
   prepTimeoutMinutes: number;
   /** How long after a minute ends its CloudWatch datapoints are read, by status and the watch alike (ms). */
   settleMs: number;
-  /** The watch and the judge (core/judge/settings.ts says what each means). */
-  watch: WatchSettings & {
-    /** Fewer requests a minute than this is too little for status to report an observed split. */
-    minRequestsPerMinute: number;
-  };
+  /** The watch and the judge (core/judge/settings.ts says what each means); minRequestsPerMinute serves status too. */
+  watch: WatchSettings & { minRequestsPerMinute: number };
   logLevel: string;
   /** Settings that are set but no longer read, each with what replaced it: logged once at start-up. */
   deprecated: string[];

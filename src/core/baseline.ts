@@ -2,7 +2,7 @@
 // judged against. CloudWatch sends no datapoint for a minute without traffic, so an absent minute is
 // "no traffic" and is left out of every average: it is never counted as a zero.
 import type { Baseline } from './journal';
-import { median } from './traffic';
+import { loadBalancerAverage, median } from './traffic';
 import type { MetricSeries, MetricsSnapshot, MetricsWindow } from './types';
 
 function inWindow(series: MetricSeries | undefined, window: MetricsWindow): MetricSeries {
@@ -29,10 +29,11 @@ function mean(values: number[]): number | null {
  *   describe a typical minute: the max would let one slow minute (a GC pause, a cold cache) set the bar
  *   so high that a real regression passes unnoticed.
  * - latencyP99Minutes: the per-minute p99s themselves, the sample the watch's rank test compares with.
- * - activeConnections / newConnections: per-minute averages over the minutes that have a datapoint.
+ * - activeConnections / newConnections: per-minute averages over the minutes with traffic, as status and the
+ *   watch take them (traffic.ts loadBalancerAverage).
  */
 export function computeBaseline(snapshot: MetricsSnapshot): Baseline {
-  const { window, source, loadBalancer } = snapshot;
+  const { window, source } = snapshot;
   const requests = inWindow(source.requests, window).filter((p) => p.v > 0);
   const totalRequests = sum(requests);
   const requestsAt = new Map(requests.map((p) => [p.t, p.v]));
@@ -61,8 +62,8 @@ export function computeBaseline(snapshot: MetricsSnapshot): Baseline {
     latencyAvg,
     latencyP99: median(inWindow(source.latencyP99, window).map((p) => p.v)),
     latencyP99Minutes: inWindow(source.latencyP99, window).map((p) => p.v),
-    activeConnections: mean(inWindow(loadBalancer.activeConnections, window).map((p) => p.v)),
-    newConnections: mean(inWindow(loadBalancer.newConnections, window).map((p) => p.v)),
+    activeConnections: loadBalancerAverage(snapshot, 'activeConnections', window),
+    newConnections: loadBalancerAverage(snapshot, 'newConnections', window),
     missing: [...snapshot.missing],
   };
 }

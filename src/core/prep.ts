@@ -8,6 +8,7 @@ import type { Baseline } from './journal';
 import { formatTime, plainMessage } from './format';
 import { KeyedLock } from './locks';
 import type { CoreDeps } from './ports';
+import { settledWindow } from './traffic';
 import {
   MINUTE_MS,
   type EcsServiceCounts,
@@ -66,6 +67,8 @@ export interface PrepSettings {
   pollSeconds?: number;
   /** Default 30. */
   baselineMinutes?: number;
+  /** SWITCHOVER_SETTLE_SECONDS in ms: the baseline reads settled minutes only, as status and the watch do. */
+  settleMs?: number;
 }
 
 export interface PrepInput {
@@ -434,9 +437,8 @@ class PrepRun {
     resources: StageResources,
   ): Promise<{ baseline?: Baseline; snapshot?: MetricsSnapshot; connectionReuse?: ConnectionReuse }> {
     const minutes = this.settings.baselineMinutes ?? 30;
-    // The newest minute is incomplete: the window ends at its start.
-    const end = Math.floor(this.deps.clock.now() / MINUTE_MS) * MINUTE_MS;
-    const window = { start: end - minutes * MINUTE_MS, end };
+    // The same settled-minute rule as status and the watch: a minute not yet published is not a quiet one.
+    const window = settledWindow(this.deps.clock.now(), minutes, this.settings.settleMs);
     await this.update('metrics', 'running', `source proxy and load balancer, ${formatTime(window.start)} to ${formatTime(window.end)}`);
     let snapshot: MetricsSnapshot;
     try {

@@ -6,7 +6,7 @@ import type { HealthSummary } from './health';
 import { summarizeHealth } from './health';
 import type { CoreDeps } from './ports';
 import type { ObservedSplit, SideTotals } from './traffic';
-import { DEFAULT_SETTLE_MS, loadBalancerAverage, observedSplit, settledWindow, sideTotals } from './traffic';
+import { DEFAULT_SETTLE_MS, loadBalancerAverage, noDataSince, observedSplit, settledWindow, sideTotals } from './traffic';
 import type { SeenBreach, WatchState } from './watch-state';
 import type { MetricsSnapshot, MetricsWindow, ProxyServices, Side, StageResources, Weights } from './types';
 import { MINUTE_MS } from './types';
@@ -311,6 +311,8 @@ export async function gatherStatus(deps: StatusDeps, stage: string, context: Sta
   const snapshot = snapshotRead.ok ? snapshotRead.value : undefined;
   if (!snapshotRead.ok) unknown.push(`CloudWatch metrics: ${snapshotRead.error}`);
   else unknown.push(...snapshotRead.value.missing.map((m) => `CloudWatch: ${m}`));
+  const silentSince = snapshot && snapshot.missing.length === 0 ? noDataSince(snapshot) : undefined;
+  if (silentSince !== undefined) unknown.push(`CloudWatch: no data since ${hhmm(silentSince)} UTC (no datapoint for any metric of the stage)`);
 
   const recentWindow = trafficWindow(window.end, context);
   const recent = (side: Side) => (snapshot ? sideTotals(snapshot, side, recentWindow) : null);

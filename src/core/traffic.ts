@@ -40,12 +40,21 @@ export interface MinuteFigures {
   /** Seconds; null without data. */
   latencyAvg: number | null;
   latencyP99: number | null;
+  /** Connections the load balancer could not open to the group's targets; null when unknown. */
+  connectionErrors: number | null;
+  /** Most targets of the group seen unhealthy in the minute; null without a datapoint. */
+  unhealthyHosts: number | null;
 }
 
 function valueAt(series: MetricSeries | undefined, t: number): number | null | undefined {
   if (series === undefined) return undefined; // not fetched
   const point = series.find((p: MetricPoint) => p.t === t);
   return point ? point.v : null; // null: no datapoint
+}
+
+/** A count series at a minute: 0 without a datapoint (no traffic), null when the series was not fetched. */
+function countOrZero(v: number | null | undefined): number | null {
+  return v === undefined ? null : (v ?? 0);
 }
 
 /** Figures of one side for the minute starting at `t`. */
@@ -64,6 +73,8 @@ export function sideMinute(snapshot: MetricsSnapshot, side: Side, t: number): Mi
     errorRate5xx,
     latencyAvg: valueAt(metrics.latencyAvg, t) ?? null,
     latencyP99: valueAt(metrics.latencyP99, t) ?? null,
+    connectionErrors: requests === null ? null : countOrZero(valueAt(metrics.connectionErrors, t)),
+    unhealthyHosts: valueAt(metrics.unhealthyHosts, t) ?? null,
   };
 }
 
@@ -152,9 +163,41 @@ export function observedSplit(snapshot: MetricsSnapshot, minutes: number | Metri
   return { window, sourceRequests: source, targetRequests: target, targetPercent: targetShare };
 }
 
+/** Whether CloudWatch holds any datapoint at all for the minute (any series, either side or the load balancer). */
+export function hasAnyDatapoint(snapshot: MetricsSnapshot, t: number): boolean {
+  return [snapshot.source, snapshot.target, snapshot.loadBalancer].some((group) =>
+    Object.values(group).some((series) => series?.some((p) => p.t === t)),
+  );
+}
+
 /**
- * Per-minute average of a load balancer count (connections) over a window; minutes without a datapoint
- * count as 0 (no traffic). null when the series could not be fetched.
+ * When every series of the window is empty (none failed, yet no minute has a single datapoint anywhere: the
+ * load balancer sends nothing without traffic, and a publishing gap looks the same), the start of the window:
+ * "no data since" it. Otherwise, when the newest minutes have no datapoint anywhere, the end of the newest
+ * minute that has one. undefined when the newest minute has data.
+ */
+export function noDataSince(snapshot: MetricsSnapshot, window: MetricsWindow = snapshot.window): number | undefined {
+  const minutes = minutesOf(window);
+  if (minutes.length === 0) return undefined;
+  for (let i = minutes.length - 1; i >= 0; i--) {
+    if (hasAnyDatapoint(snapshot, minutes[i]!)) return i === minutes.length - 1 ? undefined : minutes[i]! + MINUTE_MS;
+  }
+  return window.start;
+}
+
+/** Minutes of the window in which either proxy group (or the load balancer itself) answered requests. */
+export function minutesWithTraffic(snapshot: MetricsSnapshot, window: MetricsWindow = snapshot.window): number[] {
+  const busy = (series: MetricSeries | undefined, t: number) => (series?.find((p) => p.t === t)?.v ?? 0) > 0;
+  return minutesOf(window).filter(
+    (t) => busy(snapshot.source.requests, t) || busy(snapshot.target.requests, t) || busy(snapshot.loadBalancer.elb5xx, t),
+  );
+}
+
+/**
+ * Per-minute average of a load balancer count (connections) over the minutes with traffic, the same rule for
+ * the prep baseline, status and the watch, so they compare like with like. A minute with traffic and no
+ * datapoint counts as 0 (CloudWatch sends none for a zero count); minutes without traffic are left out.
+ * null when the series could not be fetched or no minute had traffic.
  */
 export function loadBalancerAverage(
   snapshot: MetricsSnapshot,
@@ -162,8 +205,7 @@ export function loadBalancerAverage(
   window: MetricsWindow = snapshot.window,
 ): number | null {
   const series = snapshot.loadBalancer[metric];
-  const minutes = (window.end - window.start) / MINUTE_MS;
-  if (series === undefined || minutes <= 0) return null;
-  const points = series.filter((p) => p.t >= window.start && p.t < window.end);
-  return points.reduce((s, p) => s + p.v, 0) / minutes;
+  const busy = minutesWithTraffic(snapshot, window);
+  if (series === undefined || busy.length === 0) return null;
+  return busy.reduce((s, t) => s + (series.find((p) => p.t === t)?.v ?? 0), 0) / busy.length;
 }

@@ -129,8 +129,8 @@ export type TargetGroupMetric =
   | 'http5xx'
   | 'latencyAvg'
   | 'latencyP99'
-  | 'healthyHosts'
-  | 'unhealthyHosts';
+  | 'unhealthyHosts'
+  | 'connectionErrors';
 
 /** Per-load-balancer metrics (connections exist only per load balancer). */
 export type LoadBalancerMetric = 'activeConnections' | 'newConnections' | 'elb5xx';

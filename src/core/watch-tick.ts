@@ -4,13 +4,16 @@ import type { Baseline } from './journal';
 import type { GuardrailEvaluation, SubjectHealth, WatchSettings } from './judge';
 import { evaluateGuardrails, judgeShift } from './judge';
 import type { MinuteFigures, ObservedSplit } from './traffic';
-import { minutesOf, observedSplit, sideMinute } from './traffic';
+import { minutesOf, noDataSince, observedSplit, sideMinute } from './traffic';
+import { hhmm } from './format';
 import type { MetricsSnapshot, MetricsWindow, Side, Weights } from './types';
 import { MINUTE_MS } from './types';
 import { targetPercent } from './weights';
 
 /** Minutes before the change read with every tick: the reference when there is no baseline (and for load-balancer 5xx). */
 export const PRE_CHANGE_MINUTES = 10;
+/** SWITCHOVER_MIN_REQUESTS_PER_MINUTE's default: the least traffic on the target for a minute to count toward completion. */
+export const DEFAULT_MIN_REQUESTS_PER_MINUTE = 20;
 /** Consecutive minutes of source traffic after a 100% shift before it is called pinned connections. */
 export const PINNED_MINUTES = 3;
 
@@ -40,7 +43,11 @@ export interface WatchInfo extends WatchRequest {
 export interface CompletionProgress {
   /** Only after a change that sends all new traffic to the target proxy. */
   applies: boolean;
-  /** Newest consecutive complete minutes after the change in which the source proxy served no request. */
+  /**
+   * Newest consecutive complete minutes after the change in which the source proxy served no request while
+   * the target (or the load balancer) carried at least the minimum traffic: a quiet source means nothing
+   * without traffic elsewhere, and a minute with no datapoint anywhere is no data, never quiet.
+   */
   quietMinutes: number;
   needed: number;
   complete: boolean;
@@ -124,6 +131,8 @@ export function analyzeTick(args: {
   const missing: string[] = [];
   if (!snapshot) missing.push(`CloudWatch metrics unavailable: ${args.snapshotError ?? 'no answer'}`);
   else missing.push(...snapshot.missing);
+  const silentSince = snapshot && snapshot.missing.length === 0 ? noDataSince(snapshot, window) : undefined;
+  if (silentSince !== undefined) missing.push(`no data since ${hhmm(silentSince)} UTC: CloudWatch has no datapoint for any metric of the stage`);
   if ('error' in health) missing.push(`${health.side} proxy target group health: ${health.error}`);
 
   // Without a snapshot every minute is unknown (requests null): judged as 'no-data', never as a pass.
@@ -141,11 +150,13 @@ export function analyzeTick(args: {
   const afterMinutes = minutesOf(window).filter((t) => t >= full);
   const after = afterMinutes.map((t) => sideMinute(data, 'source', t));
   const allToTarget = watch.appliedWeights.source === 0 && watch.appliedWeights.target > 0;
-  // The newest minute may still be partial (datapoints not all published): its missing source datapoint is
-  // not yet "no requests". It counts as quiet only on a rate: 0% of the requests it does show.
-  const newestT = afterMinutes[afterMinutes.length - 1];
-  const newestTarget = newestT === undefined ? null : sideMinute(data, 'target', newestT).requests;
-  const quiet = newestRun(after, (m) => m.requests === 0 && (m.t !== newestT || (newestTarget ?? 0) > 0));
+  const minRequests = settings.minRequestsPerMinute ?? DEFAULT_MIN_REQUESTS_PER_MINUTE;
+  const elsewhere = (t: number) => {
+    const target = sideMinute(data, 'target', t).requests ?? 0;
+    const elb5xx = data.loadBalancer.elb5xx?.find((p) => p.t === t)?.v ?? 0;
+    return target + elb5xx;
+  };
+  const quiet = newestRun(after, (m) => m.requests === 0 && elsewhere(m.t) >= minRequests);
   const completion: CompletionProgress = {
     applies: allToTarget,
     quietMinutes: allToTarget ? quiet.length : 0,

@@ -54,6 +54,8 @@ describe('watchProgressMessage', () => {
       ':white_check_mark: *healthy:* every signal is confidently within its margin\\n' +
         ':white_check_mark: target 5xx 0 of 5,700 (0 %) vs source before the change 0 of 10,000 (0 %) over 6 minutes, 12:00-12:06 UTC: ' +
         'healthy at 95 % confidence (not more than 1 point worse, over the window and over its last 3 minutes)\\n' +
+        ':white_check_mark: target connection errors 0 of 5,700 (0 %) vs source before the change 0 of 10,000 (0 %) over 6 minutes, 12:00-12:06 UTC: ' +
+        'healthy at 95 % confidence (not more than 1 point worse, over the window and over its last 3 minutes)\\n' +
         ':white_check_mark: load balancer 5xx 0 of 5,800 (0 %) vs before the change 0 of 10,000 (0 %)',
     );
     expect(body).toContain(':white_check_mark: target p99 median 100 ms vs source before the change median 100 ms (x2 tolerance: 200 ms)');

@@ -72,15 +72,16 @@ describe('computeBaseline', () => {
     expect(b.requestsPerMinute).toBe(100);
   });
 
-  it('averages connections per minute over the minutes that have a datapoint', () => {
+  it('averages connections per minute over the minutes with traffic, as status does', () => {
     const b = computeBaseline(
       snapshot({
-        source: { requests: series({ 0: 100 }) },
+        source: { requests: series({ 0: 100, 1: 100, 2: 100 }) },
         loadBalancer: { activeConnections: series({ 0: 40, 1: 60 }), newConnections: series({ 0: 2, 1: 4 }) },
       }),
     );
-    expect(b.activeConnections).toBe(50);
-    expect(b.newConnections).toBe(3);
+    // Minute 2 carried traffic without a connection datapoint: zero, as CloudWatch sends none for a zero count.
+    expect(b.activeConnections).toBeCloseTo(100 / 3);
+    expect(b.newConnections).toBe(2);
   });
 });
 

@@ -3,6 +3,7 @@ import { prepInProgress, runPrep, type PrepCompleted, type PrepOutcome, type Pre
 import type { JournalRecord } from '../../src/core/journal';
 import type { ProxyServices, StageResources, TargetGroupHealth, TargetGroupRef, TargetHealthEntry } from '../../src/core/types';
 import { MINUTE_MS } from '../../src/core/types';
+import { settledWindow } from '../../src/core/traffic';
 import {
   FakeEcs,
   FakeLoadBalancer,
@@ -173,11 +174,10 @@ describe('runPrep', () => {
     expect(s.progress.at(-1)!.steps.map((st) => st.status)).toEqual(['done', 'done', 'done', 'done', 'done', 'done', 'done']);
     expect(s.progress.at(-1)!.elapsedMs).toBe(outcome.finishedAt - outcome.startedAt);
 
-    // Baseline over the last 30 complete minutes, stored for status and monitoring.
+    // Baseline over the last 30 settled minutes (the rule of status and the watch), stored for status and monitoring.
     const window = s.metrics.calls[0]!;
     expect(window.end % MINUTE_MS).toBe(0);
-    expect(window.end).toBeLessThanOrEqual(outcome.finishedAt);
-    expect(outcome.finishedAt - window.end).toBeLessThan(MINUTE_MS);
+    expect(window).toEqual(settledWindow(outcome.finishedAt, 30));
     expect(window.end - window.start).toBe(30 * MINUTE_MS);
     expect(outcome.baseline).toBeDefined();
     expect(outcome.connectionReuse?.reading).toBe('high');

@@ -1,4 +1,4 @@
-import { lastMinutes, loadBalancerAverage, nextSettledMoment, observedSplit, settledWindow, sideMinute, sideTotals } from '../../src/core/traffic';
+import { lastMinutes, loadBalancerAverage, nextSettledMoment, noDataSince, observedSplit, settledWindow, sideMinute, sideTotals } from '../../src/core/traffic';
 import type { MetricsSnapshot } from '../../src/core/types';
 import { MINUTE_MS } from '../../src/core/types';
 import { scripted } from '../support/traffic-script';
@@ -29,7 +29,7 @@ describe('settledWindow', () => {
 describe('sideMinute', () => {
   it('reads a minute without a datapoint as no traffic, and an unfetched series as unknown', () => {
     const s = snapshot((t) => (t === T0 ? { source: { requests: 200, http5xx: 4, latencyAvg: 0.01, latencyP99: 0.08 } } : {}));
-    expect(sideMinute(s, 'source', T0)).toEqual({ t: T0, requests: 200, http5xx: 4, errorRate5xx: 0.02, latencyAvg: 0.01, latencyP99: 0.08 });
+    expect(sideMinute(s, 'source', T0)).toMatchObject({ t: T0, requests: 200, http5xx: 4, errorRate5xx: 0.02, latencyAvg: 0.01, latencyP99: 0.08 });
     expect(sideMinute(s, 'source', T0 + MINUTE_MS)).toMatchObject({ requests: 0, http5xx: 0, errorRate5xx: null });
     const failed: MetricsSnapshot = { window, source: {}, target: {}, loadBalancer: {}, missing: ['requests: AccessDenied'] };
     expect(sideMinute(failed, 'target', T0)).toMatchObject({ requests: null, http5xx: null, errorRate5xx: null });
@@ -74,9 +74,23 @@ describe('sideTotals', () => {
 });
 
 describe('loadBalancerAverage', () => {
-  it('counts minutes without a datapoint as zero connections', () => {
-    const s = snapshot((t) => (t >= T0 + 8 * MINUTE_MS ? { activeConnections: 50, newConnections: 5 } : {}));
+  it('averages over the minutes with traffic, a minute with traffic and no datapoint counting as zero connections', () => {
+    const s = snapshot((t) =>
+      t >= T0 + 6 * MINUTE_MS ? { source: { requests: 100 }, ...(t >= T0 + 8 * MINUTE_MS ? { activeConnections: 50, newConnections: 5 } : {}) } : {},
+    );
+    // Minutes 6-9 carry traffic; 8 and 9 have 50 active connections: (0 + 0 + 50 + 50) / 4.
     expect(loadBalancerAverage(s, 'activeConnections', lastMinutes(s, 4))).toBe(25);
+    // Minutes 4-5 carried none: left out, as the prep baseline leaves them out.
+    expect(loadBalancerAverage(s, 'activeConnections', lastMinutes(s, 6))).toBe(25);
     expect(loadBalancerAverage({ ...s, loadBalancer: {} }, 'newConnections')).toBeNull();
+  });
+});
+
+describe('noDataSince', () => {
+  it('is the end of the newest minute with any datapoint, the window start when none has one, undefined when the newest has data', () => {
+    const recent = snapshot((t) => (t < T0 + 7 * MINUTE_MS ? { target: { requests: 100 } } : {}));
+    expect(noDataSince(recent)).toBe(T0 + 7 * MINUTE_MS);
+    expect(noDataSince(snapshot(() => ({})))).toBe(window.start);
+    expect(noDataSince(snapshot(() => ({ activeConnections: 3 })))).toBeUndefined();
   });
 });

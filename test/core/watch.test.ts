@@ -119,7 +119,13 @@ describe('Watcher', () => {
     await minutes(7);
     expect(reporter.ticks.map((t) => t.splitLastMinute?.targetPercent ?? null)).toEqual([null, null, 5, 8, 10, 10, 10]);
     expect(reporter.ticks.at(-1)!.splitLast5?.targetPercent).toBe(8.6);
-    expect(reporter.ticks.at(-1)!.evaluation.state).toBe('healthy');
+    // Connection errors (none on either side) need a little more traffic at 10 % than 5xx, whose source rate is above 0.
+    expect(reporter.ticks.at(-1)!.evaluation.signals.map((v) => `${v.signal}: ${v.verdict}`)).toEqual([
+      'error-rate: healthy',
+      'connection-errors: inconclusive',
+      'elb-5xx: healthy',
+      'p99-latency: healthy',
+    ]);
     expect(reporter.ticks.at(-1)!.configuredPercent).toBe(10);
     expect(reporter.ticks.at(-1)!.completion.applies).toBe(false);
   });

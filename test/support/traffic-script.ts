@@ -10,6 +10,8 @@ export interface ScriptedSide {
   /** Seconds. */
   latencyAvg?: number;
   latencyP99?: number;
+  /** Connections the load balancer could not open to the side's targets. */
+  connectionErrors?: number;
 }
 
 export interface ScriptedMinute {
@@ -29,6 +31,7 @@ export function scripted(window: MetricsWindow, script: MinuteScript): Omit<Metr
     http5xx: [] as MetricSeries,
     latencyAvg: [] as MetricSeries,
     latencyP99: [] as MetricSeries,
+    connectionErrors: [] as MetricSeries,
   });
   const source = series();
   const target = series();
@@ -46,6 +49,7 @@ export function scripted(window: MetricsWindow, script: MinuteScript): Omit<Metr
       if (side.http5xx) out.http5xx.push({ t, v: side.http5xx });
       if (side.latencyAvg !== undefined) out.latencyAvg.push({ t, v: side.latencyAvg });
       if (side.latencyP99 !== undefined) out.latencyP99.push({ t, v: side.latencyP99 });
+      if (side.connectionErrors) out.connectionErrors.push({ t, v: side.connectionErrors });
     }
     if (m.activeConnections) activeConnections.push({ t, v: m.activeConnections });
     if (m.newConnections) newConnections.push({ t, v: m.newConnections });

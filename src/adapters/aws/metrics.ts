@@ -38,8 +38,10 @@ export const TARGET_GROUP_METRICS: readonly MetricDef<TargetGroupMetric>[] = [
   { key: 'http5xx', metricName: 'HTTPCode_Target_5XX_Count', stat: 'Sum', words: '5xx responses' },
   { key: 'latencyAvg', metricName: 'TargetResponseTime', stat: 'Average', words: 'average latency' },
   { key: 'latencyP99', metricName: 'TargetResponseTime', stat: 'p99', words: 'p99 latency' },
-  { key: 'healthyHosts', metricName: 'HealthyHostCount', stat: 'Minimum', words: 'healthy hosts' },
   { key: 'unhealthyHosts', metricName: 'UnHealthyHostCount', stat: 'Maximum', words: 'unhealthy hosts' },
+  // The load balancer could not connect to a target of the group (the request then fails with an ELB 502/503/504;
+  // CloudWatch documents those per load balancer only, so the group's share of them is this count).
+  { key: 'connectionErrors', metricName: 'TargetConnectionErrorCount', stat: 'Sum', words: 'connection errors to targets' },
 ];
 
 export const LOAD_BALANCER_METRICS: readonly MetricDef<LoadBalancerMetric>[] = [

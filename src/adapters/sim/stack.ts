@@ -187,6 +187,8 @@ export interface SideMinute {
   latencyP99: number;
   healthyHosts: number;
   unhealthyHosts: number;
+  /** Connections the load balancer could not open to the group's targets (TargetConnectionErrorCount). */
+  connectionErrors: number;
 }
 
 export interface MinuteRecord {
@@ -205,6 +207,7 @@ interface SideAccumulator {
   e5: number;
   e4: number;
   e3: number;
+  connErrors: number;
 }
 
 interface Accumulator {
@@ -215,7 +218,7 @@ interface Accumulator {
 }
 
 function emptySide(): SideAccumulator {
-  return { requests: 0, latencyWeighted: 0, p99Max: 0, e5: 0, e4: 0, e3: 0 };
+  return { requests: 0, latencyWeighted: 0, p99Max: 0, e5: 0, e4: 0, e3: 0, connErrors: 0 };
 }
 
 export class SimStage {
@@ -239,6 +242,10 @@ export class SimStage {
   /** Model faults: targets failing health checks (with AWS's reason code), an error spike on the target side. */
   unhealthy: Partial<Record<Side, string>> = {};
   errorSpike?: number;
+  /** Share of a side's requests whose connection to a target fails: the load balancer answers them 502. */
+  connectionFailures: Partial<Record<Side, number>> = {};
+  /** Minutes CloudWatch has no datapoint for at all (a publishing gap), from `from` until `to` (open: still on). */
+  dataGap?: { from: number; to?: number };
   /** Completed minutes, oldest first. */
   readonly minutes: MinuteRecord[] = [];
   simTime: number;
@@ -549,6 +556,9 @@ export class SimStage {
       }
       const profile = this.profileOf(side, t);
       const a = this.acc[side];
+      const failed = n * (this.connectionFailures[side] ?? 0);
+      a.connErrors += failed;
+      this.acc.elb5xx += failed;
       a.requests += n;
       a.latencyWeighted += n * profile.latencyAvg;
       a.p99Max = Math.max(a.p99Max, profile.latencyP99);
@@ -605,6 +615,7 @@ export class SimStage {
         latencyP99: requests > 0 ? a.p99Max * r.jitter(0.1) : 0,
         healthyHosts: hosts.filter((h) => h.state === 'healthy').length,
         unhealthyHosts: hosts.filter((h) => h.state === 'unhealthy').length,
+        connectionErrors: r.round(a.connErrors),
       };
     };
     const source = side('source');
@@ -626,7 +637,9 @@ export class SimStage {
 
   /** Minutes whose datapoints CloudWatch would have published by `now`. */
   publishedMinutes(now: number): MinuteRecord[] {
-    return this.minutes.filter((m) => m.t + MINUTE_MS + this.timings.publishDelayMs <= now);
+    const gap = this.dataGap;
+    const inGap = (t: number) => gap !== undefined && t >= gap.from && (gap.to === undefined || t < gap.to);
+    return this.minutes.filter((m) => m.t + MINUTE_MS + this.timings.publishDelayMs <= now && !inGap(m.t));
   }
 }
 
@@ -742,6 +755,19 @@ export class SimStack {
       Actions: [{ Type: 'forward', TargetGroupArn: rule.forwardTo, ForwardConfig: { TargetGroups: [{ TargetGroupArn: rule.forwardTo, Weight: 1 }] } }],
       IsDefault: false,
     });
+  }
+
+  /** Model fault: this share of the side's requests fail to connect to a target (`undefined` heals it). */
+  setConnectionFailures(stage: string, side: Side, rate: number | undefined): void {
+    this.sync();
+    const s = this.stage(stage);
+    if (rate === undefined) delete s.connectionFailures[side];
+    else s.connectionFailures[side] = rate;
+  }
+
+  /** Model fault: CloudWatch publishes nothing for the stage's minutes from `from` (until `to`, if given). */
+  setDataGap(stage: string, from: number, to?: number): void {
+    this.stage(stage).dataGap = { from, ...(to === undefined ? {} : { to }) };
   }
 
   resetCalls(): void {

@@ -554,6 +554,7 @@ function aggregate(metricName: string, stat: string, minutes: MinuteRecord[], si
       const floor = avg * 0.85;
       return floor + (p99 - floor) * Math.max(0, (n - 50) / 49) ** 3;
     }
+    if (metricName === 'TargetConnectionErrorCount') return stat === 'Sum' ? positive(sum(sm.map((s) => s.connectionErrors))) : undefined;
     if (metricName === 'HealthyHostCount' || metricName === 'UnHealthyHostCount') {
       const xs = sm.map((s) => (metricName === 'HealthyHostCount' ? s.healthyHosts : s.unhealthyHosts));
       if (stat === 'Minimum') return Math.min(...xs);

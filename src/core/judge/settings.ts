@@ -18,6 +18,11 @@ export interface WatchSettings extends JudgeSettings {
   minutes: number;
   /** SWITCHOVER_COMPLETE_MINUTES: minutes without source requests after a 100% shift. */
   completeMinutes: number;
+  /**
+   * SWITCHOVER_MIN_REQUESTS_PER_MINUTE: a minute counts toward completion only when the target (or the load
+   * balancer) carried at least this many requests; a quiet source is evidence only while traffic flows. Default 20.
+   */
+  minRequestsPerMinute?: number;
 }
 
 export const DEFAULT_JUDGE_SETTINGS: Readonly<JudgeSettings> = {

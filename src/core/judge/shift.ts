@@ -52,12 +52,11 @@ interface SideCountSignal {
   inBaseline: boolean;
 }
 
-/**
- * The per-side count signals. Target connection errors (TargetConnectionErrorCount) join with one line here
- * once the metrics snapshot carries them, e.g.
- * `{ signal: 'connection-errors', what: 'connection errors', events: (s, side) => s[side].connectionErrors, inBaseline: false }`.
- */
-const SIDE_COUNT_SIGNALS: SideCountSignal[] = [{ signal: 'error-rate', what: '5xx', events: (s, side) => s[side].http5xx, inBaseline: true }];
+/** The per-side count signals: the targets' own 5xx, and connections the load balancer could not open to them. */
+const SIDE_COUNT_SIGNALS: SideCountSignal[] = [
+  { signal: 'error-rate', what: '5xx', events: (s, side) => s[side].http5xx, inBaseline: true },
+  { signal: 'connection-errors', what: 'connection errors', events: (s, side) => s[side].connectionErrors, inBaseline: false },
+];
 
 const SIDE_WORDS: Record<Side, string> = { source: 'source', target: 'target' };
 

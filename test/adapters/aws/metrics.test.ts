@@ -48,6 +48,23 @@ describe('AwsMetrics.snapshot', () => {
       Stat: 'p99',
     });
     expect(byId.q0_source_http5xx).toMatchObject({ Metric: { MetricName: 'HTTPCode_Target_5XX_Count' }, Stat: 'Sum' });
+    expect(byId.q0_target_connectionerrors).toEqual({
+      Metric: {
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'TargetConnectionErrorCount',
+        Dimensions: [
+          { Name: 'TargetGroup', Value: dev.targetProxyTargetGroup.dimension },
+          { Name: 'LoadBalancer', Value: dev.loadBalancer.dimension },
+        ],
+      },
+      Period: 60,
+      Stat: 'Sum',
+    });
+    expect(byId.q0_lb_elb5xx).toEqual({
+      Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_ELB_5XX_Count', Dimensions: [{ Name: 'LoadBalancer', Value: dev.loadBalancer.dimension }] },
+      Period: 60,
+      Stat: 'Sum',
+    });
     expect(byId.q0_lb_newconnections).toEqual({
       Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'NewConnectionCount', Dimensions: [{ Name: 'LoadBalancer', Value: dev.loadBalancer.dimension }] },
       Period: 60,
@@ -56,7 +73,7 @@ describe('AwsMetrics.snapshot', () => {
     expect(Object.values(byId).map((m) => `${m!.Metric!.MetricName}:${m!.Stat}`).sort()).toEqual(
       [
         ...['RequestCount:Sum', 'HTTPCode_Target_2XX_Count:Sum', 'HTTPCode_Target_3XX_Count:Sum', 'HTTPCode_Target_4XX_Count:Sum', 'HTTPCode_Target_5XX_Count:Sum'],
-        ...['TargetResponseTime:Average', 'TargetResponseTime:p99', 'HealthyHostCount:Minimum', 'UnHealthyHostCount:Maximum'],
+        ...['TargetResponseTime:Average', 'TargetResponseTime:p99', 'UnHealthyHostCount:Maximum', 'TargetConnectionErrorCount:Sum'],
       ]
         .flatMap((m) => [m, m])
         .concat(['ActiveConnectionCount:Sum', 'NewConnectionCount:Sum', 'HTTPCode_ELB_5XX_Count:Sum'])

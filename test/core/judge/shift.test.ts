@@ -53,6 +53,7 @@ describe('judgeShift', () => {
     const verdicts = judgeShift(shift(split), settings);
     expect(verdicts.map((v) => [v.signal, v.reference])).toEqual([
       ['error-rate', 'source-same-minutes'],
+      ['connection-errors', 'source-same-minutes'],
       ['elb-5xx', 'before-change'],
       ['p99-latency', 'source-same-minutes'],
     ]);
@@ -60,21 +61,21 @@ describe('judgeShift', () => {
   });
 
   it('at 100 % judges against the prep baseline counts and p99 minutes', () => {
-    const [errors, , p99] = judgeShift(shift(allToTarget, { sameMinutes: false, baseline: BASELINE }), settings);
+    const [errors, , , p99] = judgeShift(shift(allToTarget, { sameMinutes: false, baseline: BASELINE }), settings);
     expect(errors).toMatchObject({ verdict: 'breach', reference: 'baseline', referenceCounts: { events: 60, requests: 30_000 } });
     expect(p99).toMatchObject({ reference: 'baseline', referenceMinutes: 30, verdict: 'healthy' });
   });
 
   it("keeps reading a baseline journaled before it kept p99 minutes: p99 then against the source's minutes before the change", () => {
     const { latencyP99Minutes: _, ...old } = BASELINE;
-    const [errors, , p99] = judgeShift(shift(allToTarget, { sameMinutes: false, baseline: old }), settings);
+    const [errors, , , p99] = judgeShift(shift(allToTarget, { sameMinutes: false, baseline: old }), settings);
     expect(errors!.reference).toBe('baseline');
     expect(p99).toMatchObject({ reference: 'before-change', referenceMinutes: 10 });
   });
 
   it('does not trust a baseline record that is not what it should be: wrong types fall back to the minutes before the change', () => {
     const corrupt = { ...BASELINE, http5xx: 'many', latencyP99Minutes: 'slow' } as unknown as Baseline;
-    const [errors, , p99] = judgeShift(shift(allToTarget, { sameMinutes: false, baseline: corrupt }), settings);
+    const [errors, , , p99] = judgeShift(shift(allToTarget, { sameMinutes: false, baseline: corrupt }), settings);
     expect(errors).toMatchObject({ reference: 'before-change' });
     expect(p99).toMatchObject({ reference: 'before-change' });
   });
@@ -83,14 +84,14 @@ describe('judgeShift', () => {
     const [errors] = judgeShift(shift(allToTarget, { sameMinutes: false }), settings);
     expect(errors).toMatchObject({ reference: 'before-change', referenceCounts: { events: 20, requests: 10_000 } });
     const nothing: MinuteScript = (t) => (t < CHANGE ? {} : { target: { requests: 1000, http5xx: 1 } });
-    const [blind, , p99] = judgeShift(shift(nothing, { sameMinutes: false }), settings);
+    const [blind, , , p99] = judgeShift(shift(nothing, { sameMinutes: false }), settings);
     expect(blind).toMatchObject({ reference: 'none', referenceCounts: null });
     expect(p99).toMatchObject({ reference: 'none', verdict: 'inconclusive' });
   });
 
   it("judges the load balancer's own 5xx among all its requests against its minutes before the change", () => {
     const lb = { elb5xx: [{ t: CHANGE + 9 * MINUTE, v: 200 }] };
-    const elb = judgeShift(shift(split, {}, lb), settings)[1]!;
+    const elb = judgeShift(shift(split, {}, lb), settings)[2]!;
     expect(elb).toMatchObject({ signal: 'elb-5xx', verdict: 'breach', subject: { events: 200, requests: 1200 } });
     expect(elb.text).toMatch(/^load balancer 5xx 200 of 1,200 \(16.7 %\) vs before the change 0 of 10,000 \(0 %\) in 12:19-12:20 UTC: breach/);
   });
@@ -99,6 +100,6 @@ describe('judgeShift', () => {
     const m = shift(split);
     delete m.snapshot.loadBalancer.elb5xx; // not fetched
     const verdicts = judgeShift(m, settings);
-    expect(verdicts[1]).toMatchObject({ signal: 'elb-5xx', verdict: 'no-data' });
+    expect(verdicts[2]).toMatchObject({ signal: 'elb-5xx', verdict: 'no-data' });
   });
 });

@@ -78,7 +78,7 @@ async function prepInChannel(ctx: SubcommandContext<CommandOf<'prep'>>, run: Act
 
   let outcome: PrepOutcome;
   try {
-    outcome = await runPrep(deps.core, { timeoutMinutes: deps.config.prepTimeoutMinutes }, { stage, user }, (progress) =>
+    outcome = await runPrep(deps.core, { timeoutMinutes: deps.config.prepTimeoutMinutes, settleMs: deps.config.settleMs }, { stage, user }, (progress) =>
       live.update(prepProgressMessage(progress.stage, progress.steps, progress.startedAt, progress.at)),
     );
   } catch (error) {
