@@ -187,7 +187,10 @@ export function statusMessage(status: StageStatus): SlackMessage {
   if (status.unknown.length > 0) {
     blocks.push(context(clipText(`:warning: Could not read: ${status.unknown.map(escapeMrkdwn).join('; ')}. Everything else above is current.`)));
   }
-  blocks.push(context(`Read at ${formatTime(status.at)}. Traffic figures: ${escapeMrkdwn(status.recentWindow.text)}; never minutes from before the last change.`));
+  // Only a change on record that the listener still agrees with bounds the window; otherwise it claims nothing.
+  const w = status.recentWindow;
+  const bounded = w.change && !w.changedOutside ? '; never minutes from before the last change' : '';
+  blocks.push(context(`Read at ${formatTime(status.at)}. Traffic figures: ${escapeMrkdwn(w.text)}${bounded}.`));
   const watch = status.watch ? watchStateSummary(status.watch) : undefined;
   return { text: clipText(`Switchover status of ${status.stage}: ${watch ? `${watch}; ` : ''}${status.verdict}`), blocks };
 }

@@ -11,6 +11,7 @@ import type { SeenBreach, WatchState } from './watch-state';
 import type { MetricsSnapshot, MetricsWindow, ProxyServices, Side, StageResources, Weights } from './types';
 import { MINUTE_MS } from './types';
 import { configuredTargetPercent, describeListener, groupShares, ruleWarnings } from './listener';
+import { targetPercent } from './weights';
 
 /** The chart and the status look back this far. */
 export const STATUS_WINDOW_MINUTES = 60;
@@ -75,6 +76,11 @@ export interface TrafficWindow extends MetricsWindow {
   change?: { at: number; words: string; before?: Weights; after?: Weights };
   /** Whether the window starts at the change (it is younger than RECENT_MINUTES settled minutes). */
   sinceChange: boolean;
+  /**
+   * The listener's share now differs from what that change left: the weights were changed outside the bot, at a
+   * time it cannot know, so the window may straddle that change (and no reason is given for the split).
+   */
+  changedOutside: boolean;
   /** "12:41-12:44 UTC, 3 settled minutes since the 25% shift". */
   text: string;
 }
@@ -97,8 +103,9 @@ const minutesWord = (n: number) => `${n} settled minute${n === 1 ? '' : 's'}`;
  * The settled minutes since the newest applied change, the newest RECENT_MINUTES of them at most. The minute
  * the change happened in is never read: it mixes the old weights with the new.
  */
-export function trafficWindow(settledEnd: number, context: StatusContext): TrafficWindow {
+export function trafficWindow(settledEnd: number, context: StatusContext, configuredPercent: number | null = null): TrafficWindow {
   const change = latestChange(context);
+  const changedOutside = configuredPercent !== null && change?.after !== undefined && targetPercent(change.after) !== configuredPercent;
   const firstFull = change ? Math.ceil(change.at / MINUTE_MS) * MINUTE_MS : Number.NEGATIVE_INFINITY;
   const start = Math.min(settledEnd, Math.max(firstFull, settledEnd - RECENT_MINUTES * MINUTE_MS));
   const minutes = (settledEnd - start) / MINUTE_MS;
@@ -113,7 +120,10 @@ export function trafficWindow(settledEnd: number, context: StatusContext): Traff
   } else {
     text = `${span}, the last ${minutesWord(minutes)}${change ? `, all after ${change.words} at ${hhmm(change.at)} UTC` : ''}`;
   }
-  return { start, end: settledEnd, minutes, ...(change ? { change } : {}), sinceChange, text };
+  if (changedOutside) {
+    text += `; the weights were changed outside the bot since ${change!.words} (which left ${percentText(targetPercent(change!.after!))} to the target proxy), at a time the bot cannot know: these minutes may straddle that change`;
+  }
+  return { start, end: settledEnd, minutes, ...(change ? { change } : {}), sinceChange, changedOutside, text };
 }
 
 /** A read that worked, or why it did not. */
@@ -235,26 +245,31 @@ export function statusVerdict(
     return `${configured}; not enough traffic in ${window.text} to observe the split (${total} requests)`;
   }
   const head = `${configured}, ${percentText(split.targetPercent)} observed (${window.text})`;
-  if (configuredPercent === 100 && source > 0) {
-    return `${head}: ${percentText(100 - split.targetPercent)} still on pinned connections (~${Math.round(source / minutes)} requests/min to the source proxy)`;
-  }
-  if (configuredPercent === 0 && target > 0) {
-    return `${head}: ${percentText(split.targetPercent)} still reaching the target proxy on kept-alive connections (~${Math.round(target / minutes)} requests/min)`;
-  }
-  if (configuredPercent === null || Math.abs(configuredPercent - split.targetPercent) < 5) return head;
-  const above: Side = split.targetPercent < configuredPercent ? 'source' : 'target';
+  if (configuredPercent === null) return head;
+  // Which side served more than its configured share: any request at all at 0 % (or 100 %), else 5 points off.
+  const above: Side | null =
+    configuredPercent === 100 && source > 0
+      ? 'source'
+      : configuredPercent === 0 && target > 0
+        ? 'target'
+        : Math.abs(configuredPercent - split.targetPercent) < 5
+          ? null
+          : split.targetPercent < configuredPercent
+            ? 'source'
+            : 'target';
+  if (above === null) return head;
   const configuredShare = above === 'source' ? 100 - configuredPercent : configuredPercent;
   const observedShare = above === 'source' ? 100 - split.targetPercent : split.targetPercent;
+  const over = Math.round(((above === 'source' ? source : target) - (total * configuredShare) / 100) / minutes);
+  const numbers =
+    `the ${above} proxy served ${percentText(observedShare)} of requests against ${percentText(configuredShare)} configured ` +
+    `(~${over} requests/min over its share)`;
+  // Kept-alive connections explain it only when the last change took weight from that side, and nothing else changed since.
   const share = (w: Weights | undefined) => (w && w.source + w.target > 0 ? w[above] / (w.source + w.target) : undefined);
   const before = share(window.change?.before);
   const after = share(window.change?.after);
-  const numbers = `the ${above} proxy served ${percentText(observedShare)} of requests against ${percentText(configuredShare)} configured`;
-  if (before === undefined || after === undefined || after >= before) return `${head}: ${numbers}`;
-  const over = Math.round(((above === 'source' ? source : target) - (total * configuredShare) / 100) / minutes);
-  return (
-    `${head}: ${numbers} (~${over} requests/min over its share), after ${window.change!.words} took weight from it: ` +
-    'clients on kept-alive connections stay until they reconnect'
-  );
+  if (window.changedOutside || before === undefined || after === undefined || after >= before) return `${head}: ${numbers}`;
+  return `${head}: ${numbers}, after ${window.change!.words} took weight from it: clients on kept-alive connections stay until they reconnect`;
 }
 
 type StatusDeps = Pick<CoreDeps, 'resolver' | 'loadBalancer' | 'ecs' | 'metrics' | 'clock'>;
@@ -314,7 +329,7 @@ export async function gatherStatus(deps: StatusDeps, stage: string, context: Sta
   const silentSince = snapshot && snapshot.missing.length === 0 ? noDataSince(snapshot) : undefined;
   if (silentSince !== undefined) unknown.push(`CloudWatch: no data since ${hhmm(silentSince)} UTC (no datapoint for any metric of the stage)`);
 
-  const recentWindow = trafficWindow(window.end, context);
+  const recentWindow = trafficWindow(window.end, context, listener.ok ? listener.value.targetPercent : null);
   const recent = (side: Side) => (snapshot ? sideTotals(snapshot, side, recentWindow) : null);
   const sourceRecent = recent('source');
   const targetRecent = recent('target');

@@ -49,6 +49,15 @@ async function status(overrides: (deps: FakeDeps) => void = () => undefined) {
 }
 
 describe('statusMessage', () => {
+  it('claims the window starts after the last change only when the listener still shows what that change left', async () => {
+    const footer = (message: { blocks: Array<Record<string, any>> }) => message.blocks.at(-1)!.elements[0].text as string;
+    expect(footer(statusMessage(await status()))).toMatch(/all after the 10% shift at 12:10 UTC; never minutes from before the last change\.$/);
+    // Someone set 50 % in the console since the bot's 10 % shift: the bot cannot say when, so it claims nothing.
+    const outside = statusMessage(await status((deps) => (deps.loadBalancer.weights = { source: 50, target: 50 })));
+    expect(footer(outside)).toContain('the weights were changed outside the bot since the 10% shift');
+    expect(footer(outside)).not.toContain('never minutes from before');
+  });
+
   it('shows the verdict, weights, both sides, the open request and the last change', async () => {
     const message = statusMessage(await status());
     withinLimits(message);

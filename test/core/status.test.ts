@@ -63,7 +63,8 @@ describe('gatherStatus', () => {
     expect(status.split).toMatchObject({ sourceRequests: 180, targetRequests: 5820, targetPercent: 97 });
     expect(status.verdict).toBe(
       '100% configured, 97% observed (12:24-12:29 UTC, the last 5 settled minutes, all after the 100% shift at 12:10 UTC): ' +
-        '3% still on pinned connections (~36 requests/min to the source proxy)',
+        // Only a chart mark, without the weights it changed: the numbers, no reason invented.
+        'the source proxy served 3% of requests against 0% configured (~36 requests/min over its share)',
     );
     expect(status.target.comparison).toBe('1164 requests/min (baseline 1200), 5xx 0.3% (baseline 0.3%), avg 15 ms (baseline 12 ms), p99 90 ms (baseline 80 ms, 1.1x)');
     expect(status.connections).toEqual({ active: 42, new: 5 });
@@ -144,7 +145,7 @@ describe('statusVerdict', () => {
   it('puts configured and observed side by side, and says which minutes', () => {
     expect(statusVerdict(10, split(4510, 490), noChange, 20)).toBe('10% configured, 9.8% observed (12:39-12:44 UTC, the last 5 settled minutes)');
     expect(statusVerdict(0, split(990, 10), noChange, 20)).toBe(
-      '0% configured, 1% observed (12:39-12:44 UTC, the last 5 settled minutes): 1% still reaching the target proxy on kept-alive connections (~2 requests/min)',
+      '0% configured, 1% observed (12:39-12:44 UTC, the last 5 settled minutes): the target proxy served 1% of requests against 0% configured (~2 requests/min over its share)',
     );
   });
   it('gives kept-alive connections as the reason only when the side above its share lost weight in the last change, with the numbers', () => {
@@ -156,13 +157,42 @@ describe('statusVerdict', () => {
     );
     // The target above its share after a shift that gave it weight: not kept-alive connections; only the numbers.
     expect(statusVerdict(50, split(900, 2100, 3), window, 20)).toBe(
-      '50% configured, 70% observed (12:41-12:44 UTC, 3 settled minutes since the 50% shift): the target proxy served 70% of requests against 50% configured',
+      '50% configured, 70% observed (12:41-12:44 UTC, 3 settled minutes since the 50% shift): the target proxy served 70% of requests against 50% configured (~200 requests/min over its share)',
     );
     // No change known: no reason invented.
     expect(statusVerdict(50, split(4000, 1000), noChange, 20)).toBe(
-      '50% configured, 20% observed (12:39-12:44 UTC, the last 5 settled minutes): the source proxy served 80% of requests against 50% configured',
+      '50% configured, 20% observed (12:39-12:44 UTC, the last 5 settled minutes): the source proxy served 80% of requests against 50% configured (~300 requests/min over its share)',
     );
   });
+  it('calls requests at 0 % or 100 % kept-alive connections only after a change that took the weight away', () => {
+    const fallback: StatusContext = {
+      changes: [],
+      lastApplied: { id: 'r-2', kind: 'fallback', percent: 0, before: { source: 0, target: 100 }, after: { source: 100, target: 0 }, appliedAt: T - 3 * MINUTE_MS - 20_000 },
+    };
+    expect(statusVerdict(0, split(2970, 30, 3), trafficWindow(T, fallback, 0), 20)).toBe(
+      '0% configured, 1% observed (12:41-12:44 UTC, 3 settled minutes since the fallback): the target proxy served 1% of requests against 0% configured ' +
+        '(~10 requests/min over its share), after the fallback took weight from it: clients on kept-alive connections stay until they reconnect',
+    );
+    const full = shift(100, T - 3 * MINUTE_MS - 20_000, 50);
+    expect(statusVerdict(100, split(90, 2910, 3), trafficWindow(T, full, 100), 20)).toBe(
+      '100% configured, 97% observed (12:41-12:44 UTC, 3 settled minutes since the 100% shift): the source proxy served 3% of requests against 0% configured ' +
+        '(~30 requests/min over its share), after the 100% shift took weight from it: clients on kept-alive connections stay until they reconnect',
+    );
+  });
+
+  it('gives no reason, and says the window may straddle, when the weights were changed outside the bot since its last change', () => {
+    // The bot shifted 25 %; someone set 50 % in the console since: the bot cannot know when.
+    const window = trafficWindow(T, shift(25, T - 30 * MINUTE_MS), 50);
+    expect(window.changedOutside).toBe(true);
+    expect(statusVerdict(50, split(4000, 1000), window, 20)).toBe(
+      '50% configured, 20% observed (12:39-12:44 UTC, the last 5 settled minutes, all after the 25% shift at 12:14 UTC; the weights were changed outside the bot ' +
+        'since the 25% shift (which left 25% to the target proxy), at a time the bot cannot know: these minutes may straddle that change): ' +
+        'the source proxy served 80% of requests against 50% configured (~300 requests/min over its share)',
+    );
+    // Same share, other weights (90/10 against 9/1): not a change.
+    expect(trafficWindow(T, shift(25, T - 30 * MINUTE_MS), 25).changedOutside).toBe(false);
+  });
+
   it('does not pretend to observe a split without enough traffic, or before a minute has settled since the change', () => {
     expect(statusVerdict(10, split(50, 5), noChange, 20)).toBe(
       '10% configured; not enough traffic in 12:39-12:44 UTC, the last 5 settled minutes to observe the split (55 requests)',
