@@ -182,6 +182,14 @@ const END_WORDS: Record<Exclude<WatchEndReason, 'completed'>, string> = {
 };
 
 /** A watch ended without completing. */
+/** In the request's thread: the listener no longer holds what the bot applied. */
+export function changedOutsideMessage(watch: WatchInfo, description: string): SlackMessage {
+  const text =
+    `The switchover listener of ${watch.stage} was changed outside the bot: it now has ${description}. ` +
+    `The bot applied ${describeWeights(watch.appliedWeights)} (${watch.requestId}); the watch goes on judging the traffic as it flows.`;
+  return { text, blocks: [section(clipText(`:warning: ${escapeMrkdwn(text)}`))] };
+}
+
 export function watchEndedMessage(watch: WatchInfo, reason: Exclude<WatchEndReason, 'completed'>): SlackMessage {
   const text = `Stopped watching ${watch.stage} (${watch.requestId}): ${END_WORDS[reason]}.`;
   const hint = reason === 'window-elapsed' ? ' Use `/switchover status ' + watch.stage + '` to check it again.' : '';

@@ -108,6 +108,8 @@ function describeRecord(record: JournalRecord, requests: Map<string, RequestCrea
       return `Stopped watching after ${about(record.requestId)}: ${WATCH_END[record.reason] ?? record.reason}`;
     case 'guardrail.breached':
       return `Guardrail ${record.guardrail} breached after ${about(record.requestId)}: ${record.detail}`;
+    case 'listener.changed-outside':
+      return `The switchover listener was changed outside the bot while watching ${about(record.requestId)}: ${record.description}`;
     default:
       return `${(record as { type: string }).type}`;
   }

@@ -120,6 +120,16 @@ export interface GuardrailBreached extends Base {
   since?: string;
 }
 
+/** The watch found the listener's weights other than the bot last applied: someone changed it outside the bot. */
+export interface ListenerChangedOutside extends Base {
+  type: 'listener.changed-outside';
+  requestId: string;
+  /** The proxy weights as read. */
+  weights: Weights;
+  /** The listener in words, as read (every group, rules). */
+  description: string;
+}
+
 /** The channel message alerting on a breach, so status can point at it (after a restart too). */
 export interface GuardrailAlertPosted extends Base {
   type: 'guardrail.alert-posted';
@@ -142,7 +152,8 @@ export type JournalRecord =
   | WatchProgressPosted
   | WatchEnded
   | GuardrailBreached
-  | GuardrailAlertPosted;
+  | GuardrailAlertPosted
+  | ListenerChangedOutside;
 
 /** The stage's newest `prep.baseline`, if any (status and monitoring judge against it). */
 export function latestBaseline(records: readonly JournalRecord[], stage: string): Baseline | undefined {

@@ -9,7 +9,9 @@ import { summarizeHealth } from './health';
 import type { CoreDeps } from './ports';
 import { errorMessage } from './format';
 import { DEFAULT_SETTLE_MS, nextSettledMoment, settledWindow } from './traffic';
-import type { MetricsSnapshot } from './types';
+import type { ListenerState, MetricsSnapshot } from './types';
+import { describeListener } from './listener';
+import { sameWeights } from './weights';
 import { MINUTE_MS } from './types';
 import type { PinnedConnections, WatchInfo, WatchRequest, WatchTick } from './watch-tick';
 import { analyzeTick, watchMode, watchWindow } from './watch-tick';
@@ -37,6 +39,8 @@ export interface WatchReporter {
   pinned(watch: WatchInfo, pinned: PinnedConnections, tick: WatchTick): Promise<void>;
   /** The source proxy served nothing for `completeMinutes`: the source cluster can be taken offline. */
   completed(watch: WatchInfo, tick: WatchTick): Promise<void>;
+  /** The listener no longer holds what the bot applied (changed outside the bot): said in the request's thread. */
+  changedOutside(watch: WatchInfo, description: string): Promise<void>;
   /** The watch ended without completing (window elapsed, superseded by a newer change, stopped). */
   ended(watch: WatchInfo, reason: Exclude<WatchEndReason, 'completed'>): Promise<void>;
   log(level: 'info' | 'warn' | 'error', message: string, error?: unknown): void;
@@ -53,6 +57,8 @@ interface Running {
   /** Guardrails in a breach episode already alerted on. */
   alerted: Set<GuardrailName>;
   lastPinnedAt?: number;
+  /** The listener as last found changed outside the bot (its description), so each change is said once. */
+  outside?: string;
 }
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -156,7 +162,9 @@ export class Watcher {
           .filter((x): x is GuardrailBreached => x.type === 'guardrail.breached' && x.requestId === r.requestId)
           .map((x) => x.guardrail as GuardrailName),
       );
-      this.launch(info, latestBaseline(records, r.stage), alerted);
+      // The outside change already said (if any), so a restart does not say it again.
+      const outside = records.filter((x) => x.type === 'listener.changed-outside' && x.requestId === r.requestId).at(-1);
+      this.launch(info, latestBaseline(records, r.stage), alerted, outside?.type === 'listener.changed-outside' ? outside.description : undefined);
       resumed.push({ ...info });
     }
     return resumed;
@@ -212,8 +220,8 @@ export class Watcher {
     }
   }
 
-  private launch(info: WatchInfo, baseline: Baseline | undefined, alerted: Set<GuardrailName>): void {
-    const run: Running = { info, controller: new AbortController(), done: Promise.resolve(), ended: false, baseline, alerted };
+  private launch(info: WatchInfo, baseline: Baseline | undefined, alerted: Set<GuardrailName>, outside?: string): void {
+    const run: Running = { info, controller: new AbortController(), done: Promise.resolve(), ended: false, baseline, alerted, outside };
     this.running.set(info.stage, run);
     run.done = this.loop(run).catch((error) => {
       // The loop catches per tick; anything reaching here is a bug, said once rather than crashing the bot.
@@ -257,13 +265,16 @@ export class Watcher {
     let snapshot: MetricsSnapshot | undefined;
     let snapshotError: string | undefined;
     let health: SubjectHealth;
+    let listener: ListenerState | undefined;
     try {
       const resources = await deps.resolver.resolve(info.stage);
       const group = subjectSide === 'source' ? resources.sourceProxyTargetGroup : resources.targetProxyTargetGroup;
-      const [snapshotR, healthR] = await Promise.allSettled([
+      const [snapshotR, healthR, listenerR] = await Promise.allSettled([
         deps.metrics.snapshot(resources, window),
         deps.loadBalancer.targetHealth(group),
+        deps.loadBalancer.readListener(resources),
       ]);
+      if (listenerR.status === 'fulfilled') listener = listenerR.value;
       if (snapshotR.status === 'fulfilled') snapshot = snapshotR.value;
       else snapshotError = errorMessage(snapshotR.reason);
       health =
@@ -295,6 +306,7 @@ export class Watcher {
     }, `progress of ${info.stage}`);
 
     await this.guardrails(run, tick);
+    if (listener) await this.outsideChange(run, listener);
 
     if (tick.pinned && (run.lastPinnedAt === undefined || at - run.lastPinnedAt >= PINNED_REPEAT_MS)) {
       run.lastPinnedAt = at;
@@ -308,6 +320,34 @@ export class Watcher {
       await this.appendEnded(info, 'completed');
       await this.report(() => this.reporter.completed({ ...info }, tick), `completion of ${info.stage}`);
     }
+  }
+
+  /**
+   * Says once per change, in the thread and in the journal, that the listener no longer holds what the bot
+   * applied (weights, or the weighted forward itself); a return to the applied weights ends that episode.
+   */
+  private async outsideChange(run: Running, listener: ListenerState): Promise<void> {
+    const info = run.info;
+    if (listener.weightedToBoth && sameWeights(listener.weights, info.appliedWeights) && listener.groups.every((g) => g.role !== 'other' || g.weight === 0)) {
+      run.outside = undefined;
+      return;
+    }
+    const description = describeListener(listener);
+    if (run.outside === description) return;
+    run.outside = description;
+    try {
+      await this.deps.journal.append({
+        type: 'listener.changed-outside',
+        at: iso(this.deps.clock.now()),
+        stage: info.stage,
+        requestId: info.requestId,
+        weights: { ...listener.weights },
+        description,
+      });
+    } catch (error) {
+      this.reporter.log('error', `could not journal the outside change of the listener of ${info.stage}; saying it anyway`, error);
+    }
+    await this.report(() => this.reporter.changedOutside({ ...info }, description), `outside change of ${info.stage}`);
   }
 
   /** One alert per breach episode: a guardrail alerts when it starts breaching, again only after it cleared. */

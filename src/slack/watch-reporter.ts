@@ -10,6 +10,7 @@
 // watch itself resumes from the journal, which says the alert was made).
 import type { webApi } from '@slack/bolt';
 import {
+  changedOutsideMessage,
   completedMessage,
   guardrailAlertMessage,
   pinnedConnectionsMessage,
@@ -107,6 +108,14 @@ export class SlackWatchReporter implements WatchReporter {
 
   async completed(watch: WatchInfo, tick: WatchTick): Promise<void> {
     await this.deliver(`completion of ${watch.stage}`, { channel: watch.channel, ...completedMessage(watch, tick) });
+  }
+
+  async changedOutside(watch: WatchInfo, description: string): Promise<void> {
+    await this.deliver(`outside change of the listener of ${watch.stage}`, {
+      channel: watch.channel,
+      thread_ts: watch.threadTs,
+      ...changedOutsideMessage(watch, description),
+    });
   }
 
   async ended(watch: WatchInfo, reason: Exclude<WatchEndReason, 'completed'>): Promise<void> {

@@ -22,6 +22,7 @@ class RecordingReporter implements WatchReporter {
   pinnedCalls: PinnedConnections[] = [];
   completedCalls: WatchInfo[] = [];
   endedCalls: Array<[string, string]> = [];
+  outsideCalls: string[] = [];
   logs: string[] = [];
   failProgress = false;
   ts = 'ts-1';
@@ -39,6 +40,9 @@ class RecordingReporter implements WatchReporter {
   async completed(watch: WatchInfo): Promise<void> {
     this.completedCalls.push(watch);
   }
+  async changedOutside(_w: WatchInfo, description: string): Promise<void> {
+    this.outsideCalls.push(description);
+  }
   async ended(watch: WatchInfo, reason: string): Promise<void> {
     this.endedCalls.push([watch.requestId, reason]);
   }
@@ -50,6 +54,7 @@ class RecordingReporter implements WatchReporter {
 function setup(script: MinuteScript, weights: Weights = { source: 0, target: 100 }) {
   const deps = fakeDeps({ clock: new ManualClock(T0) });
   deps.metrics.script = (window) => scripted(window, script);
+  deps.loadBalancer.weights = { ...weights }; // the listener holds what the bot applied
   const reporter = new RecordingReporter();
   const watcher = new Watcher(deps, settings, reporter, LAG_90);
   const start = (requestId = 'r-0000000001', appliedWeights = weights) =>
@@ -377,5 +382,23 @@ describe('Watcher', () => {
     expect(reporter.ticks.at(-1)!.evaluation.signals[0]!.reference).toBe('baseline');
     expect(reporter.alerts.map((a) => a.guardrail)).toEqual(['error-rate']);
     expect(reporter.alerts[0]!.detail).toContain('target 5xx 30 of 1,000 (3 %) vs prep baseline 30 of 30,000 (0.1 %)');
+  });
+  it('says once per change, in the thread and the journal, that the listener was changed outside the bot', async () => {
+    const { deps, reporter, start, minutes, records } = setup(() => before);
+    await start();
+    await minutes(3);
+    expect(reporter.outsideCalls).toEqual([]);
+    deps.loadBalancer.weights = { source: 100, target: 0 }; // someone falls back in the console
+    await minutes(3);
+    expect(reporter.outsideCalls).toEqual(['source 100 / target 0 (all new traffic to the source proxy)']);
+    expect(records('listener.changed-outside')).toEqual([
+      expect.objectContaining({ stage: 'dev', requestId: 'r-0000000001', weights: { source: 100, target: 0 }, description: 'source 100 / target 0 (all new traffic to the source proxy)' }),
+    ]);
+    deps.loadBalancer.weights = { source: 50, target: 50 }; // a second change is said again
+    await minutes(1);
+    deps.loadBalancer.weights = { source: 0, target: 100 }; // back to what the bot applied: nothing to say
+    await minutes(2);
+    expect(reporter.outsideCalls).toHaveLength(2);
+    expect(reporter.outsideCalls[1]).toContain('source 50 / target 50');
   });
 });

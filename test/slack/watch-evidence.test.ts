@@ -63,4 +63,25 @@ describe('no verdict without evidence, end to end', () => {
     const guardrails = journal.filter((r) => r.type === 'guardrail.breached').map((r) => (r as { guardrail: string }).guardrail);
     expect(guardrails).toEqual(expect.arrayContaining(['connection-errors', 'elb-5xx']));
   });
+  it('says once in the thread, and in the history, that the listener was changed outside the bot', async () => {
+    const { h } = bench;
+    const { threadTs, requestId } = await applyAndWatch(bench, 'staging', 10);
+    await minutes(bench, 2);
+    const s = stack().stage('staging');
+    // The runbook's manual fallback, in the console: the default rule forwards to the source proxy group only.
+    stack().editDefaultActions('staging', [{ Type: 'forward', TargetGroupArn: s.targetGroups.source.arn }]);
+    await minutes(bench, 4);
+
+    const notices = h.fake.messages.filter((m) => m.threadTs === threadTs && /changed outside the bot/.test(m.text ?? ''));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.text).toContain(
+      'The switchover listener of staging was changed outside the bot: it now has all new traffic to the source proxy (forward to ALBSourceProxy-staging-TG only); the rule was changed outside the bot.',
+    );
+    expect(notices[0]!.text).toContain(`The bot applied source 90 / target 10 (10% of new traffic to the target proxy) (${requestId})`);
+    const records = (await h.deps.core.journal.readAll()).filter((r) => r.type === 'listener.changed-outside');
+    expect(records).toEqual([expect.objectContaining({ stage: 'staging', requestId, weights: { source: 1, target: 0 } })]);
+
+    const { body } = await h.responseTo(await h.slash('history staging'));
+    expect(JSON.stringify(body)).toContain('The switchover listener was changed outside the bot while watching');
+  });
 });
