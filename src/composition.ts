@@ -7,7 +7,7 @@ import { loadStagesFile } from './adapters/aws/stages-file';
 import { createChartRenderer } from './adapters/charts';
 import { SystemClock } from './adapters/clock';
 import { ConcurrencyLimit } from './core/concurrency-limit';
-import { DataDirLock, type DataDirLockOptions } from './adapters/journal/data-dir-lock';
+import { DataDirLock, fenced, type DataDirLockOptions } from './adapters/journal/data-dir-lock';
 import { JsonlJournal } from './adapters/journal/jsonl-journal';
 import { JsonFileOutbox } from './adapters/journal/outbox-file';
 import { createSimulatedAws, type SimulatedAws } from './adapters/sim';
@@ -73,11 +73,18 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
   }
 
   const journal = new JsonlJournal(config.dataDir, logger);
-  const dataDirLock = new DataDirLock(config.dataDir, { logger, ...options.dataDirLock });
+  const dataDirLock = new DataDirLock(config.dataDir, {
+    logger,
+    onLost: (error) => logger.fatal({ file: error.file }, error.message),
+    ...options.dataDirLock,
+  });
+  // Every journal append and AWS write first checks that this bot still holds the data directory.
   const core: CoreDeps = {
     ...aws,
+    loadBalancer: fenced(aws.loadBalancer, ['setWeights'], dataDirLock),
+    ecs: fenced(aws.ecs, ['setTargetProxyDesiredCount', 'restartCaptureProxy'], dataDirLock),
     charts: createChartRenderer(config.quickchartUrl),
-    journal,
+    journal: fenced(journal, ['append'], dataDirLock),
     clock,
     people,
   };

@@ -28,7 +28,12 @@ async function main(): Promise<void> {
   for (const notice of config.deprecated) logger.warn(notice);
   let deps: AppDeps;
   try {
-    deps = buildDeps(config, logger);
+    // A bot that lost its data directory lock must not act once more: it exits at once, saying why.
+    const onLost = (error: Error) => {
+      logger.fatal(error.message);
+      process.exit(1);
+    };
+    deps = buildDeps(config, logger, { dataDirLock: { onLost } });
   } catch (error) {
     if (error instanceof StagesFileError) {
       process.stderr.write(`${error.message}\n`);

@@ -4,18 +4,18 @@
 // before the old one has stopped (two tasks on one EFS volume).
 //
 // The lock is a file created exclusively, naming its holder, whose modification time the holder refreshes
-// every few seconds (a lease: it works across hosts on a shared volume, where a pid means nothing). A newcomer
-// waits while the lease is fresh, and takes it over once it has not been refreshed for a while, or at once when
-// the holder is a process of this host that no longer exists.
+// every few seconds (a lease: it works across hosts on a shared volume). A newcomer waits while the lease is
+// fresh and takes it over only once it has gone unrefreshed for staleAfterMs: a pid and host name prove
+// nothing (two containers are both pid 1, often on one host name). The lock fences: before every journal
+// append and every AWS write (fenced()) the holder checks that the file still carries its token and that its
+// own last refresh is recent enough that nobody can have taken the lease over (a process paused for 35 s);
+// when either fails the lock is lost for good, onLost is told once, and every fenced call is refused.
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 
 export const LOCK_FILE = 'switchover.lock';
-
-/** Tokens of the locks this process holds: a lock naming this pid but none of these is an earlier process's. */
-const heldHere = new Set<string>();
 
 export interface LockHolder {
   pid: number;
@@ -34,6 +34,10 @@ export interface DataDirLockOptions {
   /** How long to wait for a held lock before giving up. Longer than a stopping bot takes (10 s) plus staleAfterMs. */
   waitMs?: number;
   pollMs?: number;
+  /** Told once, when the lock is found no longer this bot's: the bot must stop acting (and exit). */
+  onLost?: (error: DataDirLockLostError) => void;
+  /** Milliseconds since the epoch (tests move it to play a paused process). */
+  now?: () => number;
   logger?: { info(fields: object, message: string): void; warn(fields: object, message: string): void };
 }
 
@@ -52,13 +56,30 @@ export class DataDirLockHeldError extends Error {
   }
 }
 
+export class DataDirLockLostError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(
+      `This switchover-bot no longer holds its data directory (${file}): ${reason}. Another bot may be acting on the ` +
+        'same journal, so this one stops without changing anything more. Make sure only one bot runs per SWITCHOVER_DATA_DIR, then start it again.',
+    );
+    this.name = 'DataDirLockLostError';
+  }
+}
+
 export class DataDirLock {
   readonly file: string;
   private readonly heartbeatMs: number;
   private readonly staleAfterMs: number;
   private readonly waitMs: number;
   private readonly pollMs: number;
+  private readonly now: () => number;
   private held: LockHolder | undefined;
+  /** When the holder last saw the lease as its own, refreshed (now()). */
+  private confirmedAt = 0;
+  private lost: DataDirLockLostError | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
@@ -70,6 +91,7 @@ export class DataDirLock {
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
     this.waitMs = options.waitMs ?? 60_000;
     this.pollMs = options.pollMs ?? 1_000;
+    this.now = options.now ?? Date.now;
   }
 
   /** Takes the lock, waiting for its holder to release it or abandon it; throws DataDirLockHeldError after waitMs. */
@@ -82,14 +104,15 @@ export class DataDirLock {
       const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token: randomUUID() };
       if (await this.create(me)) {
         this.held = me;
-        heldHere.add(me.token);
+        this.lost = undefined;
+        this.confirmedAt = this.now();
         this.heartbeat = setInterval(() => void this.refresh(), this.heartbeatMs);
         this.heartbeat.unref();
         return;
       }
       const { holder, ageMs } = await this.inspect();
       if (ageMs === undefined) continue; // released between our attempt and our look: try again at once
-      if (ageMs > this.staleAfterMs || (holder && holderIsGone(holder))) {
+      if (ageMs > this.staleAfterMs) {
         // Not atomic with the create below: two newcomers taking over one abandoned lock at the same instant
         // could both remove it, the later removing the other's fresh lock. Narrow, and not handled.
         this.options.logger?.warn({ holder, ageMs }, 'taking over the data directory lock of a bot that is gone');
@@ -111,10 +134,38 @@ export class DataDirLock {
     const me = this.held;
     if (!me) return;
     this.held = undefined;
-    heldHere.delete(me.token);
     clearInterval(this.heartbeat);
     const { holder } = await this.inspect();
     if (holder?.token === me.token) await fs.rm(this.file, { force: true });
+  }
+
+  /**
+   * Resolves when this bot still holds the lock; otherwise the lock is lost (onLost is told) and this throws
+   * DataDirLockLostError. Called before every journal append and AWS write.
+   */
+  async assertHeld(): Promise<void> {
+    if (this.lost) throw this.lost;
+    const me = this.held;
+    if (!me) throw this.lose('the lock was never taken or was released');
+    // Half the takeover age: whoever takes a stale lease over waits staleAfterMs, so a holder that has not
+    // refreshed for half of it stops first, with room for the write it was about to make.
+    const sinceConfirmed = this.now() - this.confirmedAt;
+    if (sinceConfirmed > this.staleAfterMs / 2) {
+      throw this.lose(`its lease was not refreshed for ${Math.round(sinceConfirmed / 1000)} s (the process was paused or the disk hung), so another bot may have taken it over`);
+    }
+    const { holder } = await this.inspect();
+    if (this.lost) throw this.lost;
+    if (!holder) throw this.lose('the lock file was removed');
+    if (holder.token !== me.token) throw this.lose(`the lock file now names ${describeHolder(holder)}`);
+  }
+
+  private lose(reason: string): DataDirLockLostError {
+    if (!this.lost) {
+      this.lost = new DataDirLockLostError(this.file, reason);
+      clearInterval(this.heartbeat);
+      this.options.onLost?.(this.lost);
+    }
+    return this.lost;
   }
 
   private async create(me: LockHolder): Promise<boolean> {
@@ -145,14 +196,42 @@ export class DataDirLock {
     }
   }
 
+  /** One heartbeat: the lease is still ours (or lost, said once), then its time is moved on. */
   private async refresh(): Promise<void> {
-    if (!this.held) return; // released since this beat was scheduled
+    if (!this.held || this.lost) return; // released or lost since this beat was scheduled
+    try {
+      await this.assertHeld();
+    } catch {
+      return;
+    }
     const now = new Date();
-    // A failed refresh is retried at the next beat; only staleAfterMs of them in a row would lose the lease.
-    await fs.utimes(this.file, now, now).catch((error: unknown) =>
-      this.options.logger?.warn({ err: error, file: this.file }, 'could not refresh the data directory lock'),
-    );
+    try {
+      await fs.utimes(this.file, now, now);
+      this.confirmedAt = this.now();
+    } catch (error) {
+      // Retried at the next beat; assertHeld() refuses writes once too many have failed in a row.
+      this.options.logger?.warn({ err: error, file: this.file }, 'could not refresh the data directory lock');
+    }
   }
+}
+
+/**
+ * A port whose `methods` first check that the lock is still this bot's (DataDirLock.assertHeld): the journal's
+ * append and the AWS writes, so a bot that lost its lock never acts again.
+ */
+export function fenced<T extends object>(port: T, methods: readonly (keyof T)[], lock: Pick<DataDirLock, 'assertHeld'>): T {
+  const guarded = new Set<PropertyKey>(methods);
+  return new Proxy(port, {
+    get(target, name) {
+      const value: unknown = Reflect.get(target, name, target);
+      if (typeof value !== 'function') return value;
+      if (!guarded.has(name)) return value.bind(target);
+      return async (...args: unknown[]) => {
+        await lock.assertHeld();
+        return value.apply(target, args);
+      };
+    },
+  });
 }
 
 function parseHolder(text: string): LockHolder | undefined {
@@ -165,25 +244,6 @@ function parseHolder(text: string): LockHolder | undefined {
     // A holder that crashed while writing it: only the lease's age says anything.
   }
   return undefined;
-}
-
-/**
- * Whether the holder is a process of this host that no longer runs. A restarted container runs the bot under
- * the same pid (1) and host name as before: a lock with our pid that this process did not take is the last run's.
- */
-function holderIsGone(holder: LockHolder): boolean {
-  if (holder.host !== hostname()) return false;
-  return holder.pid === process.pid ? !heldHere.has(holder.token) : !isAlive(holder.pid);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, it is just not ours to signal.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function describeHolder(holder: LockHolder | undefined): string {

@@ -1,9 +1,10 @@
-// One bot per data directory: the lock file, its lease, waiting for it, and taking over an abandoned one.
-import { spawnSync } from 'node:child_process';
+// One bot per data directory: the lock file, its lease, waiting for it, taking over an abandoned one, and the
+// fence: a holder whose lock is gone, replaced or possibly taken over (it was paused) acts no more.
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DataDirLock, DataDirLockHeldError, LOCK_FILE, type LockHolder } from '../../../src/adapters/journal/data-dir-lock';
+import { DataDirLock, DataDirLockHeldError, DataDirLockLostError, fenced, LOCK_FILE, type LockHolder } from '../../../src/adapters/journal/data-dir-lock';
+import { JsonlJournal } from '../../../src/adapters/journal/jsonl-journal';
 import { startBackground, stopBackground } from '../../../src/background';
 import { buildDeps } from '../../../src/composition';
 import { loadConfig } from '../../../src/config';
@@ -104,19 +105,79 @@ describe('DataDirLock', () => {
     await expect(lock().acquire()).rejects.toThrow('a holder that left no name');
   });
 
-  it('takes over at once the lock of a process of this host that no longer exists', async () => {
-    const gone = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
-    await plantLock({ host: os.hostname(), pid: gone }, 0);
-    const l = lock({ waitMs: 0 });
-    await l.acquire();
-    expect(await holderOnDisk()).toMatchObject({ pid: process.pid });
+  it('never takes over a fresh lease naming this very pid and host (two containers, both pid 1 on one host name)', async () => {
+    await plantLock({ host: os.hostname(), pid: process.pid, token: 'the-other-container' }, 0);
+    await expect(lock().acquire()).rejects.toBeInstanceOf(DataDirLockHeldError);
+    expect((await holderOnDisk()).token).toBe('the-other-container');
   });
 
-  it('takes over at once a lock naming this very pid that this process did not take (a restarted container, pid 1 again)', async () => {
-    await plantLock({ host: os.hostname(), pid: process.pid, token: 'from-the-run-before' }, 0);
-    const l = lock({ waitMs: 0 });
-    await l.acquire();
-    expect((await holderOnDisk()).token).not.toBe('from-the-run-before');
+  describe('fencing', () => {
+    const record = { type: 'request.posted', at: '2026-01-01T12:00:00.000Z', stage: 'dev', requestId: 'r-1', channel: 'C1', messageTs: '1.2' } as const;
+
+    it('lock file deleted: the holder refuses every journal append and AWS write from then on, and says so once', async () => {
+      const lost: DataDirLockLostError[] = [];
+      const l = lock({ onLost: (e: DataDirLockLostError) => lost.push(e) });
+      await l.acquire();
+      const journal = new JsonlJournal(dir);
+      const guarded = fenced(journal, ['append'], l);
+      await guarded.append(record);
+      await fs.rm(lockFile());
+
+      await expect(guarded.append(record)).rejects.toThrow('the lock file was removed');
+      const writes = { setWeights: jest.fn(async () => undefined) };
+      await expect(fenced(writes, ['setWeights'], l).setWeights()).rejects.toBeInstanceOf(DataDirLockLostError);
+      expect(writes.setWeights).not.toHaveBeenCalled();
+      expect(lost).toHaveLength(1);
+      expect(lost[0]!.message).toContain('stops without changing anything more');
+      expect(await journal.readAll()).toHaveLength(1);
+      await journal.close();
+      // Another bot may now take the directory; the first never touches the new lock.
+      const second = lock();
+      await second.acquire();
+      await l.release();
+      await expect(second.assertHeld()).resolves.toBeUndefined();
+    });
+
+    it('the lock taken over by another bot: the heartbeat finds it and tells the holder it is lost', async () => {
+      const lost: DataDirLockLostError[] = [];
+      const l = lock({ onLost: (e: DataDirLockLostError) => lost.push(e) });
+      await l.acquire();
+      await plantLock({ host: 'another-host', token: 'the-new-holder' }, 0);
+      for (let i = 0; i < 250 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(lost[0]?.message).toContain('the lock file now names process 1 on another-host');
+    });
+
+    it('holder paused 35 s: it stops before acting, and a newcomer takes the stale lease over', async () => {
+      let pausedMs = 0;
+      const now = () => Date.now() + pausedMs;
+      const lost: DataDirLockLostError[] = [];
+      const first = lock({ staleAfterMs: 30_000, heartbeatMs: 60_000, now, onLost: (e: DataDirLockLostError) => lost.push(e) });
+      await first.acquire();
+      await expect(first.assertHeld()).resolves.toBeUndefined();
+
+      // The pause: no heartbeat ran for 35 s, so the file's time is 35 s old and so is the holder's last refresh.
+      pausedMs = 35_000;
+      const then = new Date(Date.now() - 35_000);
+      await fs.utimes(lockFile(), then, then);
+      const second = lock({ staleAfterMs: 30_000 });
+      await second.acquire();
+
+      const writes = { setWeights: jest.fn(async () => undefined) };
+      await expect(fenced(writes, ['setWeights'], first).setWeights()).rejects.toThrow('its lease was not refreshed for 35 s');
+      expect(writes.setWeights).not.toHaveBeenCalled();
+      expect(lost).toHaveLength(1);
+      await expect(second.assertHeld()).resolves.toBeUndefined();
+    });
+
+    it('a holder stops acting already after half the takeover age without a refresh, before anyone can take over', async () => {
+      let pausedMs = 0;
+      const l = lock({ staleAfterMs: 30_000, heartbeatMs: 60_000, now: () => Date.now() + pausedMs });
+      await l.acquire();
+      pausedMs = 14_000;
+      await expect(l.assertHeld()).resolves.toBeUndefined();
+      pausedMs = 16_000;
+      await expect(l.assertHeld()).rejects.toBeInstanceOf(DataDirLockLostError);
+    });
   });
 
   it('does not remove on release a lock another bot has taken over meanwhile', async () => {
