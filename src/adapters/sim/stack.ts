@@ -1,7 +1,8 @@
-// An in-process Migration Assistant stack: an ALB with a weighted switchover listener, the two proxy target
-// groups, the ECS capture proxy and target proxy services, and the per-minute ALB metrics their traffic
-// produces. It moves on an injected Clock, in steps of STEP_MS, lazily (whenever it is asked something), so
-// tests on a ManualClock run minutes of switchover in milliseconds.
+// An in-process Migration Assistant stack, its API state: an ALB with a weighted switchover listener (and its
+// rules), the two proxy target groups, the ECS capture proxy and target proxy services and their tasks. The
+// traffic they carry and the per-minute ALB metrics it produces are the model in traffic.ts. It moves on an
+// injected Clock, in steps of STEP_MS, lazily (whenever it is asked something), so tests on a ManualClock run
+// minutes of switchover in milliseconds.
 //
 // Behaviour copied from AWS: tasks start after a delay and register as `initial`, then turn `healthy`;
 // scaling down or restarting drains targets for the deregistration delay; the ALB routes new connections by
@@ -12,8 +13,10 @@ import type { Clock } from '../../core/ports';
 import type { Side, Weights } from '../../core/types';
 import { MINUTE_MS } from '../../core/types';
 import { Random } from './random';
+import { type MinuteRecord, SimTraffic, STEP_MS } from './traffic';
 
-export const STEP_MS = 5_000;
+export { SOURCE_PROFILE, STEP_MS, TARGET_PROFILE, type MinuteRecord, type SideMinute, type TrafficProfile } from './traffic';
+
 
 /** A failure the simulated AWS answers with, in AWS's terms (code and HTTP status). */
 export class SimAwsError extends Error {
@@ -25,16 +28,6 @@ export class SimAwsError extends Error {
     super(message);
     this.name = code;
   }
-}
-
-export interface TrafficProfile {
-  /** Share of requests answered 5xx / 4xx / 3xx by the proxy. */
-  error5xx: number;
-  error4xx: number;
-  error3xx: number;
-  /** Seconds. */
-  latencyAvg: number;
-  latencyP99: number;
 }
 
 export interface SimTimings {
@@ -95,9 +88,6 @@ export const DEFAULT_STAGES: SimStageConfig[] = [
     requestsPerMinute: 900,
   },
 ];
-
-export const SOURCE_PROFILE: TrafficProfile = { error5xx: 0.002, error4xx: 0.015, error3xx: 0.001, latencyAvg: 0.045, latencyP99: 0.2 };
-export const TARGET_PROFILE: TrafficProfile = { error5xx: 0.001, error4xx: 0.015, error3xx: 0.001, latencyAvg: 0.038, latencyP99: 0.16 };
 
 /** ELBv2 default action, as AWS returns it (and as ModifyListener takes it). */
 export interface SimAction {
@@ -176,52 +166,7 @@ export interface TargetHealthView {
   description?: string;
 }
 
-/** Figures of one proxy group in one minute, as CloudWatch would aggregate them. */
-export interface SideMinute {
-  requests: number;
-  c2xx: number;
-  c3xx: number;
-  c4xx: number;
-  c5xx: number;
-  latencyAvg: number;
-  latencyP99: number;
-  healthyHosts: number;
-  unhealthyHosts: number;
-  /** Connections the load balancer could not open to the group's targets (TargetConnectionErrorCount). */
-  connectionErrors: number;
-}
-
-export interface MinuteRecord {
-  t: number;
-  source: SideMinute;
-  target: SideMinute;
-  activeConnections: number;
-  newConnections: number;
-  elb5xx: number;
-}
-
-interface SideAccumulator {
-  requests: number;
-  latencyWeighted: number;
-  p99Max: number;
-  e5: number;
-  e4: number;
-  e3: number;
-  connErrors: number;
-}
-
-interface Accumulator {
-  source: SideAccumulator;
-  target: SideAccumulator;
-  newConnections: number;
-  elb5xx: number;
-}
-
-function emptySide(): SideAccumulator {
-  return { requests: 0, latencyWeighted: 0, p99Max: 0, e5: 0, e4: 0, e3: 0, connErrors: 0 };
-}
-
-export class SimStage {
+export class SimStage extends SimTraffic {
   readonly loadBalancer: { name: string; arn: string; dnsName: string; createdAt: number };
   readonly listeners: SimListener[];
   readonly targetGroups: Record<Side, SimTargetGroup>;
@@ -229,38 +174,19 @@ export class SimStage {
   readonly otherGroups: { name: string; arn: string }[] = [];
   readonly cluster: { name: string; arn: string };
   readonly services: Record<Side, SimService>;
-  /** Share of traffic carried by long-lived keep-alive connections (they only move when clients reconnect). */
-  keepAliveShare = 0.6;
-  /** Share of keep-alive connections that reconnect per minute. */
-  reconnectPerMinute = 0.2;
-  /** Keep-alive connections held open by clients. */
-  connectionPool = 60;
-  /** Where the keep-alive connections are now (shares summing to 1). */
-  pinned: Record<Side, number>;
-  requestsPerMinute: number;
-  profiles: Record<Side, TrafficProfile> = { source: { ...SOURCE_PROFILE }, target: { ...TARGET_PROFILE } };
-  /** Model faults: targets failing health checks (with AWS's reason code), an error spike on the target side. */
+  /** Model fault: targets failing health checks (with AWS's reason code). */
   unhealthy: Partial<Record<Side, string>> = {};
-  errorSpike?: number;
-  /** Share of a side's requests whose connection to a target fails: the load balancer answers them 502. */
-  connectionFailures: Partial<Record<Side, number>> = {};
-  /** Minutes CloudWatch has no datapoint for at all (a publishing gap), from `from` until `to` (open: still on). */
-  dataGap?: { from: number; to?: number };
-  /** Completed minutes, oldest first. */
-  readonly minutes: MinuteRecord[] = [];
-  simTime: number;
-  private acc: Accumulator = { source: emptySide(), target: emptySide(), newConnections: 0, elb5xx: 0 };
-  private minuteFactor = 1;
 
   constructor(
     readonly name: string,
     config: SimStageConfig,
     readonly region: string,
     readonly account: string,
-    private readonly random: Random,
+    random: Random,
     private readonly timings: SimTimings,
     start: number,
   ) {
+    super(random, timings.publishDelayMs, start);
     const lbId = random.hex(16);
     const lbName = `MigrationAssistant-${name}`;
     const elb = `arn:aws:elasticloadbalancing:${region}:${account}`;
@@ -337,12 +263,7 @@ export class SimStage {
       source: service('source', `migration-${name}-capture-proxy`, config.captureProxyDesired),
       target: service('target', `migration-${name}-target-cluster-proxy`, config.targetProxyDesired),
     };
-    this.requestsPerMinute = config.requestsPerMinute;
-    if (config.keepAliveShare !== undefined) this.keepAliveShare = config.keepAliveShare;
-    const shares = this.newConnectionShares();
-    this.pinned = { source: shares.source, target: shares.target };
-    this.simTime = start;
-    this.minuteFactor = random.jitter(0.06);
+    this.startTraffic(config);
   }
 
   get switchoverListener(): SimListener {
@@ -365,12 +286,12 @@ export class SimStage {
   }
 
   /** Whether the forward gives weight to any group (else the ALB has nowhere to send new connections). */
-  private routesAnywhere(): boolean {
+  protected routesAnywhere(): boolean {
     return this.forwardWeights().some((g) => g.weight > 0);
   }
 
   /** Weight of the groups that are not proxies. */
-  private otherWeight(): number {
+  protected otherWeight(): number {
     const proxies = new Set([this.targetGroups.source.arn, this.targetGroups.target.arn]);
     return this.forwardWeights().reduce((s, g) => s + (proxies.has(g.arn) ? 0 : g.weight), 0);
   }
@@ -493,6 +414,12 @@ export class SimStage {
     return { drained, replaced };
   }
 
+  protected settleService(side: Side, t: number): { liveBefore: number; drained: number; replaced: boolean } {
+    const service = this.services[side];
+    const liveBefore = service.tasks.filter((task) => !task.stopped && task.drainingSince === undefined && t >= task.runningAt).length;
+    return { liveBefore, ...this.reconcile(service, t) };
+  }
+
   /** Starts draining a task; returns 1 when it held registered connections (they will reconnect). */
   private drain(task: SimTask, now: number): number {
     if (now < task.runningAt) {
@@ -504,143 +431,6 @@ export class SimStage {
     return 1;
   }
 
-  /** Share of new connections each group gets, by weight. */
-  private newConnectionShares(): Record<Side, number> {
-    const w = this.weights();
-    const total = w.source + w.target + this.otherWeight();
-    return total === 0 ? { source: 0, target: 0 } : { source: w.source / total, target: w.target / total };
-  }
-
-  /** Advances the model to `now`, one step at a time. */
-  advanceTo(now: number): void {
-    while (this.simTime + STEP_MS <= now) {
-      this.step(this.simTime);
-      this.simTime += STEP_MS;
-      if (this.simTime % MINUTE_MS === 0) this.closeMinute(this.simTime - MINUTE_MS);
-    }
-  }
-
-  private step(t: number): void {
-    for (const side of ['source', 'target'] as const) {
-      const service = this.services[side];
-      const liveBefore = service.tasks.filter((task) => !task.stopped && task.drainingSince === undefined && t >= task.runningAt).length;
-      const { drained, replaced } = this.reconcile(service, t);
-      // Connections held by a proxy task that drains are closed: those clients reconnect by weight. A
-      // replacement (forced new deployment) drains every task that held them.
-      if (replaced) this.reconnect(side, 1);
-      else if (drained > 0 && liveBefore > 0) this.reconnect(side, Math.min(1, drained / liveBefore));
-    }
-    const shares = this.newConnectionShares();
-    const routable: Record<Side, boolean> = { source: false, target: false };
-    for (const side of ['source', 'target'] as const) {
-      routable[side] = this.targetHealth(side, t).some((target) => target.state !== 'draining');
-      // A group with nothing registered breaks its pinned connections.
-      if (!routable[side] && this.pinned[side] > 0) this.reconnect(side, 1);
-    }
-    const f = STEP_MS / MINUTE_MS;
-    for (const side of ['source', 'target'] as const) {
-      this.pinned[side] += ((side === 'source' ? shares.source : shares.target) - this.pinned[side]) * this.reconnectPerMinute * f;
-    }
-    const requests = this.requestsPerMinute * this.minuteFactor * f;
-    const keepAlive = requests * this.keepAliveShare;
-    const fresh = requests - keepAlive;
-    const noRoute = this.routesAnywhere() ? 0 : fresh;
-    this.acc.elb5xx += noRoute;
-    // Short-lived clients open a connection every few requests; keep-alive clients only when they reconnect.
-    this.acc.newConnections += fresh / 4 + this.connectionPool * this.reconnectPerMinute * f;
-    for (const side of ['source', 'target'] as const) {
-      const n = keepAlive * this.pinned[side] + fresh * shares[side];
-      if (!routable[side]) {
-        this.acc.elb5xx += n;
-        continue;
-      }
-      const profile = this.profileOf(side, t);
-      const a = this.acc[side];
-      const failed = n * (this.connectionFailures[side] ?? 0);
-      a.connErrors += failed;
-      this.acc.elb5xx += failed;
-      a.requests += n;
-      a.latencyWeighted += n * profile.latencyAvg;
-      a.p99Max = Math.max(a.p99Max, profile.latencyP99);
-      a.e5 += n * profile.error5xx;
-      a.e4 += n * profile.error4xx;
-      a.e3 += n * profile.error3xx;
-    }
-  }
-
-  /** Moves `fraction` of a group's keep-alive connections to new connections routed by weight. */
-  private reconnect(side: Side, fraction: number): void {
-    const moved = this.pinned[side] * fraction;
-    const shares = this.newConnectionShares();
-    this.pinned[side] -= moved;
-    this.pinned.source += moved * shares.source;
-    this.pinned.target += moved * shares.target;
-    // With no weight anywhere the clients keep retrying the same side.
-    if (!this.routesAnywhere()) this.pinned[side] += moved;
-  }
-
-  private profileOf(side: Side, t: number): TrafficProfile {
-    const base = this.profiles[side];
-    const profile = { ...base };
-    if (side === 'target' && this.errorSpike !== undefined) {
-      profile.error5xx = this.errorSpike;
-      profile.latencyP99 = base.latencyP99 * 3;
-      profile.latencyAvg = base.latencyAvg * 1.5;
-    }
-    // The ALB fails open to unhealthy targets: they answer, badly.
-    const targets = this.targetHealth(side, t);
-    if (this.unhealthy[side] && !targets.some((x) => x.state === 'healthy')) {
-      profile.error5xx = Math.max(profile.error5xx, 0.5);
-      profile.latencyP99 = base.latencyP99 * 5;
-    }
-    return profile;
-  }
-
-  private closeMinute(t: number): void {
-    const r = this.random;
-    const side = (s: Side): SideMinute => {
-      const a = this.acc[s];
-      const requests = r.round(a.requests);
-      const c5xx = Math.min(requests, r.round(a.e5));
-      const c4xx = Math.min(requests - c5xx, r.round(a.e4));
-      const c3xx = Math.min(requests - c5xx - c4xx, r.round(a.e3));
-      const hosts = this.targetHealth(s, t + MINUTE_MS);
-      return {
-        requests,
-        c2xx: requests - c5xx - c4xx - c3xx,
-        c3xx,
-        c4xx,
-        c5xx,
-        latencyAvg: requests > 0 ? (a.latencyWeighted / a.requests) * r.jitter(0.08) : 0,
-        latencyP99: requests > 0 ? a.p99Max * r.jitter(0.1) : 0,
-        healthyHosts: hosts.filter((h) => h.state === 'healthy').length,
-        unhealthyHosts: hosts.filter((h) => h.state === 'unhealthy').length,
-        connectionErrors: r.round(a.connErrors),
-      };
-    };
-    const source = side('source');
-    const target = side('target');
-    const newConnections = r.round(this.acc.newConnections);
-    this.minutes.push({
-      t,
-      source,
-      target,
-      newConnections,
-      activeConnections: newConnections > 0 || source.requests + target.requests > 0 ? this.connectionPool + newConnections : 0,
-      elb5xx: r.round(this.acc.elb5xx),
-    });
-    // A day of minutes is plenty for any window the bot asks for.
-    if (this.minutes.length > 24 * 60) this.minutes.shift();
-    this.acc = { source: emptySide(), target: emptySide(), newConnections: 0, elb5xx: 0 };
-    this.minuteFactor = r.jitter(0.06);
-  }
-
-  /** Minutes whose datapoints CloudWatch would have published by `now`. */
-  publishedMinutes(now: number): MinuteRecord[] {
-    const gap = this.dataGap;
-    const inGap = (t: number) => gap !== undefined && t >= gap.from && (gap.to === undefined || t < gap.to);
-    return this.minutes.filter((m) => m.t + MINUTE_MS + this.timings.publishDelayMs <= now && !inGap(m.t));
-  }
 }
 
 /** Per-operation transport faults; each counter is used up one call at a time. */
