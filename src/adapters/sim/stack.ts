@@ -13,7 +13,7 @@ import type { Clock } from '../../core/ports';
 import type { Side, Weights } from '../../core/types';
 import { MINUTE_MS } from '../../core/types';
 import { Random } from './random';
-import { type MinuteRecord, SimTraffic, STEP_MS } from './traffic';
+import { SimTraffic } from './traffic';
 
 export { SOURCE_PROFILE, STEP_MS, TARGET_PROFILE, type MinuteRecord, type SideMinute, type TrafficProfile } from './traffic';
 
