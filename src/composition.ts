@@ -96,7 +96,7 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
   // and the reporter queues a channel message that failed and sends it then.
   const watchSlack = createSlackClient(config, logger, { ...WATCH_SLACK, ...options.slackClientOptions });
   const outbox = new JsonFileOutbox<QueuedWatchMessage>(join(config.dataDir, UNSENT_WATCH_MESSAGES_FILE), logger);
-  const reporter = new SlackWatchReporter(watchSlack, logger, clock, outbox);
+  const reporter = new SlackWatchReporter(watchSlack, logger, clock, outbox, core.charts);
   const watcher = new Watcher(core, config.watch, reporter, { settleMs: config.settleMs });
 
   const requestMessages = new RequestMessages({ slack, logger, approvals, watcher });

@@ -1,108 +1,64 @@
-// Prep's charts (runbook steps 4-6 as pictures): the source proxy's requests with its 5xx rate, and the load
-// balancer's active vs new connections, over the baseline window. Pure data: Chart.js 4 configurations.
+// Prep's picture (runbook steps 4-6): the source proxy's baseline window as panels on one time axis, requests
+// per minute, 5xx rate and p99, with the baseline's figures and the connection reuse stated in the headline.
+// Pure data (see panels.ts).
 import { connectionReuse } from '../core/baseline';
 import type { Baseline } from '../core/journal';
-import { hhmm, msText } from '../core/format';
+import { hhmm } from '../core/format';
 import type { ChartSpec } from '../core/ports';
 import { MINUTE_MS, type MetricsSnapshot } from '../core/types';
-import {
-  CHART_HEIGHT,
-  CHART_WIDTH,
-  COLOURS,
-  alignToMinutes,
-  hasData,
-  line,
-  lineChartConfig,
-  minuteLabels,
-  rounded,
-  referenceLine,
-  valueAxis,
-} from './common';
+import { alignToMinutes, hasData, rounded } from './common';
+import { panelChart, SIDE_COLOURS, WEIGHT_COLOUR, type Panel } from './panels';
+import { errorRatePercent } from './switchover';
 
-function formatSeconds(seconds: number | null): string {
-  if (seconds === null) return 'n/a';
-  return seconds < 1 ? msText(seconds) : `${rounded(seconds)} s`;
+function headline(stage: string, baseline: Baseline | undefined): string[] {
+  if (!baseline || baseline.minutesWithTraffic === 0) return [`${stage} · prep · no baseline: no requests in the window`];
+  const errors = baseline.errorRate5xx === null ? 'n/a' : `${rounded(baseline.errorRate5xx * 100, 2)} %`;
+  const p99 = baseline.latencyP99 === null ? 'n/a' : `${Math.round(baseline.latencyP99 * 1000)} ms`;
+  const reuse = connectionReuse(baseline);
+  const perConnection =
+    reuse === undefined
+      ? 'connection reuse unknown'
+      : reuse.requestsPerNewConnection === null
+        ? `no new connections: reuse ${reuse.reading}`
+        : `${reuse.requestsPerNewConnection >= 10 ? Math.round(reuse.requestsPerNewConnection) : rounded(reuse.requestsPerNewConnection, 1)} requests per new connection: reuse ${reuse.reading}`;
+  return [
+    `${stage} · baseline ${Math.round(baseline.requestsPerMinute)} req/min · 5xx ${errors} · p99 ${p99}`,
+    perConnection,
+  ];
 }
 
-function windowText(snapshot: MetricsSnapshot): string {
-  const minutes = Math.round((snapshot.window.end - snapshot.window.start) / MINUTE_MS);
-  return `${hhmm(snapshot.window.start)}-${hhmm(snapshot.window.end)} UTC, ${minutes} min`;
-}
-
-/** 5xx responses per request, in percent, per minute; null where the minute had no requests. */
-function errorRatePercent(snapshot: MetricsSnapshot): (number | null)[] | undefined {
-  if (snapshot.source.http5xx === undefined) return undefined; // not fetched: do not pretend it was zero
-  const requests = alignToMinutes(snapshot.source.requests, snapshot.window);
-  const errors = alignToMinutes(snapshot.source.http5xx, snapshot.window);
-  // CloudWatch sends no 5xx datapoint for a minute without 5xx responses: with requests, that is 0%.
-  return requests.map((r, i) => (r === null || r <= 0 ? null : rounded(((errors[i] ?? 0) / r) * 100, 3)));
-}
-
-function requestsChart(stage: string, snapshot: MetricsSnapshot, baseline?: Baseline): ChartSpec | undefined {
-  const labels = minuteLabels(snapshot.window);
-  const requests = alignToMinutes(snapshot.source.requests, snapshot.window);
+/** Prep's chart of the source proxy over the baseline window; undefined when the window had no requests data. */
+export function prepChart(stage: string, snapshot: MetricsSnapshot, baseline?: Baseline): ChartSpec | undefined {
+  const { window } = snapshot;
+  const requests = alignToMinutes(snapshot.source.requests, window);
   if (!hasData(requests)) return undefined;
-  const datasets = [line('requests per minute', requests, COLOURS.source, { yAxisID: 'y' })];
-  const axes: Record<string, Record<string, unknown>> = { y: valueAxis({ title: 'requests per minute' }) };
-  const rate = errorRatePercent(snapshot);
-  if (rate) {
-    datasets.push(line('5xx rate (%)', rate, COLOURS.error, { yAxisID: 'y1', borderDash: [4, 2] }));
-    // Keep a flat 0% line at the bottom instead of a y1 axis stretched to a hairline.
-    axes.y1 = valueAxis({ title: '5xx rate (%)', secondary: true, suggestedMax: 1 });
-  }
-  if (baseline && baseline.minutesWithTraffic > 0) {
-    datasets.push(referenceLine(`baseline ${Math.round(baseline.requestsPerMinute)}/min`, rounded(baseline.requestsPerMinute), labels.length));
-  }
-  const subtitle = baseline
-    ? `baseline: ${Math.round(baseline.requestsPerMinute)} req/min, 5xx ${
-        baseline.errorRate5xx === null ? 'n/a' : `${rounded(baseline.errorRate5xx * 100, 3)}%`
-      }, avg ${formatSeconds(baseline.latencyAvg)}, p99 ${formatSeconds(baseline.latencyP99)}`
-    : 'no baseline';
-  return {
-    title: `${stage}: source proxy requests and 5xx rate (${windowText(snapshot)})`,
-    filename: `${stage}-prep-requests.png`,
-    width: CHART_WIDTH,
-    height: CHART_HEIGHT,
-    config: lineChartConfig({
-      title: `${stage}: source proxy requests and 5xx rate`,
-      subtitle: `${windowText(snapshot)}; ${subtitle}`,
-      labels,
-      datasets,
-      axes,
-    }),
-  };
-}
-
-function connectionsChart(stage: string, snapshot: MetricsSnapshot, baseline?: Baseline): ChartSpec | undefined {
-  const labels = minuteLabels(snapshot.window);
-  const active = alignToMinutes(snapshot.loadBalancer.activeConnections, snapshot.window);
-  const fresh = alignToMinutes(snapshot.loadBalancer.newConnections, snapshot.window);
-  if (!hasData(active) && !hasData(fresh)) return undefined;
-  const reuse = baseline ? connectionReuse(baseline) : undefined;
-  return {
-    title: `${stage}: load balancer connections (${windowText(snapshot)})`,
-    filename: `${stage}-prep-connections.png`,
-    width: CHART_WIDTH,
-    height: CHART_HEIGHT,
-    config: lineChartConfig({
-      title: `${stage}: active vs new connections (load balancer)`,
-      subtitle: `${windowText(snapshot)}${reuse ? `; ${reuse.reading} connection reuse` : ''}`,
-      labels,
-      datasets: [
-        line('active connections', active, COLOURS.activeConnections, { yAxisID: 'y' }),
-        line('new connections', fresh, COLOURS.newConnections, { yAxisID: 'y' }),
-      ],
-      axes: { y: valueAxis({ title: 'connections per minute' }) },
-    }),
-  };
-}
-
-/**
- * The charts prep uploads, in order: requests with 5xx rate, then connections. A chart whose data is entirely
- * absent (not fetched, or no traffic in the window) is left out rather than drawn empty.
- */
-export function prepCharts(stage: string, snapshot: MetricsSnapshot, baseline?: Baseline): ChartSpec[] {
-  return [requestsChart(stage, snapshot, baseline), connectionsChart(stage, snapshot, baseline)].filter(
-    (c): c is ChartSpec => c !== undefined,
-  );
+  const minutes = Math.round((window.end - window.start) / MINUTE_MS);
+  const flat = (value: number | null | undefined, label: string) =>
+    value === null || value === undefined ? [] : [{ label, data: requests.map(() => rounded(value, 2)), colour: WEIGHT_COLOUR, dashed: true, width: 2 }];
+  const source = (data: (number | null)[]) => ({ label: 'source proxy', data, colour: SIDE_COLOURS.source });
+  const p99 = alignToMinutes(snapshot.source.latencyP99, window, 1000).map((v) => (v === null ? null : rounded(v, 1)));
+  const panels: Panel[] = [
+    { id: 'yRequests', title: 'requests/min', unit: 'perMinute', lines: [...flat(baseline?.requestsPerMinute, 'baseline'), source(requests)] },
+    {
+      id: 'yErrors',
+      title: '5xx rate',
+      unit: 'percent',
+      atLeast: 1,
+      lines: [...flat(baseline?.errorRate5xx === null || !baseline ? null : baseline.errorRate5xx * 100, 'baseline'), source(errorRatePercent(snapshot, 'source'))],
+    },
+    {
+      id: 'yLatency',
+      title: 'p99',
+      unit: 'millisecond',
+      lines: [...flat(baseline?.latencyP99 === null || !baseline ? null : baseline.latencyP99 * 1000, 'baseline'), source(p99)],
+    },
+  ];
+  return panelChart({
+    title: headline(stage, baseline),
+    subtitle: `source proxy (blue), baseline dashed · ${hhmm(window.start)}-${hhmm(window.end)} UTC, ${minutes} min`,
+    filename: `${stage}-prep.png`,
+    window,
+    panels,
+    markers: [],
+  });
 }

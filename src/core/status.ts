@@ -53,6 +53,8 @@ export interface LastAppliedSummary {
 export interface ChangeMark {
   at: number;
   label: string;
+  /** The target proxy's configured share (percent) before and after the change, when known. */
+  targetPercent?: { before: number; after: number };
 }
 
 export interface StatusContext {

@@ -3,28 +3,35 @@
 // rendering or uploading fails, the summary says so in words and stays a complete text summary.
 import type { webApi } from '@slack/bolt';
 import { prepSummaryMessage } from '../blocks/prep';
-import { chartUploadFailedNote, renderPrepCharts, type RenderedChart } from '../core/prep-charts';
-import { plainMessage } from '../core/format';
+import { prepChart } from '../charts/prep';
 import type { PrepCompleted, PrepFailed } from '../core/prep';
 import type { ChartRenderer } from '../core/ports';
 import type { Logger } from '../logger';
-import { describeSlackError } from './errors';
-import { uploadPng } from './upload';
+import { renderCharts, shareCharts, type RenderedCharts } from './chart-post';
 
 export interface PublishedSummary {
   /** The summary message's ts. */
   ts: string;
-  /** Charts uploaded into the summary's thread. */
+  /** Charts shared in the summary's thread. */
   uploaded: number;
   /** What the summary says about the charts, if anything. */
   chartsNote?: string;
 }
 
-export const CHARTS_IN_THREAD = "Charts of the baseline window are in this message's thread.";
+export const CHARTS_IN_THREAD = "A chart of the baseline window is in this message's thread.";
 
 function join(...notes: (string | undefined)[]): string | undefined {
   const parts = notes.filter((n): n is string => !!n);
   return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/** Prep's chart drawn, or why there is none. */
+async function drawPrepChart(renderer: ChartRenderer, outcome: PrepCompleted): Promise<RenderedCharts> {
+  if (!outcome.snapshot) return { images: [], note: 'No chart: CloudWatch metrics were not available.' };
+  const spec = prepChart(outcome.stage, outcome.snapshot, outcome.baseline);
+  if (!spec) return { images: [], note: 'No chart: there were no datapoints in the baseline window.' };
+  const drawn = await renderCharts(renderer, [spec]);
+  return drawn.note ? { ...drawn, note: `${drawn.note} This summary is text only.` } : drawn;
 }
 
 /**
@@ -38,44 +45,19 @@ export async function publishPrepSummary(
   channel: string,
   outcome: PrepCompleted | PrepFailed,
 ): Promise<PublishedSummary> {
-  let charts: RenderedChart[] = [];
-  let renderNote: string | undefined;
-  if (outcome.kind === 'completed') {
-    try {
-      ({ charts, note: renderNote } = await renderPrepCharts(renderer, outcome));
-    } catch (error) {
-      renderNote = `Charts could not be rendered, so this summary is text only. ${plainMessage(error)}`;
-    }
-    if (renderNote) log.warn({ note: renderNote }, 'prep charts not (all) rendered');
-  }
+  const { images, note: renderNote } = outcome.kind === 'completed' ? await drawPrepChart(renderer, outcome) : { images: [], note: undefined };
+  if (renderNote) log.warn({ note: renderNote }, 'prep chart not drawn');
 
-  const firstNote = join(renderNote, charts.length > 0 ? CHARTS_IN_THREAD : undefined);
+  const firstNote = join(renderNote, images.length > 0 ? CHARTS_IN_THREAD : undefined);
   const summary = prepSummaryMessage(outcome, { chartsNote: firstNote });
   const posted = await slack.chat.postMessage({ channel, text: summary.text, blocks: summary.blocks });
   if (!posted.ts) throw new Error('Slack did not return the posted summary');
   const ts = posted.ts;
 
-  let uploaded = 0;
-  let uploadError: unknown;
-  for (const chart of charts) {
-    try {
-      await uploadPng(slack, { channel, threadTs: ts, filename: chart.spec.filename, title: chart.spec.title, png: chart.png });
-      uploaded += 1;
-    } catch (error) {
-      // The first failure usually explains the rest (scope, channel, Slack down): do not try the others.
-      uploadError = error;
-      break;
-    }
-  }
-  if (uploadError === undefined) return { ts, uploaded, chartsNote: firstNote };
+  const uploadNote = await shareCharts(slack, log, { channel, threadTs: ts }, images);
+  if (uploadNote === undefined) return { ts, uploaded: images.length, ...(firstNote ? { chartsNote: firstNote } : {}) };
 
-  log.warn({ err: uploadError, uploaded, charts: charts.length }, 'prep charts could not be uploaded');
-  const why = describeSlackError(uploadError);
-  const uploadNote =
-    uploaded === 0
-      ? chartUploadFailedNote(why)
-      : `${charts.length - uploaded} of ${charts.length} charts could not be uploaded (${why}); the others are in this message's thread.`;
-  const chartsNote = join(renderNote, uploadNote);
+  const chartsNote = join(renderNote, `${uploadNote} This summary is text only.`);
   const corrected = prepSummaryMessage(outcome, { chartsNote });
   try {
     await slack.chat.update({ channel, ts, text: corrected.text, blocks: corrected.blocks });
@@ -83,7 +65,7 @@ export async function publishPrepSummary(
     log.warn({ err: error }, 'could not correct the prep summary after the chart upload failed; saying so in its thread');
     await slack.chat
       .postMessage({ channel, thread_ts: ts, text: uploadNote })
-      .catch((replyError: unknown) => log.error({ err: replyError }, 'could not say that the charts are missing'));
+      .catch((replyError: unknown) => log.error({ err: replyError }, 'could not say that the chart is missing'));
   }
-  return { ts, uploaded, chartsNote };
+  return { ts, uploaded: 0, chartsNote };
 }

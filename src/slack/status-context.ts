@@ -6,6 +6,7 @@
 import { latestBaseline, type JournalRecord, type RequestKind } from '../core/journal';
 import type { ChangeMark, LastAppliedSummary, OpenRequestSummary, StageListEntry, StatusContext } from '../core/status';
 import { errorMessage } from '../core/format';
+import { targetPercent } from '../core/weights';
 import { appliedAt, type SwitchoverRequest } from '../core/requests/request';
 import { currentBreaches, watchState, type WatchState } from '../core/watch-state';
 import type { AppDeps } from '../listeners/deps';
@@ -45,7 +46,7 @@ export function appliedChanges(records: readonly JournalRecord[], stage: string)
       const at = Date.parse(r.at);
       if (Number.isNaN(at)) continue;
       const c = created.get(r.requestId);
-      marks.push({ at, label: kindLabel(c?.kind, c?.percent) });
+      marks.push({ at, label: kindLabel(c?.kind, c?.percent), targetPercent: { before: targetPercent(r.before), after: targetPercent(r.after) } });
     }
   }
   return marks.sort((a, b) => a.at - b.at);

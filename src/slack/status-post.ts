@@ -1,20 +1,27 @@
-// Posts `/switchover status <stage>` in the channel, then its charts in the message's thread. Charts that
-// cannot be drawn or uploaded never cost the status: the message then says so in words.
+// Posts `/switchover status <stage>` in the channel, then its chart in the message's thread. A chart that
+// cannot be drawn or uploaded never costs the status: the message then says so in words.
 import type { webApi } from '@slack/bolt';
 import { context, escapeMrkdwn, type SlackMessage } from '../blocks/common';
 import { statusMessage } from '../blocks/status';
-import { statusCharts } from '../charts/status';
+import { guardrailLimits, statusCharts } from '../charts/status';
 import type { ChartRenderer, ChartSpec } from '../core/ports';
 import type { StageStatus } from '../core/status';
-import { errorMessage, mention } from '../core/format';
+import { mention } from '../core/format';
 import type { Logger } from '../logger';
 import { describeSlackError } from './errors';
-import { uploadPng } from './upload';
+import { renderCharts, shareCharts } from './chart-post';
 
 export interface StatusPostDeps {
   slack: webApi.WebClient;
   charts: ChartRenderer;
   logger: Logger;
+  /** The guardrails' margins (SWITCHOVER_GUARD_*), drawn against the baseline on the chart. */
+  margins?: GuardrailMargins;
+}
+
+export interface GuardrailMargins {
+  errorRatePoints: number;
+  p99Factor: number;
 }
 
 export type StatusPostOutcome =
@@ -28,14 +35,20 @@ export function statusMessageFor(status: StageStatus, requestedBy: string): Slac
   return { text: message.text, blocks: [...message.blocks, context(`Asked for by ${mention(requestedBy)}.`)] };
 }
 
-/** The charts to draw, or why there are none. */
-export function statusChartSpecs(status: StageStatus): { specs: ChartSpec[]; note?: string } {
-  if (!status.snapshot) return { specs: [], note: 'No charts: CloudWatch metrics could not be read.' };
-  const specs = statusCharts(status.stage, status.snapshot, status.changes);
+/** The chart to draw, or why there is none. */
+export function statusChartSpecs(status: StageStatus, margins?: GuardrailMargins): { specs: ChartSpec[]; note?: string } {
+  if (!status.snapshot) return { specs: [], note: 'No chart: CloudWatch metrics could not be read.' };
+  const specs = statusCharts({
+    stage: status.stage,
+    snapshot: status.snapshot,
+    changes: status.changes,
+    ...(status.listener.ok ? { configuredPercent: status.listener.value.targetPercent } : {}),
+    ...(margins ? { limits: guardrailLimits(status.baseline, margins) } : {}),
+  });
   if (specs.length === 0) {
     return status.snapshot.missing.length > 0
-      ? { specs, note: `No charts: CloudWatch metrics could not be read (${status.snapshot.missing.join('; ')}).` }
-      : { specs, note: 'No charts: CloudWatch has no datapoints for the last 60 minutes.' };
+      ? { specs, note: `No chart: CloudWatch metrics could not be read (${status.snapshot.missing.join('; ')}).` }
+      : { specs, note: 'No chart: CloudWatch has no datapoints for the last 60 minutes.' };
   }
   return { specs };
 }
@@ -56,33 +69,12 @@ export async function postStatus(
     return { posted: false, error: describeSlackError(error), message };
   }
 
-  const { specs, note } = statusChartSpecs(status);
-  let uploaded = 0;
-  const problems: string[] = [];
-  if (specs.length > 0) {
-    const rendered = await Promise.allSettled(specs.map((spec) => deps.charts.render(spec)));
-    const renderFailures = rendered.flatMap((r) => (r.status === 'rejected' ? [errorMessage(r.reason)] : []));
-    if (renderFailures.length > 0) problems.push(`could not be drawn: ${[...new Set(renderFailures)].join(' ')}`);
-    // In order (requests, then errors and latency), so the thread reads the same way every time.
-    for (let i = 0; i < specs.length; i++) {
-      const r = rendered[i]!;
-      if (r.status !== 'fulfilled') continue;
-      const spec = specs[i]!;
-      try {
-        await uploadPng(deps.slack, { channel, threadTs: ts, filename: spec.filename, title: spec.title, png: r.value });
-        uploaded++;
-      } catch (error) {
-        deps.logger.warn({ err: error, stage: status.stage }, 'status chart upload failed');
-        problems.push(`could not be uploaded: ${describeSlackError(error)}`);
-        break; // the next upload would most likely fail the same way
-      }
-    }
-  }
-  const chartsNote =
-    note ??
-    (problems.length > 0
-      ? `${specs.length - uploaded} of ${specs.length} charts ${problems.join('; ')}. The figures above are complete.`
-      : undefined);
+  const { specs, note } = statusChartSpecs(status, deps.margins);
+  const { images, note: drawNote } = await renderCharts(deps.charts, specs);
+  const shareNote = await shareCharts(deps.slack, deps.logger, { channel, threadTs: ts }, images);
+  const problems = [drawNote, shareNote].filter((n): n is string => n !== undefined);
+  const chartsNote = note ?? (problems.length > 0 ? `${problems.join(' ')} The figures above are complete.` : undefined);
+  const uploaded = shareNote ? 0 : images.length;
   if (chartsNote) await addNote(deps, channel, ts, message, chartsNote, status.stage);
   return chartsNote ? { posted: true, ts, charts: uploaded, chartsNote } : { posted: true, ts, charts: uploaded };
 }

@@ -1,20 +1,27 @@
-// Uploads a PNG (a chart) into a channel or thread with Slack's external upload flow:
-// files.getUploadURLExternal, then the bytes POSTed to the returned URL, then files.completeUploadExternal.
-// The upload URL is pre-signed, so the bot token is never sent to it.
+// Uploads a message's chart images (PNGs) into a channel or thread in ONE share: Slack's files.uploadV2 as the
+// Web API client implements it (files.getUploadURLExternal per file, the bytes POSTed to each pre-signed URL,
+// then one files.completeUploadExternal for them all), so several images arrive as one thread message.
 import type { webApi } from '@slack/bolt';
 
-/** The chart's bytes (a few hundred KB) to Slack's upload URL: longer than a Web API call, still bounded. */
-const UPLOAD_TIMEOUT_MS = 15_000;
-
-export interface PngUpload {
-  channel: string;
-  threadTs?: string;
+export interface ChartImage {
   filename: string;
   title: string;
   png: Buffer;
-  /** Text posted with the file. */
+}
+
+export interface ChartUpload {
+  channel: string;
+  threadTs?: string;
+  images: ChartImage[];
+  /** Text posted with the images. */
   comment?: string;
 }
+
+/**
+ * The whole share, however many files (each call also has the Web API client's own deadline, see client.ts):
+ * a stuck upload must not hold a message's thread for long.
+ */
+export const UPLOAD_TIMEOUT_MS = 15_000;
 
 export class UploadError extends Error {
   constructor(message: string) {
@@ -23,23 +30,23 @@ export class UploadError extends Error {
   }
 }
 
-/** Returns the Slack file ID. Slack API failures throw as the Web API client reports them (see errors.ts). */
-export async function uploadPng(client: webApi.WebClient, upload: PngUpload): Promise<string> {
-  const ticket = await client.files.getUploadURLExternal({ filename: upload.filename, length: upload.png.length });
-  if (!ticket.upload_url || !ticket.file_id) throw new UploadError('Slack gave no upload URL for the file');
-  const response = await fetch(ticket.upload_url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'image/png' },
-    body: upload.png,
-    redirect: 'follow',
-    signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
-  });
-  if (!response.ok) throw new UploadError(`Slack refused the file bytes: HTTP ${response.status}`);
-  await client.files.completeUploadExternal({
-    files: [{ id: ticket.file_id, title: upload.title }],
+/** Returns the Slack file IDs. Slack API failures throw as the Web API client reports them (see errors.ts). */
+export async function uploadCharts(client: webApi.WebClient, upload: ChartUpload, timeoutMs = UPLOAD_TIMEOUT_MS): Promise<string[]> {
+  if (upload.images.length === 0) return [];
+  const share = client.filesUploadV2({
     channel_id: upload.channel,
     ...(upload.threadTs ? { thread_ts: upload.threadTs } : {}),
     ...(upload.comment ? { initial_comment: upload.comment } : {}),
+    file_uploads: upload.images.map((image) => ({ file: image.png, filename: image.filename, title: image.title, alt_text: image.title })),
   });
-  return ticket.file_id;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UploadError(`Slack did not take the charts within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    const result = (await Promise.race([share, deadline])) as { files?: Array<{ files?: Array<{ id?: string }> }> };
+    return (result.files ?? []).flatMap((c) => (c.files ?? []).map((f) => f.id ?? '')).filter((id) => id !== '');
+  } finally {
+    clearTimeout(timer);
+  }
 }

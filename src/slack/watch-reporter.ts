@@ -8,8 +8,13 @@
 // momentary outage; one Slack refuses for good (not_in_channel ...) is logged and dropped. The queue is kept in
 // an outbox in the data directory too, so that a restart of the bot sends what Slack had not taken yet (the
 // watch itself resumes from the journal, which says the alert was made).
+//
+// A guardrail alert and the completion message get the switchover chart in their thread once they are
+// posted; it is drawn and shared apart from the watch's minute, so a slow renderer or upload never holds a
+// guardrail, and a chart that fails is said in the thread.
 import type { webApi } from '@slack/bolt';
 import {
+  GUARDRAIL_WORDS,
   changedOutsideMessage,
   completedMessage,
   guardrailAlertMessage,
@@ -17,12 +22,15 @@ import {
   watchEndedMessage,
   watchProgressMessage,
 } from '../blocks/watch';
+import { escapeMrkdwn } from '../blocks/common';
+import { switchoverChart, watchedChange, type SwitchoverMoment } from '../charts/switchover';
 import type { GuardrailBreach } from '../core/judge';
-import type { Clock } from '../core/ports';
+import type { ChartRenderer, Clock } from '../core/ports';
 import type { WatchEndReason, WatchReporter } from '../core/watch';
 import type { PinnedConnections, WatchInfo, WatchTick } from '../core/watch-tick';
 import { MINUTE_MS } from '../core/types';
 import type { Logger } from '../logger';
+import { renderCharts, shareCharts } from './chart-post';
 import { isTransientSlackError, slackErrorCode } from './errors';
 
 /** A queued channel message is tried this many times in all before it is given up. */
@@ -51,6 +59,8 @@ export class SlackWatchReporter implements WatchReporter {
   private retry?: AbortController;
   private flushing?: Promise<void>;
   private stopped = false;
+  /** Charts being drawn and shared into an alert's or a completion's thread. */
+  private readonly chartJobs = new Set<Promise<void>>();
 
   constructor(
     private readonly slack: webApi.WebClient,
@@ -58,6 +68,8 @@ export class SlackWatchReporter implements WatchReporter {
     /** Schedules retries of queued channel messages; without it they wait for the next progress tick. */
     private readonly clock?: Clock,
     private readonly outbox?: WatchMessageOutbox,
+    /** Draws the alert's and the completion's chart; without it they go out without one. */
+    private readonly charts?: ChartRenderer,
   ) {}
 
   /** At start: takes back what an earlier run left unsent, ahead of anything new, and starts sending it. */
@@ -98,8 +110,10 @@ export class SlackWatchReporter implements WatchReporter {
     return posted.ts;
   }
 
-  async alert(watch: WatchInfo, breach: GuardrailBreach): Promise<string | undefined> {
-    return this.deliver(`${breach.guardrail} alert on ${watch.stage}`, { channel: watch.channel, ...guardrailAlertMessage(watch, breach) });
+  async alert(watch: WatchInfo, breach: GuardrailBreach, tick?: WatchTick): Promise<string | undefined> {
+    const ts = await this.deliver(`${breach.guardrail} alert on ${watch.stage}`, { channel: watch.channel, ...guardrailAlertMessage(watch, breach) });
+    if (ts && tick) this.attachChart('alert', watch, tick, ts, `breach: ${GUARDRAIL_WORDS[breach.guardrail]}`);
+    return ts;
   }
 
   async pinned(watch: WatchInfo, pinned: PinnedConnections): Promise<void> {
@@ -107,7 +121,39 @@ export class SlackWatchReporter implements WatchReporter {
   }
 
   async completed(watch: WatchInfo, tick: WatchTick): Promise<void> {
-    await this.deliver(`completion of ${watch.stage}`, { channel: watch.channel, ...completedMessage(watch, tick) });
+    const ts = await this.deliver(`completion of ${watch.stage}`, { channel: watch.channel, ...completedMessage(watch, tick) });
+    if (ts) this.attachChart('completion', watch, tick, ts);
+  }
+
+  /** Resolves once every chart being attached is shared or given up (tests, shutdown). */
+  async chartsSettled(): Promise<void> {
+    while (this.chartJobs.size > 0) await Promise.allSettled([...this.chartJobs]);
+  }
+
+  /**
+   * Draws the switchover chart of the watch's minutes and shares it in the message's thread, without making
+   * the watch wait for it. A message queued for a retry (no ts yet) goes without its chart.
+   */
+  private attachChart(moment: SwitchoverMoment, watch: WatchInfo, tick: WatchTick, ts: string, breach?: string): void {
+    const renderer = this.charts;
+    if (!renderer || !tick.snapshot) return;
+    const spec = switchoverChart({
+      stage: watch.stage,
+      moment,
+      snapshot: tick.snapshot,
+      changes: [watchedChange({ ...watch, configuredPercent: tick.configuredPercent })],
+      ...(breach ? { breach } : {}),
+    });
+    if (!spec) return;
+    const where = { channel: watch.channel, threadTs: ts };
+    const job = (async () => {
+      const { images, note } = await renderCharts(renderer, [spec]);
+      const problem = note ?? (await shareCharts(this.slack, this.logger, where, images));
+      if (problem) await this.slack.chat.postMessage({ channel: where.channel, thread_ts: ts, text: `:bar_chart: ${escapeMrkdwn(problem)}` });
+    })()
+      .catch((error: unknown) => this.logger.warn({ err: error, stage: watch.stage }, `could not attach the ${moment} chart`))
+      .finally(() => this.chartJobs.delete(job));
+    this.chartJobs.add(job);
   }
 
   async changedOutside(watch: WatchInfo, description: string): Promise<void> {

@@ -1,6 +1,10 @@
-import { prepCharts } from '../../src/charts/prep';
+import { InProcessChartRenderer } from '../../src/adapters/charts/in-process';
+import { SIDE_COLOURS } from '../../src/charts/panels';
+import { prepChart } from '../../src/charts/prep';
 import { computeBaseline } from '../../src/core/baseline';
 import { MINUTE_MS, type MetricsSnapshot } from '../../src/core/types';
+import { chartJs4Problems } from '../support/chart-config';
+import { readPng } from '../support/png';
 
 const START = Date.UTC(2026, 0, 1, 11, 30);
 const window = { start: START, end: START + 30 * MINUTE_MS };
@@ -28,74 +32,59 @@ function snapshot(): MetricsSnapshot {
   };
 }
 
-type Dataset = { label: string; data: (number | null)[]; yAxisID?: string; spanGaps?: boolean; borderDash?: number[] };
+type Dataset = { label: string; data: (number | null)[]; yAxisID: string; borderDash?: number[] };
 type Config = {
-  type: string;
   data: { labels: string[]; datasets: Dataset[] };
-  options: { scales: Record<string, { position?: string; title?: { text: string }; grid?: unknown }>; plugins: { title: { display: boolean; text: string }; subtitle?: { text: string } } };
+  options: { scales: Record<string, unknown>; plugins: { title: { text: string[] }; subtitle: { text: string } } };
 };
 
-describe('prepCharts', () => {
-  it('draws requests with the 5xx rate on a second axis, minute by minute, gaps left as gaps', () => {
+describe('prepChart', () => {
+  it('stacks requests, 5xx rate and p99 of the source proxy, with the baseline dashed and gaps left as gaps', () => {
     const snap = snapshot();
-    const [requests] = prepCharts('dev', snap, computeBaseline(snap));
-    expect(requests).toMatchObject({ filename: 'dev-prep-requests.png', width: 800, height: 400 });
-    expect(requests!.title).toBe('dev: source proxy requests and 5xx rate (11:30-12:00 UTC, 30 min)');
-    const config = requests!.config as unknown as Config;
-    expect(config.type).toBe('line');
+    const spec = prepChart('dev', snap, computeBaseline(snap))!;
+    expect(spec.filename).toBe('dev-prep.png');
+    expect(chartJs4Problems(spec)).toEqual([]);
+    const config = spec.config as unknown as Config;
     expect(config.data.labels).toHaveLength(30);
-    expect(config.data.labels.slice(0, 3)).toEqual(['11:30', '11:31', '11:32']);
-    expect(config.data.labels.at(-1)).toBe('11:59');
-
-    const [req, rate, baseline] = config.data.datasets;
-    expect(req).toMatchObject({ label: 'requests per minute', yAxisID: 'y', spanGaps: false });
-    expect(req!.data[9]).toBe(200);
-    expect(req!.data[10]).toBeNull(); // no datapoint: no traffic, not zero
-    expect(req!.data[11]).toBeNull();
-    expect(rate).toMatchObject({ label: '5xx rate (%)', yAxisID: 'y1' });
-    expect(rate!.data[3]).toBe(2); // 4 of 200
-    expect(rate!.data[4]).toBe(0); // requests but no 5xx datapoint: 0%
-    expect(rate!.data[10]).toBeNull(); // no requests: no rate
-    expect(baseline).toMatchObject({ label: 'baseline 200/min', borderDash: [6, 4] });
-    expect(new Set(baseline!.data)).toEqual(new Set([200]));
-
-    expect(config.options.scales.y!.title!.text).toBe('requests per minute');
-    expect(config.options.scales.y1).toMatchObject({ position: 'right', title: { text: '5xx rate (%)' }, grid: { drawOnChartArea: false } });
-    expect(config.options.scales.x!.title!.text).toBe('time (UTC)');
-    expect(config.options.plugins.title).toEqual({ display: true, text: 'dev: source proxy requests and 5xx rate' });
-    expect(config.options.plugins.subtitle!.text).toContain('baseline: 200 req/min, 5xx 0.071%, avg 50 ms, p99 300 ms');
+    const panel = (id: string) => config.data.datasets.filter((d) => d.yAxisID === id);
+    const [reqBaseline, requests] = panel('yRequests');
+    expect(reqBaseline).toMatchObject({ label: 'baseline', borderDash: [8, 5] });
+    expect(new Set(reqBaseline!.data)).toEqual(new Set([200]));
+    expect(requests!.data[9]).toBe(200);
+    expect(requests!.data[10]).toBeNull(); // no datapoint: no traffic, not zero
+    const rate = panel('yErrors').find((d) => d.label === 'source proxy')!;
+    expect(rate.data[3]).toBe(2); // 4 of 200
+    expect(rate.data[4]).toBe(0); // requests but no 5xx datapoint: 0 %
+    expect(rate.data[10]).toBeNull(); // no requests: no rate
+    expect(panel('yLatency').find((d) => d.label === 'source proxy')!.data[0]).toBe(300);
+    expect(config.options.plugins.title.text).toEqual([
+      'dev · baseline 200 req/min · 5xx 0.07 % · p99 300 ms',
+      '40 requests per new connection: reuse high', // 200 / 5
+    ]);
+    expect(config.options.plugins.subtitle.text).toBe('source proxy (blue), baseline dashed · 11:30-12:00 UTC, 30 min');
   });
 
-  it('draws active vs new connections of the load balancer', () => {
+  it('draws it: each panel shows the source proxy', async () => {
     const snap = snapshot();
-    const charts = prepCharts('dev', snap, computeBaseline(snap));
-    expect(charts.map((c) => c.filename)).toEqual(['dev-prep-requests.png', 'dev-prep-connections.png']);
-    const config = charts[1]!.config as unknown as Config;
-    expect(config.data.datasets.map((d) => d.label)).toEqual(['active connections', 'new connections']);
-    expect(config.data.datasets[0]!.data[0]).toBe(80);
-    expect(config.data.datasets[1]!.data[10]).toBeNull();
-    expect(config.options.scales.y!.title!.text).toBe('connections per minute');
-    expect(config.options.plugins.subtitle!.text).toContain('high connection reuse'); // 200 / 5 = 40 per connection
+    const spec = prepChart('dev', snap, computeBaseline(snap))!;
+    const picture = await readPng(await new InProcessChartRenderer().render(spec));
+    expect([picture.width, picture.height]).toEqual([spec.width * 2, spec.height * 2]);
+    for (const [from, to] of [[0.16, 0.4], [0.44, 0.62], [0.67, 0.86]] as const) {
+      const band = { x0: 0, x1: picture.width, y0: Math.round(picture.height * from), y1: Math.round(picture.height * to) };
+      expect(picture.count(SIDE_COLOURS.source, band)).toBeGreaterThan(300);
+    }
   });
 
-  it('leaves out the 5xx rate when it was not fetched, rather than drawing it as zero', () => {
+  it('leaves the 5xx rate out when it was not fetched, rather than drawing it as zero', () => {
     const snap = snapshot();
     delete snap.source.http5xx;
-    const config = prepCharts('dev', snap)[0]!.config as unknown as Config;
-    expect(config.data.datasets.map((d) => d.label)).toEqual(['requests per minute']);
-    expect(config.options.scales.y1).toBeUndefined();
-    expect(config.options.plugins.subtitle!.text).toContain('no baseline');
+    const config = prepChart('dev', snap)!.config as unknown as Config;
+    expect(config.data.datasets.find((d) => d.yAxisID === 'yErrors')!.data.every((v) => v === null)).toBe(true);
+    expect(config.options.plugins.title.text).toEqual(['dev · prep · no baseline: no requests in the window']);
   });
 
-  it('draws no chart without data', () => {
-    expect(prepCharts('dev', { window, source: {}, target: {}, loadBalancer: {}, missing: ['everything'] })).toEqual([]);
-    expect(prepCharts('dev', { window, source: { requests: [] }, target: {}, loadBalancer: { activeConnections: [] }, missing: [] })).toEqual([]);
-  });
-
-  it('is plain JSON (no functions), so any renderer can take it', () => {
-    const snap = snapshot();
-    for (const chart of prepCharts('dev', snap, computeBaseline(snap))) {
-      expect(JSON.parse(JSON.stringify(chart.config))).toEqual(chart.config);
-    }
+  it('draws no chart without requests', () => {
+    expect(prepChart('dev', { window, source: {}, target: {}, loadBalancer: {}, missing: ['everything'] })).toBeUndefined();
+    expect(prepChart('dev', { window, source: { requests: [] }, target: {}, loadBalancer: {}, missing: [] })).toBeUndefined();
   });
 });

@@ -167,7 +167,16 @@ export class FakeSlack extends EventEmitter {
       return send(res, 200, 'ok', 'text/plain');
     }
     if (req.method === 'POST' && path.startsWith('/upload/')) {
-      this.uploads.push({ fileId: path.slice('/upload/'.length), bytes: raw, contentType: req.headers['content-type'] });
+      // Slack takes the bytes raw or as a multipart form (the Web API client's files.uploadV2 sends a form).
+      const contentType = req.headers['content-type'];
+      let bytes = raw;
+      if (contentType?.startsWith('multipart/form-data')) {
+        const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+        const file = [...form.values()].find((v) => typeof v !== 'string') as Blob | undefined;
+        if (!file) return send(res, 400, 'no file in the form', 'text/plain');
+        bytes = Buffer.from(await file.arrayBuffer());
+      }
+      this.uploads.push({ fileId: path.slice('/upload/'.length), bytes, contentType });
       this.changed();
       return send(res, 200, `OK - ${raw.length}`, 'text/plain');
     }

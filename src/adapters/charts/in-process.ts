@@ -79,11 +79,11 @@ export class InProcessChartRenderer implements ChartRenderer {
   render(chart: ChartSpec): Promise<Buffer> {
     const pixels = chart.width * chart.height * this.devicePixelRatio ** 2;
     if (!(pixels > 0) || chart.width * chart.height > MAX_CHART_PIXELS) {
-      return Promise.reject(new ChartRenderError(`"${chart.title}" is too large to draw (${chart.width}x${chart.height}).`));
+      return Promise.reject(new ChartRenderError(`"${chart.filename}" is too large to draw (${chart.width}x${chart.height}).`));
     }
     const values = valueCount(chart.config);
     if (values > MAX_CHART_VALUES) {
-      return Promise.reject(new ChartRenderError(`"${chart.title}" has too many values to draw (${values}).`));
+      return Promise.reject(new ChartRenderError(`"${chart.filename}" has too many values to draw (${values}).`));
     }
     const queuedAt = Date.now();
     const turn = this.tail.then(
@@ -91,13 +91,13 @@ export class InProcessChartRenderer implements ChartRenderer {
         new Promise<Buffer>((resolve, reject) => {
           setImmediate(() => {
             if (Date.now() - queuedAt > this.timeoutMs) {
-              reject(new ChartRenderError(`"${chart.title}" was not drawn within ${this.timeoutMs / 1000} s (the renderer is busy).`));
+              reject(new ChartRenderError(`"${chart.filename}" was not drawn within ${this.timeoutMs / 1000} s (the renderer is busy).`));
               return;
             }
             try {
               resolve(this.draw(chart));
             } catch (error) {
-              reject(new ChartRenderError(`"${chart.title}" could not be drawn: ${error instanceof Error ? error.message : String(error)}.`));
+              reject(new ChartRenderError(`"${chart.filename}" could not be drawn: ${error instanceof Error ? error.message : String(error)}.`));
             }
           });
         }),
@@ -110,7 +110,7 @@ export class InProcessChartRenderer implements ChartRenderer {
     // Chart.js runs its BasicPlatform here (no DOM): it takes the canvas at the chart's CSS size and scales it
     // by the pixel ratio itself. A copy of the configuration: Chart.js writes into it.
     const canvas = createCanvas(spec.width, spec.height);
-    const config = structuredClone(spec.config) as { options?: Record<string, unknown>; plugins?: unknown[] };
+    const config = JSON.parse(JSON.stringify(spec.config)) as { options?: Record<string, unknown>; plugins?: unknown[] };
     config.options = { ...config.options, responsive: false, animation: false, devicePixelRatio: this.devicePixelRatio };
     config.plugins = [WHITE_BACKGROUND];
     // Chart.js's types want a DOM canvas context (lib "dom" is off here); Skia's implements the same 2D API.

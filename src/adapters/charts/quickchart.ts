@@ -76,13 +76,13 @@ export class QuickChartRenderer implements ChartRenderer {
       png = await Promise.race([client.toBinary(), deadline]);
     } catch (error) {
       if (error instanceof ChartRenderError) throw error;
-      throw new ChartRenderError(`The chart renderer at ${this.where} could not render "${chart.title}": ${describe(error)}.`);
+      throw new ChartRenderError(`The chart renderer at ${this.where} could not render "${chart.filename}": ${describe(error)}.`);
     } finally {
       clearTimeout(timer);
     }
     if (png.length < PNG_SIGNATURE.length || !png.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE)) {
       throw new ChartRenderError(
-        `The chart renderer at ${this.where} answered "${chart.title}" with something that is not a PNG (${png.length} bytes); check QUICKCHART_URL points at a QuickChart server.`,
+        `The chart renderer at ${this.where} answered "${chart.filename}" with something that is not a PNG (${png.length} bytes); check QUICKCHART_URL points at a QuickChart server.`,
       );
     }
     return png;

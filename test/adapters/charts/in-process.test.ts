@@ -35,7 +35,7 @@ describe('InProcessChartRenderer', () => {
   it('turns a configuration Chart.js rejects into a plain error', async () => {
     // A scale whose id does not start with x or y and does not say `axis` (QuickChart refuses it too).
     const bad = { ...chart, config: { ...chart.config, options: { scales: { share: { type: 'linear' } } } } };
-    await expect(renderer.render(bad)).rejects.toThrow(/"dev: test chart" could not be drawn: Cannot determine type of 'share' axis/);
+    await expect(renderer.render(bad)).rejects.toThrow(/"dev-test.png" could not be drawn: Cannot determine type of 'share' axis/);
   });
 
   it('gives up on charts that waited past the deadline for their turn, and draws the next ones', async () => {

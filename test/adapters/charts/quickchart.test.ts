@@ -43,21 +43,21 @@ describe('QuickChartRenderer', () => {
     server.mode = 'error500';
     await expect(new QuickChartRenderer(server.url).render(chart)).rejects.toThrow(
       new ChartRenderError(
-        `The chart renderer at ${server.url} could not render "dev: source proxy requests": Chart creation failed with status code 500: Chart.js failed: invalid config.`,
+        `The chart renderer at ${server.url} could not render "dev-prep-requests.png": Chart creation failed with status code 500: Chart.js failed: invalid config.`,
       ),
     );
   });
 
   it('refuses an answer that is not a PNG', async () => {
     server.mode = 'notPng';
-    await expect(new QuickChartRenderer(server.url).render(chart)).rejects.toThrow(/answered "dev: source proxy requests" with something that is not a PNG/);
+    await expect(new QuickChartRenderer(server.url).render(chart)).rejects.toThrow(/answered "dev-prep-requests.png" with something that is not a PNG/);
   });
 
   it('says the renderer is down when the connection is refused', async () => {
     const url = server.url;
     await server.down();
     await expect(new QuickChartRenderer(url).render(chart)).rejects.toThrow(
-      `The chart renderer at ${url} could not render "dev: source proxy requests": connection refused (is the renderer running?).`,
+      `The chart renderer at ${url} could not render "dev-prep-requests.png": connection refused (is the renderer running?).`,
     );
   });
 

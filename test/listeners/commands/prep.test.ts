@@ -144,15 +144,15 @@ describe('/switchover prep: the happy path', () => {
     expect(text).toContain('requests/min');
     expect(text).toContain('cdk deploy');
     expect(text).toContain('3 desired / 3 running (scaled from 0)');
-    expect(text).toContain("Charts of the baseline window are in this message's thread.");
+    expect(text).toContain("A chart of the baseline window is in this message's thread.");
     expect(actionIds(summary)).toEqual(['switchover_request_shift_10', 'switchover_request_shift_50', 'switchover_request_shift_100']);
 
-    // Charts: rendered to PNG by the chart server, uploaded in two steps into the summary's thread.
+    // The chart: rendered to PNG by the chart server, shared in the summary's thread.
     expect(h.charts.posted.length).toBeGreaterThanOrEqual(1);
     expect(h.fake.callsOf('files.getUploadURLExternal')).toHaveLength(h.charts.posted.length);
     expect(h.fake.uploads.map((u) => u.bytes)).toEqual(h.charts.posted.map(() => TINY_PNG));
     const shared = h.fake.callsOf('files.completeUploadExternal');
-    expect(shared).toHaveLength(h.charts.posted.length);
+    expect(shared).toHaveLength(1); // one upload: one thread message
     for (const call of shared) expect(call.args).toMatchObject({ channel_id: CHANNEL, thread_ts: summary.ts });
 
     // Nobody was told anything privately: it all happened in the channel.
@@ -285,7 +285,7 @@ describe('/switchover prep: faults', () => {
     const text = blocksText(summary);
     expect(text).toContain('No baseline:');
     expect(text).toContain('*Baseline:* none');
-    expect(text).toContain('No charts');
+    expect(text).toContain('No chart:');
     expect(h.fake.uploads).toEqual([]);
   });
 
@@ -298,7 +298,7 @@ describe('/switchover prep: faults', () => {
     const summary = summaryOf(h);
     expect(summary.text).toContain('staging: READY for switchover');
     const text = blocksText(summary);
-    expect(text).toContain('Charts could not be rendered, so this summary is text only.');
+    expect(text).toMatch(/The chart could not be drawn: .*connection refused.* This summary is text only\./);
     expect(text).toContain('requests/min'); // the baseline table is still there
     expect(actionIds(summary)).toHaveLength(3);
     expect(h.fake.callsOf('files.getUploadURLExternal')).toEqual([]);
@@ -312,9 +312,10 @@ describe('/switchover prep: faults', () => {
     await prepDone(s);
     const summary = summaryOf(h);
     const text = blocksText(summary);
-    expect(text).toContain('Charts could not be uploaded to the channel, so this summary is text only');
+    expect(text).toContain('The chart could not be uploaded: ');
+    expect(text).toContain('This summary is text only');
     expect(text).toContain('missing the Slack scope');
-    expect(text).not.toContain("are in this message's thread");
+    expect(text).not.toContain("is in this message's thread");
     expect(summary.versions.length).toBe(2); // posted, then corrected in place
   });
 

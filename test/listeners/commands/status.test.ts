@@ -98,14 +98,21 @@ describe('/switchover status', () => {
     expect(shown).toMatch(/\d+ active \/ \d+ new per minute \(baseline 80 active \/ 70 new\)/);
     expect(shown).not.toContain('Could not read');
 
-    // Two charts, uploaded in the status message's thread, requests first.
-    expect(completes.map((c) => (c.args.files as { title: string }[])[0]!.title)).toEqual([
-      expect.stringMatching(/^staging: requests per target group/),
-      expect.stringMatching(/^staging: 5xx rate and p99 latency per side/),
+    // One picture, shared in the status message's thread: its headline states the split, the change is marked
+    // on every panel, the configured weight steps to 10 % at the change, and the guardrails' margins are drawn.
+    expect(completes.map((c) => (c.args.files as { title: string }[]).map((f) => f.title))).toEqual([
+      [expect.stringMatching(/^staging · [\d.]+ % of requests on the target · 5xx /)],
     ]);
-    expect(h.charts.posted).toHaveLength(2);
-    const datasets = (h.charts.posted[0]!.config as { data: { datasets: { label: string }[] } }).data.datasets;
-    expect(datasets.map((d) => d.label)).toContainEqual('applied: 12:02 shift 10%');
+    expect(h.charts.posted).toHaveLength(1);
+    const config = h.charts.posted[0]!.config as {
+      data: { datasets: { label: string; data: (number | null)[] }[] };
+      options: { plugins: { annotation: { annotations: Record<string, { label?: { content: string } }> } } };
+    };
+    const notes = config.options.plugins.annotation.annotations;
+    expect(notes.change0_yShare!.label!.content).toBe('12:02 shift 10%');
+    expect(Object.keys(notes)).toEqual(expect.arrayContaining(['change0_yErrors', 'change0_yLatency', 'limit_yErrors', 'limit_yLatency']));
+    const weight = config.data.datasets.find((d) => d.label === 'configured weight')!.data;
+    expect([weight[0], weight.at(-1)]).toEqual([0, 10]);
     // The message stayed as posted: no charts note.
     expect(message.versions).toHaveLength(1);
   });
@@ -154,7 +161,7 @@ describe('/switchover status', () => {
     expect(first).toContain(':warning: Could not read: CloudWatch: every metric');
     expect(completes).toHaveLength(0);
     expect(h.charts.posted).toHaveLength(0);
-    expect(text(message)).toContain('No charts: CloudWatch metrics could not be read (every metric');
+    expect(text(message)).toContain('No chart: CloudWatch metrics could not be read (every metric');
   });
 
   it('says so in the message when the chart renderer fails, and keeps the status', async () => {
@@ -162,14 +169,14 @@ describe('/switchover status', () => {
     const { message, completes } = await status('dev');
     expect(completes).toHaveLength(0);
     expect(message.versions).toHaveLength(2);
-    expect(text(message)).toContain('2 of 2 charts could not be drawn');
+    expect(text(message)).toContain('The chart could not be drawn: ');
     expect(text(message)).toContain('The figures above are complete.');
   });
 
   it('says so in the message when Slack refuses the chart upload', async () => {
     h.fake.fail('files.getUploadURLExternal', 'ratelimited');
     const { message } = await status('dev');
-    expect(text(message)).toContain('2 of 2 charts could not be uploaded: Slack is rate limiting the bot right now');
+    expect(text(message)).toContain('The chart could not be uploaded: Slack is rate limiting the bot right now');
   });
 
   it('shows the status to the caller when the bot cannot post in the channel', async () => {

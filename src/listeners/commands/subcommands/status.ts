@@ -38,7 +38,12 @@ export const status: SubcommandHandler<CommandOf<'status'>> = async (ctx) => {
   }
   if (journalProblem) gathered.unknown.push(journalProblem);
 
-  const outcome = await postStatus({ slack: deps.slack, charts: deps.core.charts, logger: ctx.log }, ctx.channel, gathered, ctx.user);
+  const outcome = await postStatus(
+    { slack: deps.slack, charts: deps.core.charts, logger: ctx.log, margins: deps.config.watch },
+    ctx.channel,
+    gathered,
+    ctx.user,
+  );
   if (!outcome.posted) {
     ctx.log.warn({ outcome: 'not-posted', slackError: outcome.error }, 'status could not be posted in the channel');
     await ctx.reply({

@@ -1,0 +1,171 @@
+// The switchover picture, for status, the guardrail alert and the completion message: (1) share of requests
+// on the target proxy with the listener's configured weight as a step line, (2) 5xx rate per side with the
+// guardrail's limit, (3) p99 per side with its limit; every applied change marked on every panel, and a
+// headline that states the numbers. Pure data (see panels.ts).
+import { hhmm } from '../core/format';
+import type { ChartSpec } from '../core/ports';
+import { lastMinutes, minutesOf, observedSplit, sideTotals } from '../core/traffic';
+import type { MetricsSnapshot, Side } from '../core/types';
+import { alignToMinutes, rounded } from './common';
+import { panelChart, SIDE_COLOURS, WEIGHT_COLOUR, type ChartMarker, type Panel } from './panels';
+
+/** An applied change: when, what (for its label), and the target proxy's configured share before and after. */
+export interface ChartChange extends ChartMarker {
+  /** The target proxy's configured share (percent) before (when known) and after the change. */
+  targetPercent?: { before?: number; after: number };
+}
+
+/** Guardrail lines on the picture, in the panels' units (5xx %, p99 ms), each with its label. */
+export interface ChartLimits {
+  errors?: { value: number; label: string };
+  p99?: { value: number; label: string };
+}
+
+export type SwitchoverMoment = 'status' | 'alert' | 'completion';
+
+export interface SwitchoverChartInput {
+  stage: string;
+  moment: SwitchoverMoment;
+  snapshot: MetricsSnapshot;
+  changes: ChartChange[];
+  /** The listener's configured target share now, when known (status reads it). */
+  configuredPercent?: number;
+  limits?: ChartLimits;
+  /** For the alert: what breached, in a few words ("target 5xx 4.8 % > 1.2 %"). */
+  breach?: string;
+  /** Minutes the headline's figures cover (the newest ones); default 5. */
+  headlineMinutes?: number;
+}
+
+const SIDE_NAME: Record<Side, string> = { source: 'source', target: 'target' };
+
+/** 5xx per request in percent per minute; null where the minute had no requests or 5xx was not fetched. */
+export function errorRatePercent(snapshot: MetricsSnapshot, side: Side): (number | null)[] {
+  const requests = alignToMinutes(snapshot[side].requests, snapshot.window);
+  if (snapshot[side].http5xx === undefined) return requests.map(() => null);
+  const errors = alignToMinutes(snapshot[side].http5xx, snapshot.window);
+  // No 5xx datapoint in a minute with requests means no 5xx responses: 0 %.
+  return requests.map((r, i) => (r === null || r <= 0 ? null : rounded(((errors[i] ?? 0) / r) * 100, 3)));
+}
+
+/** Share of each minute's requests served by the target proxy, in percent; null without requests. */
+function targetShare(snapshot: MetricsSnapshot): (number | null)[] {
+  const source = alignToMinutes(snapshot.source.requests, snapshot.window);
+  const target = alignToMinutes(snapshot.target.requests, snapshot.window);
+  return source.map((s, i) => {
+    const total = (s ?? 0) + (target[i] ?? 0);
+    return s === null && target[i] === null ? null : total <= 0 ? null : rounded(((target[i] ?? 0) / total) * 100, 1);
+  });
+}
+
+/**
+ * The configured target share per minute, from the applied changes: each holds from its minute on; before the
+ * first one, what that change started from. null where nothing says it.
+ */
+function configuredShare(snapshot: MetricsSnapshot, changes: ChartChange[], now?: number): (number | null)[] {
+  const known = changes.filter((c) => c.targetPercent).sort((a, b) => a.at - b.at);
+  return minutesOf(snapshot.window).map((t) => {
+    const minuteEnd = t + 60_000;
+    const last = [...known].reverse().find((c) => c.at < minuteEnd);
+    if (last) return last.targetPercent!.after;
+    if (known[0]) return known[0].targetPercent!.before ?? null;
+    return now ?? null;
+  });
+}
+
+export function percentText(v: number | null): string {
+  if (v === null) return 'n/a';
+  return `${v < 10 ? rounded(v, 2) : rounded(v, 1)} %`;
+}
+
+function msText(seconds: number | null): string {
+  return seconds === null ? 'n/a' : `${Math.round(seconds * 1000)} ms`;
+}
+
+/** The two headline lines: where the traffic goes, then errors and latency per side. */
+function headline(input: SwitchoverChartInput): string[] {
+  const minutes = input.headlineMinutes ?? 5;
+  const split = observedSplit(input.snapshot, minutes);
+  const recent = lastMinutes(input.snapshot, minutes);
+  const totals = { source: sideTotals(input.snapshot, 'source', recent), target: sideTotals(input.snapshot, 'target', recent) };
+  const errors = (side: Side) => {
+    const t = totals[side];
+    return t.requests === 0 ? 'idle' : percentText(t.errorRate5xx === null ? null : t.errorRate5xx * 100);
+  };
+  const latency = (side: Side) => (totals[side].requests === 0 ? 'idle' : msText(totals[side].latencyP99));
+  const lead = {
+    status: input.stage,
+    alert: `GUARDRAIL BREACH · ${input.stage}`,
+    completion: `${input.stage} · switchover complete`,
+  }[input.moment];
+  const share = split.targetPercent === null ? 'share on the target unknown' : `${percentText(split.targetPercent)} of requests on the target`;
+  return [
+    `${lead} · ${share}`,
+    `5xx ${errors('source')} vs ${errors('target')} · ` +
+      `p99 ${latency('source')} vs ${latency('target')} (source vs target, last ${minutes} min)`,
+  ];
+}
+
+function subtitle(input: SwitchoverChartInput): string {
+  const { start, end } = input.snapshot.window;
+  const what = input.breach ? `${input.breach} · ` : '';
+  return `${what}blue: source proxy · orange: target proxy · ${hhmm(start)}-${hhmm(end)} UTC`;
+}
+
+function panels(input: SwitchoverChartInput): Panel[] {
+  const { snapshot } = input;
+  const side = (s: Side, data: (number | null)[]) => ({ label: `${SIDE_NAME[s]} proxy`, data, colour: SIDE_COLOURS[s] });
+  const p99 = (s: Side) => alignToMinutes(snapshot[s].latencyP99, snapshot.window, 1000).map((v) => (v === null ? null : rounded(v, 1)));
+  const limits = input.limits ?? {};
+  return [
+    {
+      id: 'yShare',
+      title: 'on target',
+      unit: 'percent',
+      max: 100,
+      lines: [
+        { label: 'configured weight', data: configuredShare(snapshot, input.changes, input.configuredPercent), colour: WEIGHT_COLOUR, dashed: true, stepped: true, width: 2 },
+        side('target', targetShare(snapshot)),
+      ],
+    },
+    {
+      id: 'yErrors',
+      title: '5xx rate',
+      unit: 'percent',
+      atLeast: 1,
+      lines: [side('source', errorRatePercent(snapshot, 'source')), side('target', errorRatePercent(snapshot, 'target'))],
+      ...(limits.errors ? { limit: limits.errors } : {}),
+    },
+    {
+      id: 'yLatency',
+      title: 'p99',
+      unit: 'millisecond',
+      lines: [side('source', p99('source')), side('target', p99('target'))],
+      ...(limits.p99 ? { limit: limits.p99 } : {}),
+    },
+  ];
+}
+
+/** The switchover picture of one moment; undefined when CloudWatch had no requests at all in the window. */
+export function switchoverChart(input: SwitchoverChartInput): ChartSpec | undefined {
+  const { snapshot } = input;
+  const any = (s: Side) => alignToMinutes(snapshot[s].requests, snapshot.window).some((v) => v !== null);
+  if (!any('source') && !any('target')) return undefined;
+  return panelChart({
+    title: headline(input),
+    subtitle: subtitle(input),
+    filename: `${input.stage}-${input.moment}.png`,
+    window: snapshot.window,
+    panels: panels(input),
+    markers: input.changes,
+  });
+}
+
+/** The watched change as a marker: "shift 10%" or "fallback", with the share it configured. */
+export function watchedChange(watch: { mode: 'shift' | 'fallback'; appliedAt: number; configuredPercent: number }): ChartChange {
+  return {
+    at: watch.appliedAt,
+    label: watch.mode === 'fallback' ? 'fallback' : `shift ${watch.configuredPercent}%`,
+    targetPercent: { after: watch.configuredPercent },
+  };
+}
