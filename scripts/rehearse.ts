@@ -9,8 +9,8 @@
 // and the rehearsal never leaves 127.0.0.1; with QUICKCHART_URL set, that QuickChart server draws them.
 process.env.AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING ??= 'true';
 
-import { mkdirSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ManualClock } from '../src/adapters/clock';
 import { createSimulatedAws } from '../src/adapters/sim';
 import { APPROVE_ACTION, APPROVE_CONFIRM_CALLBACK } from '../src/blocks/request';
@@ -233,6 +233,20 @@ async function main(): Promise<void> {
     );
 
     await quiet();
+    // Real pictures, one per moment: prep's, status's and the guardrail alert's.
+    const pictures = transcript.charts.map((name) => ({ name, bytes: readFileSync(join(OUTPUT, name)) }));
+    check(
+      pictures.length === 3 && pictures.every((p) => p.bytes.length > 10_000 && p.bytes.subarray(1, 4).toString() === 'PNG'),
+      'prep, status and the guardrail alert each shared one real chart',
+    );
+    if (process.argv.includes('--docs')) {
+      // The README's pictures are the rehearsal's own: `npm run rehearse -- --docs` refreshes them.
+      for (const [pattern, file] of [[/baseline/, 'prep-chart.png'], [/guardrail-breach/, 'alert-chart.png'], [/of-requests-on-the-target/, 'status-chart.png']] as const) {
+        const picture = pictures.find((p) => pattern.test(p.name) && (file !== 'status-chart.png' || !/guardrail/.test(p.name)));
+        if (picture) copyFileSync(join(OUTPUT, picture.name), resolve(process.cwd(), 'docs/images', file));
+      }
+      out('README pictures updated in docs/images/.\n');
+    }
     out(
       `\nRehearsal complete in ${((Date.now() - started) / 1000).toFixed(1)} s: ${step} steps as the runbook expects.\n` +
         `${transcript.charts.length} charts saved in ${OUTPUT}.\n`,

@@ -146,8 +146,20 @@ function panels(input: SwitchoverChartInput): Panel[] {
   ];
 }
 
+/** Minutes shown before the first change in the window: enough to see what "before" looked like. */
+export const MINUTES_BEFORE_FIRST_CHANGE = 15;
+
+/** The window from about 15 minutes before the first change it holds (the whole window without one). */
+function fromFirstChange(snapshot: MetricsSnapshot, changes: ChartChange[]): MetricsSnapshot {
+  const first = changes.map((c) => c.at).filter((t) => t >= snapshot.window.start && t < snapshot.window.end).sort((a, b) => a - b)[0];
+  if (first === undefined) return snapshot;
+  const start = Math.floor(first / 60_000) * 60_000 - MINUTES_BEFORE_FIRST_CHANGE * 60_000;
+  return start <= snapshot.window.start ? snapshot : { ...snapshot, window: { start, end: snapshot.window.end } };
+}
+
 /** The switchover picture of one moment; undefined when CloudWatch had no requests at all in the window. */
-export function switchoverChart(input: SwitchoverChartInput): ChartSpec | undefined {
+export function switchoverChart(whole: SwitchoverChartInput): ChartSpec | undefined {
+  const input = { ...whole, snapshot: fromFirstChange(whole.snapshot, whole.changes) };
   const { snapshot } = input;
   const any = (s: Side) => alignToMinutes(snapshot[s].requests, snapshot.window).some((v) => v !== null);
   if (!any('source') && !any('target')) return undefined;

@@ -27,23 +27,23 @@ describe('switchoverChart', () => {
     const spec = statusCharts({ stage: 'dev', snapshot: switchoverSnapshot(), changes: CHANGES, configuredPercent: 100, limits: guardrailLimits(baseline, { errorRatePoints: 1, p99Factor: 2 }) })[0]!;
     expect(chartJs4Problems(spec)).toEqual([]);
     const config = spec.config as unknown as Config;
-    expect(config.data.labels).toHaveLength(60);
-    expect(config.data.labels.filter((l) => l !== '')).toEqual(['11:00', '11:10', '11:20', '11:30', '11:40', '11:50']);
+    expect(config.data.labels).toHaveLength(55); // from 15 minutes before the first change (11:20)
+    expect(config.data.labels.filter((l) => l !== '')).toEqual(['11:10', '11:20', '11:30', '11:40', '11:50']);
     const byPanel = (id: string) => config.data.datasets.filter((d) => d.yAxisID === id).map((d) => d.label);
     expect(byPanel('yShare')).toEqual(['configured weight', 'target proxy']);
     expect(byPanel('yErrors')).toEqual(['source proxy', 'target proxy']);
     expect(byPanel('yLatency')).toEqual(['source proxy', 'target proxy']);
     const weight = config.data.datasets.find((d) => d.label === 'configured weight')!;
-    expect([weight.data[0], weight.data[20], weight.data[39], weight.data[40], weight.data[59]]).toEqual([0, 10, 10, 100, 100]);
+    expect([weight.data[0], weight.data[15], weight.data[34], weight.data[35], weight.data[54]]).toEqual([0, 10, 10, 100, 100]);
     expect(weight.stepped).toBe('before');
     const share = config.data.datasets.find((d) => d.yAxisID === 'yShare' && d.label === 'target proxy')!;
-    expect([share.data[0], share.data[25], share.data[45]]).toEqual([0, 10, 100]);
+    expect([share.data[0], share.data[20], share.data[40]]).toEqual([0, 10, 100]);
     // A minute without data is a gap, never a zero.
-    expect(config.data.datasets.find((d) => d.yAxisID === 'yErrors' && d.label === 'source proxy')!.data[45]).toBeNull();
+    expect(config.data.datasets.find((d) => d.yAxisID === 'yErrors' && d.label === 'source proxy')!.data[40]).toBeNull();
     const notes = config.options.plugins.annotation.annotations;
     for (const panel of ['yShare', 'yErrors', 'yLatency']) {
-      expect(notes[`change0_${panel}`]).toMatchObject({ xMin: 20, xMax: 20, yScaleID: panel, label: { display: true } });
-      expect(notes[`change1_${panel}`]).toMatchObject({ xMin: 40 });
+      expect(notes[`change0_${panel}`]).toMatchObject({ xMin: 15, xMax: 15, yScaleID: panel, label: { display: true } });
+      expect(notes[`change1_${panel}`]).toMatchObject({ xMin: 35 });
     }
     expect(notes.change0_yShare.label.content).toBe('11:20 shift 10%');
     expect(notes.limit_yErrors).toMatchObject({ yMin: 1.2, label: { content: 'baseline + 1 pt = 1.2 %' } });
