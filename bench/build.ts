@@ -18,6 +18,7 @@ export interface Built {
   appProcess: string;
   loadProcess: string;
   awsProcess: string;
+  chartProcess: string;
   /** tsc's complaints, if any (the code is emitted anyway; the bench says so). */
   diagnostics?: string;
 }
@@ -33,7 +34,7 @@ export function buildForBench(): Built {
       incremental: true,
       tsBuildInfoFile: join(OUT_DIR, '.tsbuildinfo'),
     },
-    include: [join(ROOT, 'src'), join(ROOT, 'bench', 'app-process.ts'), join(ROOT, 'bench', 'load-process.ts'), join(ROOT, 'bench', 'aws-process.ts')],
+    include: [join(ROOT, 'src'), join(ROOT, 'bench', 'app-process.ts'), join(ROOT, 'bench', 'load-process.ts'), join(ROOT, 'bench', 'aws-process.ts'), join(ROOT, 'bench', 'chart-process.ts')],
   };
   const configPath = join(BUILD_DIR, 'tsconfig.json');
   writeFileSync(configPath, JSON.stringify(tsconfig, null, 2));
@@ -47,6 +48,7 @@ export function buildForBench(): Built {
     appProcess: join(OUT_DIR, 'bench', 'app-process.js'),
     loadProcess: join(OUT_DIR, 'bench', 'load-process.js'),
     awsProcess: join(OUT_DIR, 'bench', 'aws-process.js'),
+    chartProcess: join(OUT_DIR, 'bench', 'chart-process.js'),
     ...(result.status !== 0 && diagnostics ? { diagnostics } : {}),
   };
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { measureStatusAndFallback, measureWatch } from './app-figures';
 import { buildForBench } from './build';
 import { formatDetection, measureDetection, type DetectionResults } from './detection';
+import { measureCharts } from './chart-figures';
 import { measureProcessFigures } from './process-figures';
 import { formatTable, median, verdict, type Figure } from './stats';
 
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
   const proc = await attempt('process figures', () => measureProcessFigures(built, L, say));
   const app = await attempt('status and fallback', () => measureStatusAndFallback(L, say));
   const watch = await attempt('watching 20 stages', () => measureWatch(say));
+  const charts = await attempt('charts', () => measureCharts(built.chartProcess, say));
 
   const missing = (what: string) => problems.find((p) => p.startsWith(what));
   const ratio = (ms: number) => ms / L;
@@ -205,6 +207,26 @@ async function main(): Promise<void> {
         ? `node <compiled>/index.js with SWITCHOVER_SIMULATE=true until /healthz answers; runs ${proc.startup.runsMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`
         : undefined,
     },
+    {
+      figure: 'chart drawn in the bot, status picture (median of 5)',
+      value: charts ? charts.ms.status! : null,
+      unit: 'ms',
+      comparison: '<',
+      target: 500,
+      note: charts
+        ? `Chart.js 4 on @napi-rs/canvas, 720 px at pixel ratio 2, compiled; prep ${charts.ms.prep!.toFixed(0)} ms, guardrail alert ${charts.ms.alert!.toFixed(0)} ms`
+        : missing('charts'),
+    },
+    {
+      figure: "resident memory with the chart renderer, estimated",
+      value: proc && charts ? proc.memory.rssAt5000MB + charts.rssAfterMb - charts.rssBeforeMb : null,
+      unit: 'MB',
+      comparison: '<',
+      target: 150,
+      note: charts
+        ? `the 5,000-command figure (drawn by a fake renderer) plus what loading the renderer and drawing each chart 5 times adds to a process: ${charts.rssBeforeMb.toFixed(0)} -> ${charts.rssAfterMb.toFixed(0)} MB`
+        : undefined,
+    },
   );
 
   const table = formatTable(figures);
@@ -217,7 +239,7 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, node: process.version, platform: process.platform },
     seconds: (Date.now() - started) / 1000,
     figures: figures.map((f) => ({ ...f, result: verdict(f) })),
-    raw: { process: proc ?? null, statusAndFallback: app ?? null, watch: watch ?? null },
+    raw: { process: proc ?? null, statusAndFallback: app ?? null, watch: watch ?? null, charts: charts ?? null },
     detection: detected,
     problems,
   };

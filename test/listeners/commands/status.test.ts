@@ -76,7 +76,7 @@ describe('/switchover status', () => {
     return created.request.id;
   }
 
-  it('posts the full status in the channel and its two charts in the thread, with the applied change marked', async () => {
+  it('posts the full status in the channel and its chart in the thread, with the applied change marked', async () => {
     await h.deps.core.journal.append({ type: 'prep.baseline', at: new Date(T0).toISOString(), stage: 'staging', by: OPERATOR, baseline: BASELINE });
     await clock.advance(2 * MINUTE_MS);
     const requestId = await applyShift('staging', 10);

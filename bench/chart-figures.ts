@@ -1,0 +1,20 @@
+// The in-process chart renderer's figures: draw time per chart kind and what it adds to a process's memory,
+// measured in a fresh compiled process (bench/chart-process.ts) so the bench's own heap does not count.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface ChartFigures {
+  /** Median draw time per chart kind (prep, status, alert). */
+  ms: Record<string, number>;
+  draws: number;
+  rssBeforeMb: number;
+  rssAfterMb: number;
+}
+
+export async function measureCharts(chartProcess: string, say: (line: string) => void): Promise<ChartFigures> {
+  say('charts: drawing prep, status and alert pictures in a fresh process');
+  const { stdout } = await run(process.execPath, [chartProcess], { timeout: 60_000, env: { PATH: process.env.PATH ?? '' } });
+  return JSON.parse(stdout) as ChartFigures;
+}
