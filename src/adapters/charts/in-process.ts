@@ -50,6 +50,8 @@ export interface InProcessOptions {
   devicePixelRatio?: number;
   /** Longest wait for this chart's turn, default 5 s (see render). */
   timeoutMs?: number;
+  /** Epoch ms; tests pass their own so the deadline does not depend on how busy the machine is. */
+  now?: () => number;
 }
 
 /** How many values a configuration asks to draw. */
@@ -61,12 +63,14 @@ function valueCount(config: Record<string, unknown>): number {
 export class InProcessChartRenderer implements ChartRenderer {
   private readonly devicePixelRatio: number;
   private readonly timeoutMs: number;
+  private readonly now: () => number;
   /** Renders run one after another; each waits for the previous one here. */
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(options: InProcessOptions = {}) {
     this.devicePixelRatio = options.devicePixelRatio ?? 2;
     this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.now = options.now ?? Date.now;
     ensureRegistered();
   }
 
@@ -85,12 +89,12 @@ export class InProcessChartRenderer implements ChartRenderer {
     if (values > MAX_CHART_VALUES) {
       return Promise.reject(new ChartRenderError(`"${chart.filename}" has too many values to draw (${values}).`));
     }
-    const queuedAt = Date.now();
+    const queuedAt = this.now();
     const turn = this.tail.then(
       () =>
         new Promise<Buffer>((resolve, reject) => {
           setImmediate(() => {
-            if (Date.now() - queuedAt > this.timeoutMs) {
+            if (this.now() - queuedAt > this.timeoutMs) {
               reject(new ChartRenderError(`"${chart.filename}" was not drawn within ${this.timeoutMs / 1000} s (the renderer is busy).`));
               return;
             }
