@@ -7,6 +7,7 @@ import type { GuardrailBreach, GuardrailEvaluation, GuardrailName, Verdict } fro
 import type { MinuteFigures, ObservedSplit } from '../core/traffic';
 import type { WatchEndReason } from '../core/watch';
 import type { PinnedConnections, WatchInfo, WatchTick } from '../core/watch-tick';
+import { firstFullMinute } from '../core/watch-tick';
 import { describeWeights } from '../core/weights';
 import { type Block, clipText, context, escapeMrkdwn, section, type SlackMessage } from './common';
 import { formatTime, hhmm } from '../core/format';
@@ -58,6 +59,16 @@ function splitText(split: ObservedSplit | null): string {
   return `${split.targetPercent}% to the target proxy (source ${split.sourceRequests} / target ${split.targetRequests})`;
 }
 
+/** The split over the settled minutes since the change (never before it), saying which minutes. */
+function recentSplitText(tick: WatchTick): string {
+  const split = tick.splitRecent;
+  // A minute judged but no split: the metrics could not be read.
+  if (!split) return `since the change: ${tick.minute !== null && !tick.splitLastMinute ? 'unknown' : 'no complete minute under the new weights yet'}`;
+  const { start, end } = split.window;
+  const since = start === firstFullMinute(tick.watch.appliedAt) ? ' (since the change)' : '';
+  return `${hhmm(start)}-${hhmm(end)} UTC${since}: ${splitText(split)}`;
+}
+
 /** The guardrails' state in words, e.g. ":white_check_mark: healthy: every signal within its margin". */
 export function evaluationText(evaluation: GuardrailEvaluation): string {
   switch (evaluation.state) {
@@ -93,7 +104,7 @@ export function watchProgressMessage(tick: WatchTick): SlackMessage {
     `*Watching ${escapeMrkdwn(watch.stage)}* after the ${changeText(watch)} (${escapeMrkdwn(watch.requestId)}) — ${minute}`,
     // The guardrails' state, then each signal's verdict with the numbers it rests on.
     ...judgementLines(tick.minute, tick.evaluation),
-    `*Split:* last minute ${splitText(tick.splitLastMinute)}; last 5 min ${splitText(tick.splitLast5)}; configured ${tick.configuredPercent}%`,
+    `*Split:* last minute ${splitText(tick.splitLastMinute)}; ${recentSplitText(tick)}; configured ${tick.configuredPercent}%`,
     figuresText('Source proxy', tick.source),
     figuresText('Target proxy', tick.target),
     `*${tick.health.side === 'source' ? 'Source' : 'Target'} proxy targets:* ${health}`,

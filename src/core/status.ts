@@ -6,7 +6,7 @@ import type { HealthSummary } from './health';
 import { summarizeHealth } from './health';
 import type { CoreDeps } from './ports';
 import type { ObservedSplit, SideTotals } from './traffic';
-import { DEFAULT_SETTLE_MS, loadBalancerAverage, noDataSince, observedSplit, settledWindow, sideTotals } from './traffic';
+import { DEFAULT_SETTLE_MS, loadBalancerAverage, noDataSince, observedSplit, RECENT_MINUTES, recentWindowSince, settledWindow, sideTotals } from './traffic';
 import type { SeenBreach, WatchState } from './watch-state';
 import type { MetricsSnapshot, MetricsWindow, ProxyServices, Side, StageResources, Weights } from './types';
 import { MINUTE_MS } from './types';
@@ -17,9 +17,9 @@ import { targetPercent } from './weights';
 export const STATUS_WINDOW_MINUTES = 60;
 /**
  * The observed split, errors and latency are read over the settled minutes since the last applied change,
- * at most this many (the newest): a window never straddles a change of weights.
+ * at most RECENT_MINUTES (the newest): a window never straddles a change of weights.
  */
-export const RECENT_MINUTES = 5;
+export { RECENT_MINUTES } from './traffic';
 /** Default for "too few requests to observe the split" when the caller passes no setting. */
 const DEFAULT_MIN_REQUESTS_PER_MINUTE = 20;
 /** The no-stage form reads this many listeners at a time, so many stages do not trip AWS throttling. */
@@ -109,7 +109,7 @@ export function trafficWindow(settledEnd: number, context: StatusContext, config
   const change = latestChange(context);
   const changedOutside = configuredPercent !== null && change?.after !== undefined && targetPercent(change.after) !== configuredPercent;
   const firstFull = change ? Math.ceil(change.at / MINUTE_MS) * MINUTE_MS : Number.NEGATIVE_INFINITY;
-  const start = Math.min(settledEnd, Math.max(firstFull, settledEnd - RECENT_MINUTES * MINUTE_MS));
+  const { start } = recentWindowSince(settledEnd, firstFull, RECENT_MINUTES);
   const minutes = (settledEnd - start) / MINUTE_MS;
   const sinceChange = change !== undefined && start === firstFull;
   const span = `${hhmm(start)}-${hhmm(settledEnd)} UTC`;

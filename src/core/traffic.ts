@@ -27,6 +27,18 @@ export function nextSettledMoment(now: number, settleMs = DEFAULT_SETTLE_MS): nu
   return settledWindow(now, 0, settleMs).end + MINUTE_MS + settleMs;
 }
 
+/** Status and the watch read the observed split over the settled minutes since the last change, this many at most. */
+export const RECENT_MINUTES = 5;
+
+/**
+ * The newest `minutes` settled minutes ending at `end`, none before `firstFull` (the first minute entirely under
+ * the newest weights): empty (start = end) while that minute has not settled. Status and the watch read the
+ * observed split over it, so it never straddles a change of weights.
+ */
+export function recentWindowSince(end: number, firstFull: number, minutes: number): MetricsWindow {
+  return { start: Math.min(end, Math.max(firstFull, end - minutes * MINUTE_MS)), end };
+}
+
 /** One side (source or target proxy target group) in one complete minute. */
 export interface MinuteFigures {
   /** Minute start (epoch ms). */

@@ -4,7 +4,7 @@ import type { Baseline } from './journal';
 import type { GuardrailEvaluation, SubjectHealth, WatchSettings } from './judge';
 import { evaluateGuardrails, judgeShift } from './judge';
 import type { MinuteFigures, ObservedSplit } from './traffic';
-import { minutesOf, noDataSince, observedSplit, sideMinute } from './traffic';
+import { minutesOf, noDataSince, observedSplit, RECENT_MINUTES, recentWindowSince, sideMinute } from './traffic';
 import { hhmm } from './format';
 import type { MetricsSnapshot, MetricsWindow, Side, Weights } from './types';
 import { MINUTE_MS } from './types';
@@ -72,9 +72,9 @@ export interface WatchTick {
   /** Newest minute's figures per side (null before the first minute after the change). */
   source: MinuteFigures | null;
   target: MinuteFigures | null;
-  /** Split in the newest minute and over the last 5 minutes. */
+  /** Split in the newest minute, and over the settled minutes since the change (the newest 5 at most; null before one). */
   splitLastMinute: ObservedSplit | null;
-  splitLast5: ObservedSplit | null;
+  splitRecent: ObservedSplit | null;
   /** The judge's verdict on every signal over the minutes since the change, and the guardrails' state. */
   evaluation: GuardrailEvaluation;
   /** Health of the judged side's target group. */
@@ -176,6 +176,8 @@ export function analyzeTick(args: {
       : null;
 
   const hasMinute = newest !== undefined;
+  // As status reads it: never a minute from before the change, nor the minute it happened in.
+  const recent = recentWindowSince(window.end, full, RECENT_MINUTES);
   return {
     watch,
     at,
@@ -185,7 +187,7 @@ export function analyzeTick(args: {
     source: hasMinute ? sideMinute(data, 'source', newest) : null,
     target: hasMinute ? sideMinute(data, 'target', newest) : null,
     splitLastMinute: snapshot && hasMinute ? observedSplit(data, 1) : null,
-    splitLast5: snapshot && hasMinute ? observedSplit(data, 5) : null,
+    splitRecent: snapshot && recent.start < recent.end ? observedSplit(data, recent) : null,
     evaluation,
     health,
     missing,

@@ -59,11 +59,19 @@ describe('watchProgressMessage', () => {
         ':white_check_mark: load balancer 5xx 0 of 5,800 (0 %) vs before the change 0 of 10,000 (0 %)',
     );
     expect(body).toContain(':white_check_mark: target p99 median 100 ms vs source before the change median 100 ms (x2 tolerance: 200 ms)');
-    expect(body).toContain('*Split:* last minute 100% to the target proxy (source 0 / target 950)');
+    // The recent split: the newest 5 settled minutes, all after the change (applied 12:00:10, first full minute 12:01).
+    expect(body).toContain('*Split:* last minute 100% to the target proxy (source 0 / target 950); 12:01-12:06 UTC (since the change): 99% to the target proxy (source 50 / target 4750); configured 100%');
     expect(body).toContain('*Target proxy:* 950 requests, 5xx 0%, avg 20 ms, p99 100 ms');
     expect(body).toContain('*Target proxy targets:* 2/2 healthy');
     expect(body).toContain('*Completion:* 4/5 minutes without requests on the source proxy');
     expect(body).toContain('watching until 13:00 UTC');
+  });
+
+  it('never reads the recent split from before the change, nor from the minute it happened in', () => {
+    const script: MinuteScript = (m) => (m < T0 ? { source: { requests: 1000 } } : { source: { requests: 100 }, target: { requests: 900 } });
+    // Only the change's own minute has settled: the split since the change is not observed yet.
+    expect(text(watchProgressMessage(tick(script, 1)).blocks)).toContain('; since the change: no complete minute under the new weights yet; configured 100%');
+    expect(text(watchProgressMessage(tick(script, 3)).blocks)).toContain('; 12:01-12:03 UTC (since the change): 90% to the target proxy (source 200 / target 1800); configured 100%');
   });
 
   it('says when metrics are unavailable, and that watching goes on', () => {

@@ -123,7 +123,9 @@ describe('Watcher', () => {
     await start('r-0000000001', { source: 90, target: 10 });
     await minutes(7);
     expect(reporter.ticks.map((t) => t.splitLastMinute?.targetPercent ?? null)).toEqual([null, null, 5, 8, 10, 10, 10]);
-    expect(reporter.ticks.at(-1)!.splitLast5?.targetPercent).toBe(8.6);
+    // The recent split never reaches back before the change, nor into the minute it happened in (both weights).
+    expect(reporter.ticks.map((t) => t.splitRecent?.targetPercent ?? null)).toEqual([null, null, null, 8, 9, 9.3, 9.5]);
+    expect(reporter.ticks.at(-1)!.splitRecent?.window).toEqual({ start: T0 + MINUTE_MS, end: T0 + 5 * MINUTE_MS });
     // Connection errors (none on either side) need a little more traffic at 10 % than 5xx, whose source rate is above 0.
     expect(reporter.ticks.at(-1)!.evaluation.signals.map((v) => `${v.signal}: ${v.verdict}`)).toEqual([
       'error-rate: healthy',
