@@ -190,8 +190,15 @@ function round1(v: number): number {
   return Math.round(v * 10) / 10;
 }
 
+/** A percent with one decimal; one that is not 0 is never said as "0%" (0.04%). */
 function percentText(v: number): string {
-  return `${round1(v)}%`;
+  const r = round1(v);
+  return `${r === 0 && v > 0 ? Number(v.toPrecision(1)) : r}%`;
+}
+
+/** Requests per minute: whole above 1, else one significant digit ("~0.4"), never "~0". */
+function perMinuteText(v: number): string {
+  return String(v >= 1 ? Math.round(v) : Number(v.toPrecision(1)));
 }
 
 /**
@@ -246,7 +253,9 @@ export function statusVerdict(
   if (total < minRequestsPerMinute * minutes) {
     return `${configured}; not enough traffic in ${window.text} to observe the split (${total} requests)`;
   }
-  const head = `${configured}, ${percentText(split.targetPercent)} observed (${window.text})`;
+  // From the counts, not the rounded share: 2 requests in 5,000 are 0.04%, not 0%.
+  const observedTarget = (target / total) * 100;
+  const head = `${configured}, ${percentText(observedTarget)} observed (${window.text})`;
   if (configuredPercent === null) return head;
   // Which side served more than its configured share: any request at all at 0 % (or 100 %), else 5 points off.
   const above: Side | null =
@@ -254,18 +263,18 @@ export function statusVerdict(
       ? 'source'
       : configuredPercent === 0 && target > 0
         ? 'target'
-        : Math.abs(configuredPercent - split.targetPercent) < 5
+        : Math.abs(configuredPercent - observedTarget) < 5
           ? null
-          : split.targetPercent < configuredPercent
+          : observedTarget < configuredPercent
             ? 'source'
             : 'target';
   if (above === null) return head;
   const configuredShare = above === 'source' ? 100 - configuredPercent : configuredPercent;
-  const observedShare = above === 'source' ? 100 - split.targetPercent : split.targetPercent;
-  const over = Math.round(((above === 'source' ? source : target) - (total * configuredShare) / 100) / minutes);
+  const observedShare = ((above === 'source' ? source : target) / total) * 100;
+  const over = ((above === 'source' ? source : target) - (total * configuredShare) / 100) / minutes;
   const numbers =
     `the ${above} proxy served ${percentText(observedShare)} of requests against ${percentText(configuredShare)} configured ` +
-    `(~${over} requests/min over its share)`;
+    `(~${perMinuteText(over)} requests/min over its share)`;
   // Kept-alive connections explain it only when the last change took weight from that side, and nothing else changed since.
   const share = (w: Weights | undefined) => (w && w.source + w.target > 0 ? w[above] / (w.source + w.target) : undefined);
   const before = share(window.change?.before);

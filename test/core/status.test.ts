@@ -1,7 +1,7 @@
 import { ManualClock } from '../../src/adapters/clock';
 import type { Baseline } from '../../src/core/journal';
 import type { LoadBalancerPort } from '../../src/core/ports';
-import { gatherStatus, listStatus, RECENT_MINUTES, statusVerdict, trafficWindow, type StatusContext } from '../../src/core/status';
+import { compareWithBaseline, gatherStatus, listStatus, RECENT_MINUTES, statusVerdict, trafficWindow, type StatusContext } from '../../src/core/status';
 import type { TargetHealthEntry } from '../../src/core/types';
 import { MINUTE_MS } from '../../src/core/types';
 import { fakeDeps } from '../support/fake-ports';
@@ -191,6 +191,14 @@ describe('statusVerdict', () => {
     );
     // Same share, other weights (90/10 against 9/1): not a change.
     expect(trafficWindow(T, shift(25, T - 30 * MINUTE_MS), 25).changedOutside).toBe(false);
+  });
+
+  it('never says a share or a rate that is not 0 as 0', () => {
+    expect(statusVerdict(0, split(4998, 2), noChange, 20)).toBe(
+      '0% configured, 0.04% observed (12:39-12:44 UTC, the last 5 settled minutes): the target proxy served 0.04% of requests against 0% configured (~0.4 requests/min over its share)',
+    );
+    const oneIn30000 = { minutes: 5, requests: 30_000, requestsPerMinute: 6_000, http5xx: 1, errorRate5xx: 1 / 30_000, connectionErrors: 0, latencyAvg: null, latencyP99: null };
+    expect(compareWithBaseline(oneIn30000 as Parameters<typeof compareWithBaseline>[0], undefined)).toBe('6000 requests/min, 5xx 0.003%');
   });
 
   it('does not pretend to observe a split without enough traffic, or before a minute has settled since the change', () => {

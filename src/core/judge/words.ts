@@ -7,11 +7,14 @@ export function countText(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-/** A rate 0..1 as a percent: two decimals under 1 %, one above ("0.05 %", "0.9 %", "20.2 %"). */
+/**
+ * A rate 0..1 as a percent: two decimals under 1 %, one above ("0.05 %", "0.9 %", "20.2 %"); a rate that is
+ * not 0 is never said as "0 %" (1 of 30,000 is "0.003 %").
+ */
 export function percentText(rate: number): string {
   const pct = rate * 100;
-  const decimals = pct < 1 ? 2 : 1;
-  return `${Number(pct.toFixed(decimals))} %`;
+  const rounded = Number(pct.toFixed(pct < 1 ? 2 : 1));
+  return `${rounded === 0 && pct > 0 ? Number(pct.toPrecision(1)) : rounded} %`;
 }
 
 /** "9 of 1,000 (0.9 %)". */

@@ -1,4 +1,5 @@
 import { judgeCounts, type CountMinute, type CountReference, type CountSignalInput } from '../../../src/core/judge';
+import { countsText } from '../../../src/core/judge/words';
 import { WATCH_SETTINGS as settings } from '../../support/traffic-script';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -45,6 +46,12 @@ describe('judgeCounts', () => {
     expect(v).toMatchObject({ verdict: 'healthy', confidence: 95, subject: { events: 10, requests: 3000 } });
     expect(v.window!.minutes).toBe(10);
     expect(v.text).toContain(': healthy at 95 % confidence (not more than 1 point worse, over the window and over its last 5 minutes)');
+  });
+
+  it('never says a rate that is not 0 as 0 %', () => {
+    expect(countsText({ events: 1, requests: 30_000 })).toBe('1 of 30,000 (0.003 %)');
+    expect(countsText({ events: 0, requests: 30_000 })).toBe('0 of 30,000 (0 %)');
+    expect(countsText({ events: 9, requests: 1_000 })).toBe('9 of 1,000 (0.9 %)');
   });
 
   it('says a newer half of one minute in the singular', () => {
