@@ -1,12 +1,12 @@
 // The composition root: builds the services the listeners and the core use from the configuration.
 // AWS (or the simulated stack when SWITCHOVER_SIMULATE=true), the journal, the chart renderer, Slack.
 import { join } from 'node:path';
+import { Semaphore } from 'async-mutex';
 import type { webApi } from '@slack/bolt';
 import { createAwsClients, createAwsPorts, type AwsPorts } from './adapters/aws/clients';
 import { loadStagesFile } from './adapters/aws/stages-file';
 import { createChartRenderer } from './adapters/charts';
 import { SystemClock } from './adapters/clock';
-import { ConcurrencyLimit } from './core/concurrency-limit';
 import { DataDirLock, fenced, type DataDirLockOptions } from './adapters/journal/data-dir-lock';
 import { JsonlJournal } from './adapters/journal/jsonl-journal';
 import { JsonFileOutbox } from './adapters/journal/outbox-file';
@@ -130,6 +130,6 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
     },
   ];
 
-  const reads = new ConcurrencyLimit(READS_AT_ONCE);
+  const reads = new Semaphore(READS_AT_ONCE);
   return { config, logger, clock, slack, people, core, approvals, requestMessages, watcher, reads, background, simulation };
 }

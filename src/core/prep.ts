@@ -6,7 +6,6 @@ import { computeBaseline, connectionReuse, type ConnectionReuse } from './baseli
 import { allHealthy, describeHealth, summarizeHealth, type HealthSummary } from './health';
 import type { Baseline } from './journal';
 import { formatTime, plainMessage } from './format';
-import { KeyedLock } from './locks';
 import type { CoreDeps } from './ports';
 import { settledWindow } from './traffic';
 import {
@@ -132,11 +131,15 @@ export interface PrepBusy {
 
 export type PrepOutcome = PrepCompleted | PrepFailed | PrepBusy;
 
-const prepLocks = new KeyedLock<PrepHolder>();
+/**
+ * Who runs prep for each stage now: one prep per stage, and a second is told who holds it rather than queued.
+ * In-process is enough, as one bot process serves a Slack app.
+ */
+const prepsRunning = new Map<string, PrepHolder>();
 
 /** Who is running prep for `stage` right now, if anyone (so a handler can answer before starting). */
 export function prepInProgress(stage: string): PrepHolder | undefined {
-  return prepLocks.holder(stage);
+  return prepsRunning.get(stage);
 }
 
 class StepFailure extends Error {}
@@ -149,19 +152,20 @@ export async function runPrep(
   onProgress: (progress: PrepProgress) => void | Promise<void>,
 ): Promise<PrepOutcome> {
   const startedAt = deps.clock.now();
-  const lock = prepLocks.tryAcquire(input.stage, { user: input.user, startedAt });
-  if (!lock.acquired) {
+  const holder = prepsRunning.get(input.stage);
+  if (holder) {
     return {
       kind: 'busy',
       stage: input.stage,
-      holder: lock.holder,
-      message: `A prep for ${input.stage} is already in progress (started by ${lock.holder.user} at ${formatTime(lock.holder.startedAt)}); wait for its summary.`,
+      holder,
+      message: `A prep for ${input.stage} is already in progress (started by ${holder.user} at ${formatTime(holder.startedAt)}); wait for its summary.`,
     };
   }
+  prepsRunning.set(input.stage, { user: input.user, startedAt });
   try {
     return await new PrepRun(deps, settings, input, onProgress, startedAt).run();
   } finally {
-    lock.release();
+    prepsRunning.delete(input.stage);
   }
 }
 

@@ -170,14 +170,6 @@ export class Watcher {
     return resumed;
   }
 
-  /** Ends one stage's watch on purpose (journaled as 'stopped'). */
-  async stopWatching(stage: string): Promise<boolean> {
-    const run = this.running.get(stage);
-    if (!run) return false;
-    await this.finish(run, 'stopped');
-    return true;
-  }
-
   /**
    * For SIGTERM: aborts every loop without ending the watches in the journal, so the next start resumes them.
    * Resolves once every loop has let go.

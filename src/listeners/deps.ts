@@ -1,10 +1,10 @@
 // What every listener gets from the composition root; handlers receive the whole object, so adding a
 // service never changes their shape.
 import type { webApi } from '@slack/bolt';
+import type { Semaphore } from 'async-mutex';
 import type { SimulatedAws } from '../adapters/sim';
 import type { BackgroundTask } from '../background';
 import type { Config } from '../config';
-import type { ConcurrencyLimit } from '../core/concurrency-limit';
 import type { Clock, CoreDeps, PeopleDirectory } from '../core/ports';
 import type { ApprovalService } from '../core/requests/approval-service';
 import type { Watcher } from '../core/watch';
@@ -31,7 +31,7 @@ export interface AppDeps {
    * The commands that only read (status, history) run a few at a time: a burst of them then cannot starve
    * the acknowledgements of other commands or the button clicks of a switchover.
    */
-  reads: ConcurrencyLimit;
+  reads: Semaphore;
   /** Started before the app takes requests, stopped on shutdown. */
   background: BackgroundTask[];
   /** The simulated stack when SWITCHOVER_SIMULATE=true (rehearsal, tests, benchmarks). */

@@ -1,20 +1,14 @@
 // One-at-a-time per key (a stage): the check of a request's status and the change it leads to
 // happen without another call slipping in between (double clicks, two approvers at once, Slack retries).
-export class PerKeyQueue {
-  private tails = new Map<string, Promise<void>>();
+// One async-mutex Mutex per stage (first come, first served); the map holds one small object per stage.
+import { Mutex } from 'async-mutex';
 
-  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const done = new Promise<void>((resolve) => (release = resolve));
-    const tail = previous.then(() => done);
-    this.tails.set(key, tail);
-    await previous;
-    try {
-      return await work();
-    } finally {
-      release();
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
+export class PerKeyQueue {
+  private readonly mutexes = new Map<string, Mutex>();
+
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    let mutex = this.mutexes.get(key);
+    if (!mutex) this.mutexes.set(key, (mutex = new Mutex()));
+    return mutex.runExclusive(work);
   }
 }

@@ -66,7 +66,7 @@ export function switchoverCommand(deps: AppDeps, handlers: SubcommandHandlers = 
       log.info({ outcome: 'accepted' }, 'slash command');
       const ctx: SubcommandContext = { command: parsed, user, channel, slack: args, deps, log, reply };
       // Commands that only read wait their turn behind a few others; changes never wait behind reads.
-      await (operatorOnly ? subcommand(ctx) : deps.reads.run(() => subcommand(ctx)));
+      await (operatorOnly ? subcommand(ctx) : deps.reads.runExclusive(() => subcommand(ctx)));
     } catch (error) {
       log.error({ err: error, outcome: 'failed' }, 'slash command failed');
       await reply(`${typed} failed: ${describeSlackError(error)}`).catch((replyError: unknown) =>

@@ -1,5 +1,5 @@
 // `/switchover` through the real app and a fake Slack: parsing, access control, routing and logging.
-import { ConcurrencyLimit } from '../../../src/core/concurrency-limit';
+import { Semaphore } from 'async-mutex';
 import { BOT_TOKEN, CHANNEL, OPERATOR, SIGNING_SECRET, startHarness, type Harness } from '../../support/slack-harness';
 
 const OTHER_CHANNEL = 'C0ELSEWHERE';
@@ -202,7 +202,7 @@ describe('/switchover under a burst of reads', () => {
   let h: Harness;
   beforeAll(async () => {
     // One read at a time, and every AWS call slowed, so the reads visibly queue.
-    h = await startHarness({}, { reads: new ConcurrencyLimit(1) });
+    h = await startHarness({}, { reads: new Semaphore(1) });
     h.deps.simulation!.stack.faults['*'] = { latencyMs: 150 };
   });
   afterAll(async () => {
