@@ -1,7 +1,7 @@
 // Parses the text after `/switchover` into a typed command. Pure: no Slack, no AWS.
 // Every error says what was wrong and the right form, so the operator can retype it at once.
 import { clipText } from '../blocks/common';
-import { STAGE_NAME_RULE, isValidStageName } from '../core/stage';
+import { isValidStageName, stageNameProblem } from '../core/stage';
 import { COMMANDS, SLASH_COMMAND, usageOf, type CommandName } from './usage';
 
 export type ParsedCommand =
@@ -60,7 +60,7 @@ export function parseCommand(text: string): ParsedCommand | ParseError {
       return fail(`leave out the angle brackets: \`${SLASH_COMMAND} ${sub} ${bracketed}${args.length > 1 ? ' …' : ''}\`.`);
     }
     return fail(
-      `\`${echo(stageArg)}\` is not a stage name (${STAGE_NAME_RULE}). Try \`${formOf(usage)}\`, e.g. \`${usage.example}\`.`,
+      `\`${echo(stageArg)}\` is not a stage name: ${stageNameProblem(stageArg)}. Try \`${formOf(usage)}\`, e.g. \`${usage.example}\`.`,
     );
   }
   const stage = stageArg ?? EXAMPLE_STAGE;
@@ -132,8 +132,10 @@ function isCommandName(word: string): word is CommandName {
 
 /** Keeps echoed input readable inside inline code: no backticks, bounded length. */
 function echo(text: string): string {
-  // Slack sends the text with & < > already escaped; clipText never cuts such an entity in half.
-  return clipText(text.replace(/`/g, "'"), ECHO_LIMIT);
+  // Slack sends the text with & < > already escaped; anything that is not (a forged or replayed request) is
+  // escaped here, so echoed input can never become a mention or a link. clipText never cuts an entity in half.
+  const escaped = text.replace(/&(?!(?:amp|lt|gt);)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return clipText(escaped.replace(/`/g, "'"), ECHO_LIMIT);
 }
 
 /** The command a typo most likely meant (at most two edits away), if any. */

@@ -13,8 +13,10 @@ export interface CommandUsage {
   example: string;
   /** One line on what it does. */
   summary: string;
-  /** Whether it changes (or asks to change) the stack, so only operators may run it. */
+  /** Whether it asks to change the stack, so only operators may run it. */
   operatorOnly: boolean;
+  /** Whether it changes something (never waits behind the queue of reads). */
+  changes: boolean;
 }
 
 export const COMMANDS: readonly CommandUsage[] = [
@@ -23,6 +25,7 @@ export const COMMANDS: readonly CommandUsage[] = [
     form: `${SLASH_COMMAND} help`,
     example: `${SLASH_COMMAND} help`,
     summary: 'this list',
+    changes: false,
     operatorOnly: false,
   },
   {
@@ -31,6 +34,7 @@ export const COMMANDS: readonly CommandUsage[] = [
     example: `${SLASH_COMMAND} prep dev`,
     summary:
       'scale the target proxy to at least the capture proxy count, wait until its targets are healthy, snapshot the baseline and post a readiness verdict',
+    changes: true,
     operatorOnly: true,
   },
   {
@@ -38,6 +42,7 @@ export const COMMANDS: readonly CommandUsage[] = [
     form: `${SLASH_COMMAND} shift <stage> <percent>`,
     example: `${SLASH_COMMAND} shift dev 10`,
     summary: 'request sending <percent> of new traffic to the target proxy (100 = full switchover); needs approval',
+    changes: true,
     operatorOnly: true,
   },
   {
@@ -45,6 +50,7 @@ export const COMMANDS: readonly CommandUsage[] = [
     form: `${SLASH_COMMAND} status [<stage>]`,
     example: `${SLASH_COMMAND} status dev`,
     summary: 'weights, health of both sides, ECS counts, traffic split, errors and latency against the baseline',
+    changes: false,
     operatorOnly: false,
   },
   {
@@ -52,6 +58,7 @@ export const COMMANDS: readonly CommandUsage[] = [
     form: `${SLASH_COMMAND} fallback <stage>`,
     example: `${SLASH_COMMAND} fallback dev`,
     summary: 'request all traffic back to the source proxy; needs approval',
+    changes: true,
     operatorOnly: true,
   },
   {
@@ -59,14 +66,17 @@ export const COMMANDS: readonly CommandUsage[] = [
     form: `${SLASH_COMMAND} history <stage> [<page>]`,
     example: `${SLASH_COMMAND} history dev`,
     summary: 'the audit trail: who asked, who approved, what changed, when',
+    changes: false,
     operatorOnly: false,
   },
   {
     name: 'cancel',
     form: `${SLASH_COMMAND} cancel <stage>`,
     example: `${SLASH_COMMAND} cancel dev`,
-    summary: "withdraw the stage's pending request",
-    operatorOnly: true,
+    summary: "withdraw the stage's pending request (its requester or an approver may)",
+    changes: true,
+    // The same people as Reject: the core decides (the requester, or anyone on SWITCHOVER_APPROVERS).
+    operatorOnly: false,
   },
 ];
 

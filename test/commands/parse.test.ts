@@ -51,7 +51,8 @@ describe('parseCommand', () => {
 
   it.each(['dev_1', 'abcdefghijklmnop', 'dév', 'a.b'])('rejects the malformed stage %j with the rule', (stage) => {
     const message = error(`prep ${stage}`);
-    expect(message).toContain('is not a stage name (letters, digits and hyphens, at most 15 characters)');
+    expect(message).toContain('is not a stage name: it ');
+    expect(message).toContain('letters, digits and hyphens, starting with a letter or digit, at most 15 characters');
     expect(message).toContain('Try `/switchover prep &lt;stage&gt;`');
   });
 

@@ -17,3 +17,8 @@ export function newRequestId(): string {
 }
 
 export const REQUEST_ID_PATTERN = /^r-[0-9a-z]{10}$/;
+
+/** Whether a value (a button's value, a dialog's metadata, a journal field) is a request ID of this bot. */
+export function isRequestId(value: unknown): value is string {
+  return typeof value === 'string' && REQUEST_ID_PATTERN.test(value);
+}

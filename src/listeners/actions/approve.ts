@@ -5,7 +5,7 @@
 import { APPROVE_ACTION, approveConfirmView } from '../../blocks/request';
 import { describeSlackError } from '../../slack/errors';
 import type { EligibilityOutcome } from '../../core/requests/outcomes';
-import { answer, type Button, clickLogger } from './common';
+import { answer, type Button, clickLogger, requestOfButton } from './common';
 
 /** How long the click waits for eligibility, leaving views.open the rest of the trigger's 3 s. */
 export const ELIGIBILITY_WINDOW_MS = 1_500;
@@ -20,8 +20,9 @@ function withinWindow(check: Promise<EligibilityOutcome>): Promise<EligibilityOu
 export const approveButton: Button = {
   actionId: APPROVE_ACTION,
   async click(deps, args) {
-    const requestId = args.action.value ?? '';
     const user = args.body.user.id;
+    const requestId = await requestOfButton(deps, args, 'Approve', clickLogger(deps, args));
+    if (requestId === undefined) return;
     const log = clickLogger(deps, args).child({ requestId });
     try {
       const eligible = await withinWindow(deps.approvals.canApprove({ requestId, userId: user }));

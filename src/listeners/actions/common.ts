@@ -1,6 +1,7 @@
 // What the buttons share: their shape and Bolt arguments, an ephemeral answer to the clicker, and the access rule
 // for buttons that ask for a change (the same channel and operator rules as the slash commands).
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { isRequestId } from '../../core/requests/request-id';
 import type { Logger } from '../../logger';
 import { describeSlackError } from '../../slack/errors';
 import type { NewRequest } from '../../slack/requests';
@@ -74,4 +75,25 @@ export async function requestFromButton(
     log.error({ err: error, outcome: 'failed' }, 'request from a button failed');
     await answer(args, `${typed} failed: ${describeSlackError(error)} Nothing was requested.`, log);
   }
+}
+
+/**
+ * Approve and Reject: the request ID the button carries, once the click passed the channel rule (the same
+ * SWITCHOVER_CHANNELS as every command). Otherwise the clicker is answered and nothing happens; a value that is
+ * no request ID (a forged click) is never echoed.
+ */
+export async function requestOfButton(deps: AppDeps, args: ButtonArgs, button: 'Approve' | 'Reject', log: Logger): Promise<string | undefined> {
+  const where = checkChannel(deps.config, args.body.channel?.id ?? '', `*${button}*`);
+  if (!where.allowed) {
+    log.info({ outcome: 'refused', refusal: 'channel' }, 'button refused outside the switchover channels');
+    await answer(args, where.reason, log);
+    return undefined;
+  }
+  const value = args.action.value;
+  if (!isRequestId(value)) {
+    log.warn({ outcome: 'refused', refusal: 'malformed' }, 'button value is not a request ID');
+    await answer(args, `This ${button} button names no request of switchover-bot, so nothing happened. Use the buttons on a request message the bot posted.`, log);
+    return undefined;
+  }
+  return value;
 }

@@ -1,12 +1,13 @@
 // Reject on a request message: the requester or an approver closes it; anyone else is refused (ephemeral).
 import { REJECT_ACTION } from '../../blocks/request';
 import { describeSlackError } from '../../slack/errors';
-import { answer, type Button, clickLogger } from './common';
+import { answer, type Button, clickLogger, requestOfButton } from './common';
 
 export const rejectButton: Button = {
   actionId: REJECT_ACTION,
   async click(deps, args) {
-    const requestId = args.action.value ?? '';
+    const requestId = await requestOfButton(deps, args, 'Reject', clickLogger(deps, args));
+    if (requestId === undefined) return;
     const log = clickLogger(deps, args).child({ requestId });
     try {
       const outcome = await deps.approvals.reject({ requestId, userId: args.body.user.id });

@@ -53,7 +53,7 @@ export function switchoverCommand(deps: AppDeps, handlers: SubcommandHandlers = 
       const payload = typeof message === 'string' ? { text: message } : message;
       await respond({ ...payload, response_type: 'ephemeral' } as RespondArguments);
     };
-    const { operatorOnly } = usageOf(parsed.name);
+    const { operatorOnly, changes } = usageOf(parsed.name);
     try {
       if (operatorOnly) {
         const who = await checkRole(deps.people, deps.config.access.operators, 'operator', user, `run ${typed}`);
@@ -66,7 +66,7 @@ export function switchoverCommand(deps: AppDeps, handlers: SubcommandHandlers = 
       log.info({ outcome: 'accepted' }, 'slash command');
       const ctx: SubcommandContext = { command: parsed, user, channel, slack: args, deps, log, reply };
       // Commands that only read wait their turn behind a few others; changes never wait behind reads.
-      await (operatorOnly ? subcommand(ctx) : deps.reads.runExclusive(() => subcommand(ctx)));
+      await (changes ? subcommand(ctx) : deps.reads.runExclusive(() => subcommand(ctx)));
     } catch (error) {
       log.error({ err: error, outcome: 'failed' }, 'slash command failed');
       await reply(`${typed} failed: ${describeSlackError(error)}`).catch((replyError: unknown) =>

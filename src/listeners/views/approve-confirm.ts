@@ -5,6 +5,8 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { APPROVE_CONFIRM_CALLBACK } from '../../blocks/request';
 import { errorMessage } from '../../core/format';
+import { isRequestId } from '../../core/requests/request-id';
+import { checkChannel } from '../authorize';
 import type { AppDeps } from '../deps';
 
 export function register(app: App, deps: AppDeps): void {
@@ -14,6 +16,18 @@ export function register(app: App, deps: AppDeps): void {
     const user = body.user.id;
     const log = deps.logger.child({ user, requestId, view: APPROVE_CONFIRM_CALLBACK, retry: context.retryNum });
     const messages = deps.requestMessages;
+    if (!isRequestId(requestId)) {
+      log.warn({ outcome: 'refused', refusal: 'malformed' }, 'approval dialog names no request');
+      return;
+    }
+    // The dialog obeys SWITCHOVER_CHANNELS like the button that opened it: the request's channel must be one of them.
+    const known = deps.approvals.get(requestId);
+    const where = known && checkChannel(deps.config, known.channel, '*Apply*');
+    if (known && where && !where.allowed) {
+      log.info({ outcome: 'refused', refusal: 'channel' }, 'approval refused outside the switchover channels');
+      await messages.tell(known.channel, user, where.reason);
+      return;
+    }
     try {
       const outcome = await deps.approvals.approve({ requestId, userId: user });
       if (outcome.outcome === 'refused') {

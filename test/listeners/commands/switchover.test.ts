@@ -166,7 +166,7 @@ describe('/switchover when a user group cannot be read', () => {
   it('refuses when Slack rate limits the lookup', async () => {
     h.fake.clearFailures();
     h.fake.rateLimit('usergroups.users.list', 30);
-    const sent = await h.slash('cancel dev', { user: GROUP_MEMBER });
+    const sent = await h.slash('fallback dev', { user: GROUP_MEMBER });
     const { body } = await h.responseTo(sent);
     expect(body.text).toContain('could not be read (Slack is rate limiting the bot right now');
   });
