@@ -16,14 +16,36 @@ export function msText(seconds: number): string {
   return `${Math.round(seconds * 1000)} ms`;
 }
 
-/** An error's message, or its name when the message is empty. */
+/**
+ * What users see instead of a JavaScript runtime error ("x.startsWith is not a function", "Invalid time
+ * value"): such a text says nothing about what failed or what to do; the log has the error itself.
+ */
+export const INTERNAL_ERROR_TEXT = 'an internal error of switchover-bot (its log has the details)';
+
+/** A fault of the bot's own code rather than of AWS, Slack or the disk. */
+export function isProgrammingError(error: unknown): boolean {
+  // Node's fetch reports a network failure as a TypeError "fetch failed": that one is the network's.
+  if (error instanceof TypeError && error.message.startsWith('fetch failed')) return false;
+  return (
+    error instanceof TypeError ||
+    error instanceof RangeError ||
+    error instanceof ReferenceError ||
+    error instanceof SyntaxError ||
+    error instanceof EvalError ||
+    error instanceof URIError
+  );
+}
+
+/** An error's message, or its name when the message is empty; never a raw JavaScript runtime error. */
 export function errorMessage(error: unknown): string {
+  if (isProgrammingError(error)) return INTERNAL_ERROR_TEXT;
   if (error instanceof Error) return error.message || error.name;
   return String(error);
 }
 
-/** An error's message as is (empty when it has none); anything else as a string. */
+/** An error's message as is (empty when it has none); anything else as a string; never a raw runtime error. */
 export function plainMessage(error: unknown): string {
+  if (isProgrammingError(error)) return INTERNAL_ERROR_TEXT;
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -1,159 +1,208 @@
 // Records of the durable audit journal. Each is appended (and synced) before the bot acts on it,
-// so the state of every stage can be rebuilt from the journal after a restart.
-import type { Weights } from './types';
+// so the state of every stage can be rebuilt from the journal after a restart. Every kind has a schema (zod):
+// a record is validated before it is written and again when it is read back, so a damaged or hand-edited line
+// is skipped with a warning instead of reaching the requests, the history or the watch as a wrong type.
+import { z } from 'zod';
 
-export type RequestKind = 'shift' | 'fallback' | 'forceReconnect';
+/** A time that parses (ISO-8601 as written by `Date#toISOString`). */
+const Timestamp = z.string().refine((text) => !Number.isNaN(Date.parse(text)), { message: 'not a time' });
+const Id = z.string().min(1);
+/** ALB weights are integers 0-999. */
+const Weight = z.number().int().min(0).max(999);
+const WeightsSchema = z.object({ source: Weight, target: Weight });
+const Count = z.number().int().min(0);
+const Finite = z.number().finite();
 
-interface Base {
-  /** ISO-8601 time the record was written. */
-  at: string;
-  stage: string;
-}
+export const REQUEST_KINDS = ['shift', 'fallback', 'forceReconnect'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+const base = { at: Timestamp, stage: Id };
 
 /** A weights change (shift or fallback) or a capture proxy restart was asked for. */
-export interface RequestCreated extends Base {
-  type: 'request.created';
-  requestId: string;
-  kind: RequestKind;
-  requester: string;
-  channel: string;
+const RequestCreatedSchema = z.object({
+  ...base,
+  type: z.literal('request.created'),
+  requestId: Id,
+  kind: z.enum(REQUEST_KINDS),
+  requester: Id,
+  channel: Id,
   /** Weights read from the listener when the request was made; Approve refuses if they changed since. */
-  from: Weights;
+  from: WeightsSchema,
   /** Proposed weights (for forceReconnect: the weights it expects to find, unchanged). */
-  to: Weights;
+  to: WeightsSchema,
   /** Percent of new traffic to the target proxy (shift), 0 for fallback. */
-  percent: number;
-  expiresAt: string;
-}
+  percent: z.number().int().min(0).max(100),
+  expiresAt: Timestamp,
+});
 
 /** Where the request message lives in Slack, so it can be updated in place (after a restart too). */
-export interface RequestPosted extends Base {
-  type: 'request.posted';
-  requestId: string;
-  channel: string;
-  messageTs: string;
-}
+const RequestPostedSchema = z.object({ ...base, type: z.literal('request.posted'), requestId: Id, channel: Id, messageTs: Id });
 
 /** An eligible approver claimed the request: from here on it can be applied once and only once. */
-export interface RequestApproved extends Base {
-  type: 'request.approved';
-  requestId: string;
-  approver: string;
-}
+const RequestApprovedSchema = z.object({ ...base, type: z.literal('request.approved'), requestId: Id, approver: Id });
 
-export interface RequestApplied extends Base {
-  type: 'request.applied';
-  requestId: string;
-  before: Weights;
+const RequestAppliedSchema = z.object({
+  ...base,
+  type: z.literal('request.applied'),
+  requestId: Id,
+  before: WeightsSchema,
   /** What AWS reported after the write (read back). */
-  after: Weights;
-  /** Anything the operator should know about the outcome, e.g. a read-back that differs from the request. */
-  note?: string;
-}
+  after: WeightsSchema,
+  /** Anything the operator should know about the outcome, e.g. AWS's answer was lost but the read-back shows the change. */
+  note: z.string().optional(),
+});
 
-export interface RequestFailed extends Base {
-  type: 'request.failed';
-  requestId: string;
-  error: string;
+const RequestFailedSchema = z.object({
+  ...base,
+  type: z.literal('request.failed'),
+  requestId: Id,
+  error: z.string(),
   /** Weights read back after the failure, when they could be read. */
-  after?: Weights;
-}
+  after: WeightsSchema.optional(),
+});
 
-export interface RequestClosed extends Base {
-  type: 'request.rejected' | 'request.cancelled' | 'request.expired';
-  requestId: string;
+const RequestClosedSchema = z.object({
+  ...base,
+  type: z.enum(['request.rejected', 'request.cancelled', 'request.expired']),
+  requestId: Id,
   /** Who rejected or cancelled; absent for expiry. */
-  by?: string;
-}
+  by: Id.optional(),
+});
+
+/** The source proxy's normal behaviour over the prep window, against which a shift is judged. */
+const BaselineSchema = z.object({
+  /** Window the figures cover (epoch ms, complete minutes). */
+  start: Finite,
+  end: Finite,
+  /** Minutes of the window with traffic. */
+  minutesWithTraffic: Count,
+  requestsPerMinute: Finite,
+  http2xx: Finite,
+  http3xx: Finite,
+  http4xx: Finite,
+  http5xx: Finite,
+  /** 5xx responses per request, 0..1; null without traffic. */
+  errorRate5xx: Finite.nullable(),
+  /** Seconds; null without data. */
+  latencyAvg: Finite.nullable(),
+  latencyP99: Finite.nullable(),
+  /**
+   * The per-minute p99s of the window (seconds), which the watch's rank test compares a 100% shift with.
+   * Absent from baselines journaled before it was kept: the watch then uses the minutes before the change.
+   */
+  latencyP99Minutes: z.array(Finite).optional(),
+  /** Per-minute averages over the window; null without data. */
+  activeConnections: Finite.nullable(),
+  newConnections: Finite.nullable(),
+  /** Numbers that could not be fetched when the baseline was taken. */
+  missing: z.array(z.string()),
+});
+export type Baseline = z.infer<typeof BaselineSchema>;
 
 /** Prep scaled the target proxy service (never down). */
-export interface PrepScaled extends Base {
-  type: 'prep.scaled';
-  by: string;
-  service: string;
-  fromDesired: number;
-  toDesired: number;
-}
+const PrepScaledSchema = z.object({ ...base, type: z.literal('prep.scaled'), by: Id, service: Id, fromDesired: Count, toDesired: Count });
 
 /** Baseline metrics of the source proxy snapshotted by prep, for status and monitoring. */
-export interface PrepBaseline extends Base {
-  type: 'prep.baseline';
-  by: string;
-  baseline: Baseline;
-}
+const PrepBaselineSchema = z.object({ ...base, type: z.literal('prep.baseline'), by: Id, baseline: BaselineSchema });
 
 /** Watching a stage after an applied change; resumed after a restart until it ends. */
-export interface WatchStarted extends Base {
-  type: 'watch.started';
-  requestId: string;
-  channel: string;
+const WatchStartedSchema = z.object({
+  ...base,
+  type: z.literal('watch.started'),
+  requestId: Id,
+  channel: Id,
   /** Thread of the request message, where progress is posted. */
-  threadTs: string;
+  threadTs: Id,
   /** The progress message, updated in place every minute (set once posted). */
-  messageTs?: string;
-  until: string;
+  messageTs: Id.optional(),
+  until: Timestamp,
   /** Weights AWS reported after the watched change, and when it was applied (so a resumed watch judges alike). */
-  appliedWeights?: Weights;
-  appliedAt?: string;
-}
+  appliedWeights: WeightsSchema.optional(),
+  appliedAt: Timestamp.optional(),
+});
 
 /** The watch's progress message was posted; later minutes update it in place (after a restart too). */
-export interface WatchProgressPosted extends Base {
-  type: 'watch.progress-posted';
-  requestId: string;
-  channel: string;
-  messageTs: string;
-}
+const WatchProgressPostedSchema = z.object({ ...base, type: z.literal('watch.progress-posted'), requestId: Id, channel: Id, messageTs: Id });
 
-export interface WatchEnded extends Base {
-  type: 'watch.ended';
-  requestId: string;
-  reason: 'completed' | 'window-elapsed' | 'superseded' | 'stopped';
-}
+const WatchEndedSchema = z.object({
+  ...base,
+  type: z.literal('watch.ended'),
+  requestId: Id,
+  reason: z.enum(['completed', 'window-elapsed', 'superseded', 'stopped']),
+});
 
-export interface GuardrailBreached extends Base {
-  type: 'guardrail.breached';
-  requestId: string;
-  guardrail: string;
-  detail: string;
+const GuardrailBreachedSchema = z.object({
+  ...base,
+  type: z.literal('guardrail.breached'),
+  requestId: Id,
+  guardrail: z.string(),
+  detail: z.string(),
   /** Start of the first breaching minute (ISO-8601), for metric guardrails. */
-  since?: string;
-}
+  since: Timestamp.optional(),
+});
 
 /** The watch found the listener's weights other than the bot last applied: someone changed it outside the bot. */
-export interface ListenerChangedOutside extends Base {
-  type: 'listener.changed-outside';
-  requestId: string;
+const ListenerChangedOutsideSchema = z.object({
+  ...base,
+  type: z.literal('listener.changed-outside'),
+  requestId: Id,
   /** The proxy weights as read. */
-  weights: Weights;
+  weights: WeightsSchema,
   /** The listener in words, as read (every group, rules). */
-  description: string;
-}
+  description: z.string(),
+});
 
 /** The channel message alerting on a breach, so status can point at it (after a restart too). */
-export interface GuardrailAlertPosted extends Base {
-  type: 'guardrail.alert-posted';
-  requestId: string;
-  guardrail: string;
-  channel: string;
-  messageTs: string;
-}
+const GuardrailAlertPostedSchema = z.object({
+  ...base,
+  type: z.literal('guardrail.alert-posted'),
+  requestId: Id,
+  guardrail: z.string(),
+  channel: Id,
+  messageTs: Id,
+});
 
-export type JournalRecord =
-  | RequestCreated
-  | RequestPosted
-  | RequestApproved
-  | RequestApplied
-  | RequestFailed
-  | RequestClosed
-  | PrepScaled
-  | PrepBaseline
-  | WatchStarted
-  | WatchProgressPosted
-  | WatchEnded
-  | GuardrailBreached
-  | GuardrailAlertPosted
-  | ListenerChangedOutside;
+export const JournalRecordSchema = z.discriminatedUnion('type', [
+  RequestCreatedSchema,
+  RequestPostedSchema,
+  RequestApprovedSchema,
+  RequestAppliedSchema,
+  RequestFailedSchema,
+  RequestClosedSchema,
+  PrepScaledSchema,
+  PrepBaselineSchema,
+  WatchStartedSchema,
+  WatchProgressPostedSchema,
+  WatchEndedSchema,
+  GuardrailBreachedSchema,
+  GuardrailAlertPostedSchema,
+  ListenerChangedOutsideSchema,
+]);
+
+export type RequestCreated = z.infer<typeof RequestCreatedSchema>;
+export type RequestPosted = z.infer<typeof RequestPostedSchema>;
+export type RequestApproved = z.infer<typeof RequestApprovedSchema>;
+export type RequestApplied = z.infer<typeof RequestAppliedSchema>;
+export type RequestFailed = z.infer<typeof RequestFailedSchema>;
+export type RequestClosed = z.infer<typeof RequestClosedSchema>;
+export type PrepScaled = z.infer<typeof PrepScaledSchema>;
+export type PrepBaseline = z.infer<typeof PrepBaselineSchema>;
+export type WatchStarted = z.infer<typeof WatchStartedSchema>;
+export type WatchProgressPosted = z.infer<typeof WatchProgressPostedSchema>;
+export type WatchEnded = z.infer<typeof WatchEndedSchema>;
+export type GuardrailBreached = z.infer<typeof GuardrailBreachedSchema>;
+export type GuardrailAlertPosted = z.infer<typeof GuardrailAlertPostedSchema>;
+export type ListenerChangedOutside = z.infer<typeof ListenerChangedOutsideSchema>;
+export type JournalRecord = z.infer<typeof JournalRecordSchema>;
+
+/** The record, or what is wrong with it in words (the first problem, with the field's path). */
+export function checkJournalRecord(value: unknown): { record: JournalRecord } | { problem: string } {
+  const result = JournalRecordSchema.safeParse(value);
+  if (result.success) return { record: result.data };
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return { problem: `${where}${issue?.message ?? 'not a journal record'}` };
+}
 
 /** The stage's newest `prep.baseline`, if any (status and monitoring judge against it). */
 export function latestBaseline(records: readonly JournalRecord[], stage: string): Baseline | undefined {
@@ -162,33 +211,4 @@ export function latestBaseline(records: readonly JournalRecord[], stage: string)
     if (r.type === 'prep.baseline' && r.stage === stage) return r.baseline;
   }
   return undefined;
-}
-
-/** The source proxy's normal behaviour over the prep window, against which a shift is judged. */
-export interface Baseline {
-  /** Window the figures cover (epoch ms, complete minutes). */
-  start: number;
-  end: number;
-  /** Minutes of the window with traffic. */
-  minutesWithTraffic: number;
-  requestsPerMinute: number;
-  http2xx: number;
-  http3xx: number;
-  http4xx: number;
-  http5xx: number;
-  /** 5xx responses per request, 0..1; null without traffic. */
-  errorRate5xx: number | null;
-  /** Seconds; null without data. */
-  latencyAvg: number | null;
-  latencyP99: number | null;
-  /**
-   * The per-minute p99s of the window (seconds), which the watch's rank test compares a 100% shift with.
-   * Absent from baselines journaled before it was kept: the watch then uses the minutes before the change.
-   */
-  latencyP99Minutes?: number[];
-  /** Per-minute averages over the window; null without data. */
-  activeConnections: number | null;
-  newConnections: number | null;
-  /** Numbers that could not be fetched when the baseline was taken. */
-  missing: string[];
 }

@@ -4,7 +4,7 @@
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import { plainMessage } from '../../core/format';
-import type { JournalRecord } from '../../core/journal';
+import { checkJournalRecord, type JournalRecord } from '../../core/journal';
 import type { JournalPort } from '../../core/ports';
 
 /** The little a journal needs from a logger (pino's Logger fits). */
@@ -27,6 +27,8 @@ export class JsonlJournal implements JournalPort {
   private tailUnchecked = true;
   /** Bytes of complete records in the file, known once the tail was checked. */
   private size: number | undefined;
+  /** Lines already warned about: the file only grows, so every read would repeat the same warning. */
+  private readonly skippedLines = new Set<number>();
 
   constructor(
     readonly dir: string,
@@ -36,7 +38,12 @@ export class JsonlJournal implements JournalPort {
   }
 
   append(record: JournalRecord): Promise<void> {
-    // Serialized before it is queued, so a record that cannot be written as JSON fails alone.
+    // Checked and serialized before it is queued, so a record that is not valid (a field of the wrong type, a
+    // cancellation without its request's ID) is never written and fails alone.
+    const checked = checkJournalRecord(record);
+    if ('problem' in checked) {
+      return Promise.reject(new Error(`refused to write an invalid ${String((record as { type?: unknown }).type)} record (${checked.problem})`));
+    }
     const line = `${JSON.stringify(record)}\n`;
     return this.enqueue(async () => {
       const handle = await this.open();
@@ -86,9 +93,12 @@ export class JsonlJournal implements JournalPort {
     const records: JournalRecord[] = [];
     lines.forEach((line, index) => {
       if (line.trim() === '') return;
-      const record = parseRecord(line);
-      if (record) records.push(record);
-      else this.logger.warn(`journal ${this.file}: line ${index + 1} is not a valid record and was skipped: ${quote(line)}`);
+      const parsed = parseRecord(line);
+      if ('record' in parsed) records.push(parsed.record);
+      else if (!this.skippedLines.has(index)) {
+        this.skippedLines.add(index);
+        this.logger.warn(`journal ${this.file}: line ${index + 1} is not a valid record (${parsed.problem}) and was skipped: ${quote(line)}`);
+      }
     });
     if (torn !== '') {
       this.logger.warn(
@@ -158,17 +168,15 @@ export class JsonlJournal implements JournalPort {
   }
 }
 
-/** A parsed line, when it looks like a journal record (unknown record types pass: they are skipped by readers). */
-function parseRecord(line: string): JournalRecord | undefined {
+/** A line's record once it passed the schema, or why it did not. */
+function parseRecord(line: string): { record: JournalRecord } | { problem: string } {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(line);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-    const { type, at, stage } = value as Record<string, unknown>;
-    if (typeof type !== 'string' || typeof at !== 'string' || typeof stage !== 'string') return undefined;
-    return value as JournalRecord;
+    value = JSON.parse(line);
   } catch {
-    return undefined;
+    return { problem: 'not JSON' };
   }
+  return checkJournalRecord(value);
 }
 
 /** Offset of the last '\n' in the file, or -1; reads backwards in chunks so a big journal is not read whole. */

@@ -227,7 +227,7 @@ describe('AwsStageResolver.resolve', () => {
 
   it('refuses a name that cannot be a stage without calling AWS', async () => {
     const { mock, resolver } = setup();
-    await expect(resolver.resolve('no such stage!')).rejects.toThrow('`no such stage!` is not a stage name: use letters, digits and hyphens, at most 15 characters.');
+    await expect(resolver.resolve('no such stage!')).rejects.toThrow('`no such stage!` is not a stage name: use letters, digits and hyphens, starting with a letter or digit, at most 15 characters.');
     expect(mock.calls()).toHaveLength(0);
   });
 

@@ -39,7 +39,7 @@ describe('loadStagesFile', () => {
     })();
     expect(error).toBeInstanceOf(StagesFileError);
     expect(error!.problems).toEqual([
-      'stage "bad stage!": the name must be letters, digits and hyphens, at most 15 characters',
+      'stage "bad stage!": the name must be letters, digits and hyphens, starting with a letter or digit, at most 15 characters',
       'stage "blue": listenerPort must be from 1 to 65535',
       'stage "blue": ecsCluster must not be empty (the ECS cluster name)',
       expect.stringMatching(/^stage "blue": unknown key "loadBalancer" \(allowed: loadBalancerName, /),

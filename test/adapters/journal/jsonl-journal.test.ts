@@ -149,4 +149,36 @@ describe('JsonlJournal', () => {
     expect(warnings).toEqual([]);
     await journal.close();
   });
+
+  it('skips records that fail the schema (an id that is a number, a time that does not parse, a missing request ID), naming the line', async () => {
+    const file = path.join(dir, 'journal.jsonl');
+    const lines = [
+      JSON.stringify(record(1)),
+      JSON.stringify({ ...record(2), requestId: 42 }),
+      JSON.stringify({ ...record(3), at: 'yesterday' }),
+      JSON.stringify({ type: 'request.cancelled', at: record(4).at, stage: 'dev', by: 'U1' }),
+      JSON.stringify({ type: 'something.new', at: record(5).at, stage: 'dev' }),
+      JSON.stringify(record(6)),
+    ];
+    await fs.writeFile(file, `${lines.join('\n')}\n`);
+    const journal = new JsonlJournal(dir, logger);
+    expect(await journal.readAll()).toEqual([record(1), record(6)]);
+    expect(warnings).toHaveLength(4);
+    expect(warnings[0]).toMatch(/line 2 is not a valid record \(requestId: .*\) and was skipped/);
+    expect(warnings[1]).toMatch(/line 3 is not a valid record \(at: not a time\)/);
+    expect(warnings[2]).toMatch(/line 4 is not a valid record \(requestId: /);
+    expect(warnings[3]).toMatch(/line 5 is not a valid record/);
+    await journal.close();
+  });
+
+  it('refuses to write a record that fails the schema (a cancellation without the ID of its request), and writes nothing', async () => {
+    const journal = new JsonlJournal(dir, logger);
+    const cancellation = { type: 'request.cancelled', at: record(1).at, stage: 'dev', by: 'U1' } as unknown as JournalRecord;
+    await expect(journal.append(cancellation)).rejects.toThrow(/refused to write an invalid request.cancelled record \(requestId: /);
+    await expect(journal.append({ ...record(2), channel: ['C1', 'C2'] } as unknown as JournalRecord)).rejects.toThrow(/channel: /);
+    expect(await journal.readAll()).toEqual([]);
+    await journal.append(record(3));
+    expect(await journal.readAll()).toEqual([record(3)]);
+    await journal.close();
+  });
 });

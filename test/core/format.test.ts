@@ -1,0 +1,17 @@
+import { errorMessage, INTERNAL_ERROR_TEXT, plainMessage } from '../../src/core/format';
+
+describe('errors in words', () => {
+  it.each([new TypeError('id.startsWith is not a function'), new RangeError('Invalid time value'), new SyntaxError('Unexpected token')])(
+    'never shows a JavaScript runtime error (%s) as it is',
+    (error) => {
+      expect(errorMessage(error)).toBe(INTERNAL_ERROR_TEXT);
+      expect(plainMessage(error)).toBe(INTERNAL_ERROR_TEXT);
+    },
+  );
+
+  it('keeps the words of errors from the outside world, and a network failure of fetch', () => {
+    expect(errorMessage(new Error('AccessDenied: not allowed'))).toBe('AccessDenied: not allowed');
+    expect(errorMessage(new TypeError('fetch failed: connect ECONNREFUSED'))).toBe('fetch failed: connect ECONNREFUSED');
+    expect(errorMessage('plain')).toBe('plain');
+  });
+});
