@@ -136,7 +136,7 @@ describe('requests across a restart of the bot', () => {
         type: 'request.created',
         at: new Date(T0).toISOString(),
         stage: 'staging',
-        requestId: 'r-unposted',
+        requestId: 'r-unposted00',
         kind: 'shift',
         requester: ALICE,
         channel: 'C0SWITCH',
@@ -147,7 +147,7 @@ describe('requests across a restart of the bot', () => {
       })}\n`,
     );
     const h = await start();
-    const req = h.deps.approvals.get('r-unposted')!;
+    const req = h.deps.approvals.get('r-unposted00')!;
     expect(req.messageTs).toBeDefined();
     const message = fake.messages.find((m) => m.ts === req.messageTs)!;
     expect(shown(message)).toContain('switchover_approve');
