@@ -74,7 +74,8 @@ describe('a damaged journal never breaks a stage (issue 12, item 4)', () => {
   });
 
   it('shows what failed in words, never a JavaScript runtime error, when a port throws one', async () => {
-    jest.spyOn(h.deps.core.loadBalancer, 'readListener').mockRejectedValue(new TypeError('id.startsWith is not a function'));
+    // The adapter behind the core's (fenced) port.
+    jest.spyOn(h.deps.simulation!.ports.loadBalancer, 'readListener').mockRejectedValue(new TypeError('id.startsWith is not a function'));
     const reply = await command(h, 'shift staging 10');
     expect(reply).toContain(`Could not read the switchover listener of staging: ${INTERNAL_ERROR_TEXT}`);
     expect(reply).not.toContain('startsWith');
