@@ -21,6 +21,7 @@ import type { Logger } from './logger';
 import { createSlackClient } from './slack/client';
 import { SlackPeopleDirectory } from './slack/people-directory';
 import { RequestSweeper } from './slack/request-sweeper';
+import { InterruptedPreps } from './slack/interrupted-preps';
 import { RequestMessages } from './slack/requests';
 import { SlackWatchReporter, type QueuedWatchMessage } from './slack/watch-reporter';
 
@@ -117,6 +118,8 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
     },
     // State first: requests are rebuilt from the journal before anything reads or sweeps them.
     new RequestSweeper({ approvals, messages: requestMessages, clock, logger }),
+    // A prep the bot was running when it stopped has its progress message say so (never "running" forever).
+    new InterruptedPreps({ journal: core.journal, slack, clock, logger }),
     {
       name: 'watcher',
       start: async () => {

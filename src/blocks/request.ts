@@ -21,7 +21,9 @@ export function requestMessage(request: SwitchoverRequest, preview?: Preview): S
     case 'open':
       return openMessage(request, preview);
     case 'approved':
-      return finalMessage(request, 'Applying', `Approved by ${mention(request.approver ?? 'unknown')}; applying now.`);
+      return request.unconfirmed
+        ? finalMessage(request, 'Applying, unconfirmed', `Approved by ${mention(request.approver ?? 'unknown')}. ${escapeText(request.unconfirmed)}`)
+        : finalMessage(request, 'Applying', `Approved by ${mention(request.approver ?? 'unknown')}; applying now.`);
     case 'applied':
       return appliedMessage(request);
     case 'failed':

@@ -84,6 +84,8 @@ function describeRecord(record: JournalRecord, requests: Map<string, RequestCrea
           : `${describeWeights(record.before)} → ${describeWeights(record.after)} (as AWS reports)`;
       return `Applied ${about(record.requestId)}${by}: ${change}${record.note ? `. ${record.note}` : ''}`;
     }
+    case 'request.unconfirmed':
+      return `Applying ${about(record.requestId)}, unconfirmed: ${record.reason}`;
     case 'request.failed':
       return `Failed ${about(record.requestId)}: ${record.error}${record.after ? ` AWS shows ${describeWeights(record.after)}.` : ''}`;
     case 'request.rejected':

@@ -52,6 +52,12 @@ const RequestAppliedSchema = z.object({
   note: z.string().optional(),
 });
 
+/**
+ * AWS did not answer the write and the listener could not be read back: the change may be in place or not. The
+ * request stays "applying" (never applied again) until a later read of the listener settles it.
+ */
+const RequestUnconfirmedSchema = z.object({ ...base, type: z.literal('request.unconfirmed'), requestId: Id, reason: z.string() });
+
 const RequestFailedSchema = z.object({
   ...base,
   type: z.literal('request.failed'),
@@ -104,6 +110,17 @@ const PrepScaledSchema = z.object({ ...base, type: z.literal('prep.scaled'), by:
 
 /** Baseline metrics of the source proxy snapshotted by prep, for status and monitoring. */
 const PrepBaselineSchema = z.object({ ...base, type: z.literal('prep.baseline'), by: Id, baseline: BaselineSchema });
+
+/** A prep posted its progress message; `prep.ended` follows, so a restart can tell a prep it interrupted. */
+const PrepStartedSchema = z.object({ ...base, type: z.literal('prep.started'), by: Id, channel: Id, messageTs: Id });
+
+const PrepEndedSchema = z.object({
+  ...base,
+  type: z.literal('prep.ended'),
+  /** The progress message of the prep that ended. */
+  messageTs: Id,
+  outcome: z.enum(['completed', 'failed', 'interrupted']),
+});
 
 /** Watching a stage after an applied change; resumed after a restart until it ends. */
 const WatchStartedSchema = z.object({
@@ -167,10 +184,13 @@ export const JournalRecordSchema = z.discriminatedUnion('type', [
   RequestPostedSchema,
   RequestApprovedSchema,
   RequestAppliedSchema,
+  RequestUnconfirmedSchema,
   RequestFailedSchema,
   RequestClosedSchema,
   PrepScaledSchema,
   PrepBaselineSchema,
+  PrepStartedSchema,
+  PrepEndedSchema,
   WatchStartedSchema,
   WatchProgressPostedSchema,
   WatchEndedSchema,
@@ -183,10 +203,13 @@ export type RequestCreated = z.infer<typeof RequestCreatedSchema>;
 export type RequestPosted = z.infer<typeof RequestPostedSchema>;
 export type RequestApproved = z.infer<typeof RequestApprovedSchema>;
 export type RequestApplied = z.infer<typeof RequestAppliedSchema>;
+export type RequestUnconfirmed = z.infer<typeof RequestUnconfirmedSchema>;
 export type RequestFailed = z.infer<typeof RequestFailedSchema>;
 export type RequestClosed = z.infer<typeof RequestClosedSchema>;
 export type PrepScaled = z.infer<typeof PrepScaledSchema>;
 export type PrepBaseline = z.infer<typeof PrepBaselineSchema>;
+export type PrepStarted = z.infer<typeof PrepStartedSchema>;
+export type PrepEnded = z.infer<typeof PrepEndedSchema>;
 export type WatchStarted = z.infer<typeof WatchStartedSchema>;
 export type WatchProgressPosted = z.infer<typeof WatchProgressPostedSchema>;
 export type WatchEnded = z.infer<typeof WatchEndedSchema>;
@@ -211,4 +234,10 @@ export function latestBaseline(records: readonly JournalRecord[], stage: string)
     if (r.type === 'prep.baseline' && r.stage === stage) return r.baseline;
   }
   return undefined;
+}
+
+/** Preps whose progress message was posted but which never ended: the bot stopped while they ran. */
+export function interruptedPreps(records: readonly JournalRecord[]): PrepStarted[] {
+  const ended = new Set(records.flatMap((r) => (r.type === 'prep.ended' ? [r.messageTs] : [])));
+  return records.filter((r): r is PrepStarted => r.type === 'prep.started' && !ended.has(r.messageTs));
 }

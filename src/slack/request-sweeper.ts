@@ -1,7 +1,8 @@
 // The approvals' background task. On start: rebuild every request from the journal, bring the messages of the
-// requests the restart settled (applied or failed while the bot was down) to their final state, post requests
-// that were never posted, and expire those past their time. Then, every ~30 s on the clock: expire due
-// requests (their messages show "Expired") and retry message updates Slack refused.
+// requests the restart settled (applied or failed while the bot was down, or still unconfirmed) to their state and
+// tell their approvers, post requests that were never posted, and expire those past their time. Then, every ~30 s
+// on the clock: re-read the listener of unconfirmed changes (with backoff), expire due requests (their messages
+// show "Expired") and retry message updates Slack refused.
 import type { BackgroundTask } from '../background';
 import type { Clock } from '../core/ports';
 import type { ApprovalService } from '../core/requests/approval-service';
@@ -32,18 +33,10 @@ export class RequestSweeper implements BackgroundTask {
     const { approvals, messages, logger } = this.deps;
     const report = await approvals.load();
     logger.info({ requests: report.requests, recovered: report.recovered.length }, 'requests rebuilt from the journal');
-    for (const request of report.recovered) {
-      logger.warn({ requestId: request.id, stage: request.stage, status: request.status }, 'request was being applied when the bot stopped; settled from what AWS shows');
-      await messages.settle(
-        request.status === 'failed'
-          ? {
-              outcome: 'failed',
-              request,
-              error: request.error ?? 'the bot restarted while applying it; check the weights.',
-              ...(request.after ? { after: request.after } : {}),
-            }
-          : { outcome: 'applied', request, before: request.before ?? request.from, after: request.after ?? request.to },
-      );
+    for (const outcome of report.recovered) {
+      const { request } = outcome;
+      logger.warn({ requestId: request.id, stage: request.stage, outcome: outcome.outcome }, 'request was being applied when the bot stopped; settled from what AWS shows');
+      await messages.settle(outcome, { afterRestart: true });
     }
     for (const request of approvals.pending()) {
       if (request.status !== 'open' || request.messageTs || this.deps.clock.now() >= request.expiresAt) continue;
@@ -63,10 +56,17 @@ export class RequestSweeper implements BackgroundTask {
     await this.loop;
   }
 
-  /** One sweep: expire due requests, update their messages, retry refused updates. Never throws. */
+  /**
+   * One sweep: re-read the listener of changes AWS did not confirm (when due), expire due requests, update their
+   * messages, retry refused updates. Never throws.
+   */
   async sweep(): Promise<void> {
     const { approvals, messages, logger } = this.deps;
     try {
+      for (const outcome of await approvals.rereadUnconfirmed()) {
+        logger.info({ requestId: outcome.request.id, stage: outcome.request.stage, outcome: outcome.outcome }, 'unconfirmed change settled by a read of the listener');
+        await messages.settle(outcome);
+      }
       for (const request of await approvals.expireDue()) {
         logger.info({ requestId: request.id, stage: request.stage, outcome: 'expired' }, 'request expired without approval');
         await messages.show(request);

@@ -8,7 +8,7 @@ import { requestMessage } from '../blocks/request';
 import { errorMessage, formatTime, mention } from '../core/format';
 import { describeChange } from '../core/requests/describe';
 import type { ApprovalService } from '../core/requests/approval-service';
-import type { ApproveOutcome, CreateOutcome } from '../core/requests/outcomes';
+import type { CreateOutcome, SettledOutcome } from '../core/requests/outcomes';
 import type { Preview } from '../core/requests/preview';
 import { appliedAt, isFinal, type SwitchoverRequest } from '../core/requests/request';
 import type { Watcher } from '../core/watch';
@@ -172,11 +172,29 @@ export class RequestMessages {
    * guardrails), then the message shows the outcome, a failure is also said in the channel, and the watch is
    * announced in the request's thread. Never throws.
    */
-  async settle(outcome: Exclude<ApproveOutcome, { outcome: 'refused' }>): Promise<void> {
+  async settle(outcome: SettledOutcome, options: { afterRestart?: boolean } = {}): Promise<void> {
     const { request } = outcome;
     const watching = await this.startWatch(request);
     await this.show(request);
     const where = this.where(request);
+    const approver = mention(request.approver ?? 'unknown');
+    if (outcome.outcome === 'unconfirmed') {
+      // Said in the channel too: until a read settles it, nobody should change the listener by hand unawares.
+      await this.say(
+        request.channel,
+        where?.ts,
+        plain(`:hourglass: ${describeChange(request)} (approved by ${approver}) is applying, unconfirmed: ${outcome.reason}`),
+        true,
+      );
+      return;
+    }
+    if (options.afterRestart && outcome.outcome === 'applied') {
+      await this.say(
+        request.channel,
+        where?.ts,
+        plain(`${approver}: the bot stopped while applying the change you approved; after its restart the listener shows it in place, so it is applied.`),
+      );
+    }
     if (outcome.outcome === 'failed') {
       await this.say(
         request.channel,

@@ -443,9 +443,17 @@ export interface OperationFaults {
   timeout?: number;
   /** Added latency per call, in real milliseconds. */
   latencyMs?: number;
+  /** Carry out the next N calls, then lose their answer: the caller sees a timeout (AWS applied it). */
+  answerLost?: number;
+  /** Carry out the next N calls and never answer them (the bot stops, or gives up waiting). */
+  answerNever?: number;
+  /** Never answer the next N calls, and do not carry them out (a connection gone silent). */
+  hang?: number;
   /** Refuse every call with AccessDenied until cleared. */
   accessDenied?: boolean;
 }
+
+export type SimFault = 'accessDenied' | 'throttle' | 'serverError' | 'timeout' | 'answerLost' | 'answerNever' | 'hang';
 
 export interface SimStackOptions {
   clock: Clock;
@@ -566,7 +574,7 @@ export class SimStack {
   }
 
   /** Records a call and returns the transport fault to apply to it, if any (counters are used up). */
-  takeFault(operation: string, input: unknown): 'accessDenied' | 'throttle' | 'serverError' | 'timeout' | undefined {
+  takeFault(operation: string, input: unknown): SimFault | undefined {
     this.calls[operation] = (this.calls[operation] ?? 0) + 1;
     this.callLog.push({ operation, at: this.clock.now(), input });
     if (this.callLog.length > 500) this.callLog.shift();
@@ -574,7 +582,7 @@ export class SimStack {
       const f = this.faults[key];
       if (!f) continue;
       if (f.accessDenied) return 'accessDenied';
-      for (const kind of ['throttle', 'serverError', 'timeout'] as const) {
+      for (const kind of ['throttle', 'serverError', 'timeout', 'answerLost', 'answerNever', 'hang'] as const) {
         if ((f[kind] ?? 0) > 0) {
           f[kind]! -= 1;
           return kind;

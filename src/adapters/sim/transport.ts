@@ -94,9 +94,9 @@ export class SimTransport {
 
     this.stack.sync();
     const fault = this.stack.takeFault(operation, input);
-    if (fault === 'timeout') {
-      throw Object.assign(new Error(`Connection timed out after 3000 ms (simulated ${operation})`), { name: 'TimeoutError' });
-    }
+    const timedOut = () => Object.assign(new Error(`Connection timed out after 3000 ms (simulated ${operation})`), { name: 'TimeoutError' });
+    if (fault === 'timeout') throw timedOut();
+    if (fault === 'hang') return never(options?.abortSignal as AbortSignal | undefined);
     try {
       if (fault === 'throttle') throw new SimAwsError(protocol === 'ecs' ? 'ThrottlingException' : 'Throttling', 'Rate exceeded', 400);
       if (fault === 'serverError') {
@@ -114,6 +114,9 @@ export class SimTransport {
           : protocol === 'ecs'
             ? this.ecs(operation, input as Record<string, unknown>)
             : this.cloudwatch(operation, input as Record<string, unknown>);
+      // AWS carried the call out; its answer is lost on the way back.
+      if (fault === 'answerLost') throw timedOut();
+      if (fault === 'answerNever') return await never(options?.abortSignal as AbortSignal | undefined);
       return { response: this.ok(protocol, operation, result, requestId) };
     } catch (error) {
       if (!(error instanceof SimAwsError)) throw error;
@@ -599,4 +602,11 @@ function paginate<T>(items: T[], input: QueryObject): { page: T[]; next?: string
   const page = items.slice(from, from + size);
   const next = from + size < items.length ? Buffer.from(String(from + size)).toString('base64') : undefined;
   return { page, next };
+}
+
+/** An answer that never comes; only the caller's abort ends the wait. */
+function never(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    signal?.addEventListener('abort', () => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })), { once: true });
+  });
 }

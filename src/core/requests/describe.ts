@@ -36,6 +36,7 @@ export function describeStatus(request: SwitchoverRequest): string {
     case 'open':
       return `waiting for approval until ${formatTime(request.expiresAt)}`;
     case 'approved':
+      if (request.unconfirmed) return `applying, unconfirmed (approved by ${mention(request.approver ?? 'unknown')}): ${request.unconfirmed}`;
       return `being applied now (approved by ${mention(request.approver ?? 'unknown')}${
         request.approvedAt === undefined ? '' : ` at ${formatTime(request.approvedAt)}`
       })`;

@@ -29,6 +29,15 @@ export type ApproveOutcome =
       note?: string;
     }
   | { outcome: 'failed'; request: SwitchoverRequest; error: string; after?: Weights }
+  | {
+      /**
+       * AWS did not answer the write and the listener could not be read back: the change may or may not be in
+       * place. The request stays "applying" and is re-read until a read settles it.
+       */
+      outcome: 'unconfirmed';
+      request: SwitchoverRequest;
+      reason: string;
+    }
   | Refused;
 
 export type EligibilityOutcome = { outcome: 'eligible'; request: SwitchoverRequest } | Refused;
@@ -38,6 +47,24 @@ export type CloseOutcome = { outcome: 'rejected' | 'cancelled'; request: Switcho
 export interface LoadReport {
   /** Requests known after the rebuild. */
   requests: number;
-  /** Requests that were being applied when the bot stopped, now settled as applied or failed. */
-  recovered: SwitchoverRequest[];
+  /**
+   * Requests that were being applied when the bot stopped: settled as applied or failed from a read of the
+   * listener, or still applying (unconfirmed) when it could not be read.
+   */
+  recovered: SettledOutcome[];
 }
+
+export function refused(reason: string, requestStaysOpen = false, request?: SwitchoverRequest): Refused {
+  return { outcome: 'refused', reason, requestStaysOpen, ...(request ? { request } : {}) };
+}
+
+export function isRefused(value: SwitchoverRequest | Refused): value is Refused {
+  return 'outcome' in value;
+}
+
+export function unknownRequest(requestId: string): Refused {
+  return refused(`There is no request ${requestId} (it may belong to another deployment of the bot, or its journal was lost).`);
+}
+
+/** What an approval came to: every outcome but a refusal. */
+export type SettledOutcome = Exclude<ApproveOutcome, Refused>;

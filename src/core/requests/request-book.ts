@@ -49,6 +49,10 @@ export class RequestBook {
         request.approver = record.approver;
         request.approvedAt = at;
         return;
+      case 'request.unconfirmed':
+        if (request.status !== 'approved') return;
+        request.unconfirmed = record.reason;
+        return;
       case 'request.applied':
         if (isFinal(request)) return;
         request.status = 'applied';

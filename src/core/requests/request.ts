@@ -39,6 +39,8 @@ export interface SwitchoverRequest {
   after?: Weights;
   error?: string;
   note?: string;
+  /** While approved: why the outcome is not known yet (AWS's answer was lost and the listener could not be read). */
+  unconfirmed?: string;
 }
 
 /** Statuses after which nothing more happens to a request. */

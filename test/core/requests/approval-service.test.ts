@@ -371,7 +371,7 @@ describe('ApprovalService: approval', () => {
     expect(deps.loadBalancer.writes).toEqual([]);
   });
 
-  it('says when the write fails and the weights cannot be read back either', async () => {
+  it('leaves the request applying, unconfirmed, when the write fails and the weights cannot be read back either', async () => {
     const { deps, service } = setup();
     const { request } = await shift(service, 25);
     const lb = deps.loadBalancer;
@@ -381,11 +381,10 @@ describe('ApprovalService: approval', () => {
     });
     const outcome = await service.approve({ requestId: request.id, userId: APPROVER });
     expect(outcome).toMatchObject({
-      outcome: 'failed',
-      error:
-        'the new weights could not be written: socket hang up. The weights could not be read back (connect ETIMEDOUT); check the listener before requesting again.',
+      outcome: 'unconfirmed',
+      reason: expect.stringContaining('AWS did not answer the change (socket hang up) and the listener could not be read back (connect ETIMEDOUT).'),
+      request: { status: 'approved' },
     });
-    expect(outcome.outcome === 'failed' && outcome.after).toBeUndefined();
   });
 
   it('says so when the read-back differs from the request', async () => {
@@ -563,7 +562,9 @@ describe('ApprovalService: restarts', () => {
     deps.journal.records = interrupted({ source: 90, target: 10 });
     deps.loadBalancer.weights = { source: 90, target: 10 };
     const report = await service.load();
-    expect(report.recovered).toEqual([expect.objectContaining({ id: 'r-0000000abc', status: 'applied', after: { source: 90, target: 10 } })]);
+    expect(report.recovered).toEqual([
+      expect.objectContaining({ outcome: 'applied', request: expect.objectContaining({ id: 'r-0000000abc', status: 'applied', after: { source: 90, target: 10 } }) }),
+    ]);
     expect(deps.loadBalancer.writes).toEqual([]);
     expect(deps.journal.records.at(-1)).toMatchObject({ type: 'request.applied', note: expect.stringContaining('restarted') });
     expect(service.openRequest('dev')).toBeUndefined();
@@ -575,8 +576,9 @@ describe('ApprovalService: restarts', () => {
     const report = await service.load();
     expect(report.recovered).toEqual([
       expect.objectContaining({
-        status: 'failed',
+        outcome: 'failed',
         error: 'the bot restarted while applying; AWS shows source 1 / target 0 (all new traffic to the source proxy); request again.',
+        request: expect.objectContaining({ status: 'failed' }),
       }),
     ]);
     expect(deps.loadBalancer.writes).toEqual([]);
@@ -584,15 +586,19 @@ describe('ApprovalService: restarts', () => {
     await shift(service, 10);
   });
 
-  it('settles it as failed when AWS cannot be read at start, and for an interrupted capture proxy restart', async () => {
+  it('never settles it as failed because AWS cannot be read at start: it stays applying, unconfirmed; an interrupted capture proxy restart fails', async () => {
     const a = setup();
     a.deps.journal.records = interrupted({ source: 90, target: 10 });
     a.deps.loadBalancer.fail.readListener = new Error('ExpiredToken');
-    expect((await a.service.load()).recovered[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('ExpiredToken') });
+    expect((await a.service.load()).recovered[0]).toMatchObject({
+      outcome: 'unconfirmed',
+      reason: expect.stringContaining('ExpiredToken'),
+      request: { status: 'approved', unconfirmed: expect.stringContaining('ExpiredToken') },
+    });
 
     const b = setup();
     b.deps.journal.records = interrupted({ source: 1, target: 0 }, 'forceReconnect');
-    expect((await b.service.load()).recovered[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('capture proxy') });
+    expect((await b.service.load()).recovered[0]).toMatchObject({ outcome: 'failed', request: { status: 'failed', error: expect.stringContaining('capture proxy') } });
     expect(b.deps.ecs.calls).not.toContain('restartCaptureProxy');
   });
 });

@@ -212,7 +212,8 @@ describe('/switchover prep: stages in other states', () => {
     await h.slash('prep nope');
     await prepDone(s);
     expect(sim.stack.calls.UpdateService).toBeUndefined();
-    expect(await journal(h)).toEqual([]);
+    // Only the prep's own start and end are recorded (its progress message was posted): nothing scaled, no baseline.
+    expect((await journal(h)).map((r) => r.type)).toEqual(['prep.started', 'prep.ended']);
     const progress = blocksText(progressOf(h));
     expect(progress).toContain('finished with problems');
     expect(progress).toContain(':x: *Resolve stage*');

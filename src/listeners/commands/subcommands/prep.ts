@@ -61,15 +61,44 @@ async function prepInChannel(ctx: SubcommandContext<CommandOf<'prep'>>, run: Act
   const live = new LiveMessage(deps.slack, deps.clock, log, channel);
 
   const pending = PREP_STEPS.map((s) => ({ ...s, status: 'pending' as const }));
+  let ts: string;
   try {
-    run.ts = await live.post(prepProgressMessage(stage, pending, run.startedAt, run.startedAt));
+    ts = run.ts = await live.post(prepProgressMessage(stage, pending, run.startedAt, run.startedAt));
   } catch (error) {
     log.warn({ err: error, outcome: 'not_started' }, 'could not post the prep progress message');
     await ctx.reply(`${typed} did not start: ${describeSlackError(error)} Nothing was read or changed.`);
     return;
   }
+  // Journaled so that a restart can say this prep was interrupted if the bot stops before it ends.
+  const journal = deps.core.journal;
+  const at = () => new Date(deps.clock.now()).toISOString();
+  await journal
+    .append({ type: 'prep.started', at: at(), stage, by: user, channel, messageTs: ts })
+    .catch((error: unknown) => log.warn({ err: error }, 'the journal could not record the start of the prep'));
+  // Recorded once the progress message shows its final state: from then on it no longer says "running".
+  const finish = async (content: Parameters<LiveMessage['finish']>[0], outcome: 'completed' | 'failed') => {
+    const shown = await live.finish(content);
+    await journal
+      .append({ type: 'prep.ended', at: at(), stage, messageTs: ts, outcome })
+      .catch((error: unknown) => log.warn({ err: error }, 'the journal could not record the end of the prep'));
+    return shown;
+  };
+  await prepAfterPosting(ctx, run, live, finish, ts);
+}
+
+/** The prep itself, once its progress message is posted; `finish` shows its final state. */
+async function prepAfterPosting(
+  ctx: SubcommandContext<CommandOf<'prep'>>,
+  run: ActivePrep,
+  live: LiveMessage,
+  finish: (content: Parameters<LiveMessage['finish']>[0], outcome: 'completed' | 'failed') => Promise<boolean>,
+  ts: string,
+): Promise<void> {
+  const { stage } = ctx.command;
+  const { deps, log, channel, user } = ctx;
+  const typed = `\`/switchover prep ${stage}\``;
   // Only for pointing a second prep at this one: never wait for it.
-  void deps.slack.chat.getPermalink({ channel, message_ts: run.ts }).then(
+  void deps.slack.chat.getPermalink({ channel, message_ts: ts }).then(
     (link) => {
       if (link.permalink) run.permalink = link.permalink;
     },
@@ -85,7 +114,7 @@ async function prepInChannel(ctx: SubcommandContext<CommandOf<'prep'>>, run: Act
     // runPrep reports failures as an outcome; this is a bug, but the channel still hears how it ended.
     log.error({ err: error, outcome: 'failed' }, 'prep threw');
     const text = `Prep \`${stage}\` stopped unexpectedly: ${plainMessage(error)}. Running ${typed} again is safe: nothing is scaled twice.`;
-    await live.finish({ text, blocks: [section(text)] });
+    await finish({ text, blocks: [section(text)] }, 'failed');
     await ctx.reply(text);
     return;
   }
@@ -93,12 +122,12 @@ async function prepInChannel(ctx: SubcommandContext<CommandOf<'prep'>>, run: Act
   if (outcome.kind === 'busy') {
     // Another prep took the stage between our check and runPrep (not through this channel's command).
     const text = busyText(stage, outcome.holder, deps.clock.now());
-    await live.finish({ text, blocks: [section(text)] });
+    await finish({ text, blocks: [section(text)] }, 'failed');
     await ctx.reply(text);
     return;
   }
 
-  const shown = await live.finish(prepProgressMessage(stage, outcome.steps, outcome.startedAt, outcome.finishedAt));
+  const shown = await finish(prepProgressMessage(stage, outcome.steps, outcome.startedAt, outcome.finishedAt), outcome.kind === 'completed' ? 'completed' : 'failed');
   log.info(
     {
       outcome: outcome.kind,

@@ -1,0 +1,284 @@
+// Applying a claimed request, and settling one whose outcome is not known yet. What AWS shows decides: a write
+// AWS did not answer (a timeout, a lost answer, throttling after it applied) is settled by reading the listener
+// back; a read that fails too leaves the request "applying, unconfirmed", re-read with backoff until a read
+// settles it. A restart settles an interrupted apply the same way. Nothing is ever applied twice.
+import { describeHealth, summarizeHealth } from '../health';
+import { capitalize, errorMessage } from '../format';
+import { otherGroupRefusal } from '../listener';
+import type { ListenerState, StageResources, Weights } from '../types';
+import { describeWeights, sameWeights } from '../weights';
+import type { RequestsContext } from './context';
+import type { SettledOutcome } from './outcomes';
+import type { SwitchoverRequest } from './request';
+
+/** The per-stage lock the service serializes changes with (only its `run` is needed). */
+export interface StageLock {
+  run<T>(stage: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** Default waits between re-reads of an unconfirmed change: 30 s, doubling, at most 5 min. */
+export const REREAD_DELAYS_MS = [30_000, 60_000, 120_000, 240_000, 300_000];
+const AWS_CALL_TIMEOUT_MS = 30_000;
+
+/**
+ * Whether the listener read back holds what the request asked for: the requested weights, and no other group
+ * carrying traffic (the one place the comparison is made).
+ */
+export function holdsRequested(listener: Pick<ListenerState, 'weights' | 'groups'>, request: Pick<SwitchoverRequest, 'to'>): boolean {
+  return sameWeights(listener.weights, request.to) && !listener.groups.some((g) => g.role === 'other' && g.weight > 0);
+}
+
+type ReadBack = { listener: ListenerState } | { error: string };
+
+export class Applier {
+  /** Requests this process is applying now: approved, but not waiting for a re-read. */
+  private readonly applying = new Set<string>();
+  /** Unconfirmed requests: re-reads so far and when the next is due (epoch ms). */
+  private readonly rereads = new Map<string, { attempts: number; dueAt: number }>();
+
+  constructor(
+    private readonly ctx: RequestsContext,
+    private readonly lock: StageLock,
+  ) {}
+
+  /** Applies a request just claimed (call under the stage's lock). */
+  async apply(request: SwitchoverRequest): Promise<SettledOutcome> {
+    this.applying.add(request.id);
+    try {
+      return await this.applyClaimed(request);
+    } finally {
+      this.applying.delete(request.id);
+    }
+  }
+
+  /**
+   * Settles a request an earlier process left approved (the bot stopped while applying) from one read of the
+   * listener, never applying it: applied if the listener holds the requested weights, failed if it holds others,
+   * still unconfirmed if it cannot be read. The read runs outside the stage's lock.
+   */
+  async settleByReading(request: SwitchoverRequest, after: 'restart' | 'reread'): Promise<SettledOutcome> {
+    if (request.kind === 'forceReconnect') {
+      return this.lock.run(request.stage, () =>
+        this.whileApproved(request.id, (r) =>
+          this.fail(r, 'the bot restarted while restarting the capture proxy; check its deployments in ECS, and request again if it did not restart.'),
+        ),
+      );
+    }
+    const read = await this.readListener(request.stage);
+    return this.lock.run(request.stage, () =>
+      this.whileApproved(request.id, (r) => {
+        if ('error' in read) {
+          const reason =
+            after === 'restart'
+              ? `the bot restarted while applying it, and the listener could not be read (${read.error})`
+              : `the listener could still not be read (${read.error})`;
+          return this.unconfirmed(r, reason);
+        }
+        const weights = read.listener.weights;
+        if (holdsRequested(read.listener, r)) {
+          const note =
+            after === 'restart'
+              ? 'Recorded after the bot restarted while applying: AWS shows the requested weights.'
+              : `Confirmed by a later read of the listener: AWS shows the requested weights (its answer to the change was lost: ${r.unconfirmed ?? 'no answer'}).`;
+          return this.succeed(r, r.from, weights, note);
+        }
+        const error =
+          after === 'restart'
+            ? `the bot restarted while applying; AWS shows ${describeWeights(weights)}; request again.`
+            : `AWS did not confirm the change, and a later read of the listener shows ${describeWeights(weights)}, not the requested ${describeWeights(r.to)}; request again if it is still wanted.`;
+        return this.fail(r, error, weights);
+      }),
+    );
+  }
+
+  /** Re-reads the listener of every unconfirmed request whose next read is due; returns those now settled. */
+  async rereadDue(): Promise<SettledOutcome[]> {
+    const settled: SettledOutcome[] = [];
+    const delays = this.ctx.settings.rereadDelaysMs ?? REREAD_DELAYS_MS;
+    for (const request of this.ctx.book.withStatus('approved')) {
+      if (this.applying.has(request.id)) continue;
+      const now = this.ctx.deps.clock.now();
+      const schedule = this.rereads.get(request.id) ?? { attempts: 0, dueAt: now };
+      if (now < schedule.dueAt) continue;
+      const outcome = await this.settleByReading(request, 'reread');
+      if (outcome.outcome === 'unconfirmed') {
+        const attempts = schedule.attempts + 1;
+        this.rereads.set(request.id, { attempts, dueAt: this.ctx.deps.clock.now() + delays[Math.min(attempts, delays.length - 1)]! });
+      } else {
+        this.rereads.delete(request.id);
+        settled.push(outcome);
+      }
+    }
+    return settled;
+  }
+
+  private async applyClaimed(request: SwitchoverRequest): Promise<SettledOutcome> {
+    let resources: StageResources;
+    try {
+      resources = await this.aws(this.ctx.deps.resolver.resolve(request.stage));
+    } catch (error) {
+      return this.fail(request, `${errorMessage(error)}; nothing changed.`);
+    }
+    const { loadBalancer, ecs } = this.ctx.deps;
+    if (request.kind === 'forceReconnect') {
+      try {
+        await this.aws(ecs.restartCaptureProxy(resources));
+      } catch (error) {
+        return this.fail(request, `the capture proxy restart (${resources.captureProxyService}) could not be started: ${errorMessage(error)}.`);
+      }
+      return this.succeed(request, request.from, request.from, `A rolling restart of ${resources.captureProxyService} has started.`);
+    }
+    let current: ListenerState;
+    try {
+      current = await this.aws(loadBalancer.readListener(resources));
+    } catch (error) {
+      return this.fail(request, `the switchover listener could not be re-read before the change (${errorMessage(error)}); nothing changed.`);
+    }
+    if (!sameWeights(current.weights, request.from)) {
+      return this.fail(
+        request,
+        `the weights changed since the request (now ${describeWeights(current.weights)}, requested from ${describeWeights(request.from)}); nothing changed. Request again if the change is still wanted.`,
+        current.weights,
+      );
+    }
+    const otherGroup = otherGroupRefusal(current, request.stage);
+    if (otherGroup) return this.fail(request, `${otherGroup} Nothing changed.`, current.weights);
+    if (request.kind === 'shift' && request.to.target > 0) {
+      // Health can change between request and approval; a shift never sends clients to a group with nothing healthy.
+      try {
+        const health = summarizeHealth(await this.aws(loadBalancer.targetHealth(resources.targetProxyTargetGroup)));
+        if (health.healthy === 0) {
+          return this.fail(
+            request,
+            `the target proxy group ${resources.targetProxyTargetGroup.name} has no healthy target now (${describeHealth(health)}); nothing changed.`,
+            current.weights,
+          );
+        }
+      } catch (error) {
+        return this.fail(request, `the target proxy group's health could not be checked (${errorMessage(error)}); nothing changed.`, current.weights);
+      }
+    }
+    try {
+      await this.aws(loadBalancer.setWeights(resources, current, request.to));
+    } catch (writeError) {
+      // AWS may have applied the change even though its answer never arrived: the listener decides.
+      const read = await this.readBack(resources);
+      if ('error' in read) {
+        return this.unconfirmed(request, `AWS did not answer the change (${errorMessage(writeError)}) and the listener could not be read back (${read.error})`);
+      }
+      if (holdsRequested(read.listener, request)) {
+        return this.succeed(
+          request,
+          current.weights,
+          read.listener.weights,
+          `AWS's answer to the change was lost (${errorMessage(writeError)}), but the listener read back holds the requested weights: the change is applied.`,
+        );
+      }
+      const shown = read.listener.weights;
+      return this.fail(request, `the new weights could not be written: ${errorMessage(writeError)}. AWS now shows ${describeWeights(shown)}.`, shown);
+    }
+    const read = await this.readBack(resources);
+    if ('error' in read) {
+      return this.succeed(
+        request,
+        current.weights,
+        request.to,
+        `AWS accepted the change, but reading it back failed (${read.error}); the weights shown are the ones written.`,
+      );
+    }
+    const shown = read.listener.weights;
+    const note = holdsRequested(read.listener, request) ? undefined : `AWS reports ${describeWeights(shown)}, not the requested ${describeWeights(request.to)}.`;
+    return this.succeed(request, current.weights, shown, note);
+  }
+
+  /** One AWS call, bounded: a call that never answers must not hold the stage's lock. */
+  private aws<T>(work: Promise<T>): Promise<T> {
+    return this.ctx.deadline(work, this.ctx.settings.awsCallTimeoutMs ?? AWS_CALL_TIMEOUT_MS);
+  }
+
+  private async readBack(resources: StageResources): Promise<ReadBack> {
+    try {
+      return { listener: await this.aws(this.ctx.deps.loadBalancer.readListener(resources)) };
+    } catch (error) {
+      return { error: errorMessage(error) };
+    }
+  }
+
+  private async readListener(stage: string): Promise<ReadBack> {
+    try {
+      return this.readBack(await this.aws(this.ctx.deps.resolver.resolve(stage)));
+    } catch (error) {
+      return { error: errorMessage(error) };
+    }
+  }
+
+  /** Runs `settle` if the request is still being applied; otherwise says what it came to meanwhile. */
+  private async whileApproved(id: string, settle: (request: SwitchoverRequest) => Promise<SettledOutcome>): Promise<SettledOutcome> {
+    const request = this.ctx.request(id);
+    return request.status === 'approved' ? settle(request) : outcomeOf(request);
+  }
+
+  private async unconfirmed(request: SwitchoverRequest, reason: string): Promise<SettledOutcome> {
+    const text = `${capitalize(reason)}. The change may or may not be in place; the bot re-reads the listener until it can tell, and never applies it again.`;
+    // Said (and journaled) once; later failed re-reads change nothing.
+    const journalProblem = request.unconfirmed
+      ? undefined
+      : await this.ctx.appendAfterActing({ type: 'request.unconfirmed', at: this.ctx.nowIso(), stage: request.stage, requestId: request.id, reason: text });
+    if (!this.rereads.has(request.id)) {
+      const first = (this.ctx.settings.rereadDelaysMs ?? REREAD_DELAYS_MS)[0]!;
+      this.rereads.set(request.id, { attempts: 0, dueAt: this.ctx.deps.clock.now() + first });
+    }
+    return { outcome: 'unconfirmed', request: this.ctx.request(request.id), reason: journalProblem ? `${text} ${journalProblem}` : text };
+  }
+
+  private async succeed(request: SwitchoverRequest, before: Weights, after: Weights, note?: string): Promise<SettledOutcome> {
+    const journalProblem = await this.ctx.appendAfterActing({
+      type: 'request.applied',
+      at: this.ctx.nowIso(),
+      stage: request.stage,
+      requestId: request.id,
+      before: { ...before },
+      after: { ...after },
+      ...(note === undefined ? {} : { note }),
+    });
+    this.rereads.delete(request.id);
+    const notes = [note, journalProblem].filter((n): n is string => n !== undefined);
+    return {
+      outcome: 'applied',
+      request: this.ctx.request(request.id),
+      before: { ...before },
+      after: { ...after },
+      ...(notes.length ? { note: notes.join(' ') } : {}),
+    };
+  }
+
+  private async fail(request: SwitchoverRequest, error: string, after?: Weights): Promise<SettledOutcome> {
+    const journalProblem = await this.ctx.appendAfterActing({
+      type: 'request.failed',
+      at: this.ctx.nowIso(),
+      stage: request.stage,
+      requestId: request.id,
+      error,
+      ...(after ? { after: { ...after } } : {}),
+    });
+    this.rereads.delete(request.id);
+    return {
+      outcome: 'failed',
+      request: this.ctx.request(request.id),
+      error: journalProblem ? `${error} ${journalProblem}` : error,
+      ...(after ? { after: { ...after } } : {}),
+    };
+  }
+}
+
+/** What a request that is no longer open came to, as an outcome (for a request settled elsewhere meanwhile). */
+export function outcomeOf(request: SwitchoverRequest): SettledOutcome {
+  switch (request.status) {
+    case 'applied':
+      return { outcome: 'applied', request, before: request.before ?? request.from, after: request.after ?? request.to, ...(request.note ? { note: request.note } : {}) };
+    case 'approved':
+      return { outcome: 'unconfirmed', request, reason: request.unconfirmed ?? 'the change is being applied' };
+    default:
+      return { outcome: 'failed', request, error: request.error ?? `the request was ${request.status}`, ...(request.after ? { after: request.after } : {}) };
+  }
+}

@@ -1,0 +1,78 @@
+// What the phases of a request (creation, eligibility, apply and recovery, closing) share: the ports, the
+// settings, the book of requests and the journal discipline. Durable first, then the book: a record that could
+// not be written changes nothing; a record of what AWS already did moves the book on even if the journal fails.
+import { errorMessage } from '../format';
+import type { JournalRecord } from '../journal';
+import type { CoreDeps } from '../ports';
+import { RequestBook } from './request-book';
+import type { SwitchoverRequest } from './request';
+
+export interface ApprovalSettings {
+  /** SWITCHOVER_APPROVAL_TTL_MINUTES. */
+  ttlMinutes: number;
+  /** SWITCHOVER_APPROVERS: user IDs and user-group IDs; empty means anyone but the requester. */
+  approvers: string[];
+  /** Request ID generator (tests). */
+  newId?: () => string;
+  /** How long the preview waits for reads it can do without (target health, ECS); default 10 s. */
+  optionalReadTimeoutMs?: number;
+  /**
+   * How long applying waits for one AWS call (a listener read, the write) before it settles from a read-back;
+   * default 30 s. The SDK has its own timeouts; this bounds the stage lock whatever the transport does.
+   */
+  awsCallTimeoutMs?: number;
+  /** Waits between re-reads of a listener whose change is unconfirmed; the last repeats. Default 30 s doubling to 5 min. */
+  rereadDelaysMs?: number[];
+}
+
+export class RequestsContext {
+  book = new RequestBook();
+
+  constructor(
+    readonly deps: CoreDeps,
+    readonly settings: ApprovalSettings,
+  ) {}
+
+  /** The request as the book has it now (callers hold its ID from the book). */
+  request(id: string): SwitchoverRequest {
+    return this.book.get(id)!;
+  }
+
+  async append(record: JournalRecord): Promise<void> {
+    await this.deps.journal.append(record);
+    this.book.apply(record);
+  }
+
+  /**
+   * For records of what already happened (AWS was written): the book follows even if the journal fails, so
+   * nothing is applied twice in this process; the problem is returned for the outcome to mention.
+   */
+  async appendAfterActing(record: JournalRecord): Promise<string | undefined> {
+    try {
+      await this.deps.journal.append(record);
+      return undefined;
+    } catch (error) {
+      return `The journal could not record this (${errorMessage(error)}).`;
+    } finally {
+      this.book.apply(record);
+    }
+  }
+
+  nowIso(): string {
+    return new Date(this.deps.clock.now()).toISOString();
+  }
+
+  /** `work`, or a rejection once `ms` of the clock passed without an answer (the work itself is not cancelled). */
+  async deadline<T>(work: Promise<T>, ms: number): Promise<T> {
+    const controller = new AbortController();
+    const timeout = this.deps.clock.sleep(ms, controller.signal).then(() => {
+      throw new Error(`no answer within ${Math.round(ms / 1000)} s`);
+    });
+    timeout.catch(() => undefined);
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      controller.abort();
+    }
+  }
+}

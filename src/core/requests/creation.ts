@@ -1,0 +1,173 @@
+// Creating a request: one per stage at a time, from the listener as it is now, with a preview of what the change
+// does (health of both groups, the proxies' task counts, stickiness) for the request message.
+import { allHealthy, describeHealth, summarizeHealth, type HealthSummary } from '../health';
+import { errorMessage } from '../format';
+import type { RequestCreated, RequestKind } from '../journal';
+import { describeListener, otherGroupRefusal, ruleWarnings } from '../listener';
+import type { ListenerState, StageResources, Weights } from '../types';
+import { describeWeights, FALLBACK_WEIGHTS, sameWeights, weightsForPercent } from '../weights';
+import type { RequestsContext } from './context';
+import { describeRequest, describeStatus } from './describe';
+import { refused, type CreateOutcome } from './outcomes';
+import { proxyTasks, type Preview } from './preview';
+import { newRequestId } from './request-id';
+
+export interface RequestInput {
+  stage: string;
+  requester: string;
+  channel: string;
+}
+
+/** How many unhealthy targets a refusal names. */
+const NAMED_PROBLEMS = 3;
+
+/** Creates the request (call under the stage's lock, after expiring what is due). */
+export async function createRequest(
+  ctx: RequestsContext,
+  resources: StageResources,
+  kind: RequestKind,
+  input: RequestInput,
+  percent: number,
+): Promise<CreateOutcome> {
+  const open = ctx.book.inProgress(input.stage);
+  if (open) {
+    return {
+      ...refused(
+        `${input.stage} already has an open request: ${describeRequest(open)}, ${describeStatus(open)}. ` +
+          `Approve, reject or cancel it (\`/switchover cancel ${input.stage}\`) first.`,
+      ),
+      openRequest: open,
+    };
+  }
+  let listener: ListenerState;
+  try {
+    listener = await ctx.deps.loadBalancer.readListener(resources);
+  } catch (error) {
+    return refused(`Could not read the switchover listener of ${input.stage}: ${errorMessage(error)}. Nothing was requested.`);
+  }
+  const current = listener.weights;
+  const proposed = kind === 'shift' ? weightsForPercent(percent) : kind === 'fallback' ? { ...FALLBACK_WEIGHTS } : { ...current };
+  if (kind !== 'forceReconnect') {
+    const refusal = otherGroupRefusal(listener, input.stage);
+    if (refusal) return refused(`${refusal} Nothing was requested.`);
+    // A forward left by the console (one group) is rewritten as the weighted forward even at the same share.
+    if (listener.weightedToBoth && sameShare(current, proposed)) {
+      return refused(`The switchover listener of ${input.stage} already has ${describeWeights(current)}; there is nothing to change.`);
+    }
+  }
+  const now = ctx.deps.clock.now();
+  const expiresAt = now + ctx.settings.ttlMinutes * 60_000;
+  const preview = await readPreview(ctx, resources, kind, percent, listener, proposed, input.requester, expiresAt);
+  if (kind === 'shift' && percent > 0) {
+    const refusal = noHealthyTargetRefusal(preview);
+    if (refusal) return refused(`${refusal} Nothing was requested.`);
+  }
+  const record: RequestCreated = {
+    type: 'request.created',
+    at: new Date(now).toISOString(),
+    stage: input.stage,
+    requestId: (ctx.settings.newId ?? newRequestId)(),
+    kind,
+    requester: input.requester,
+    channel: input.channel,
+    from: { ...current },
+    to: proposed,
+    percent,
+    expiresAt: new Date(expiresAt).toISOString(),
+  };
+  try {
+    await ctx.append(record);
+  } catch (error) {
+    return refused(`The request could not be recorded (${errorMessage(error)}). Nothing was requested; try again.`);
+  }
+  return { outcome: 'created', request: ctx.request(record.requestId), preview };
+}
+
+/**
+ * Health of both groups and the proxies' task counts, read in parallel and each allowed to fail or time out:
+ * fallback must go out when only the listener can be read. A shift's own health requirement is checked after.
+ */
+async function readPreview(
+  ctx: RequestsContext,
+  resources: StageResources,
+  kind: RequestKind,
+  percent: number,
+  listener: ListenerState,
+  proposed: Weights,
+  requester: string,
+  expiresAt: number,
+): Promise<Preview> {
+  // Bounds a read the preview can do without, so a hanging API never holds up a fallback.
+  const optional = <T>(work: Promise<T>) => ctx.deadline(work, ctx.settings.optionalReadTimeoutMs ?? 10_000);
+  const [source, target, proxies] = await Promise.allSettled([
+    optional(ctx.deps.loadBalancer.targetHealth(resources.sourceProxyTargetGroup)),
+    optional(ctx.deps.loadBalancer.targetHealth(resources.targetProxyTargetGroup)),
+    optional(ctx.deps.ecs.describeProxies(resources)),
+  ]);
+  const notes: string[] = [];
+  const health = (result: PromiseSettledResult<Parameters<typeof summarizeHealth>[0]>, group: string): HealthSummary | null => {
+    if (result.status === 'fulfilled') return summarizeHealth(result.value);
+    notes.push(`Health of ${group} is unknown: ${errorMessage(result.reason)}.`);
+    return null;
+  };
+  const sourceHealth = health(source, resources.sourceProxyTargetGroup.name);
+  const targetHealth = health(target, resources.targetProxyTargetGroup.name);
+  if (proxies.status === 'rejected') notes.push(`ECS task counts are unknown: ${errorMessage(proxies.reason)}.`);
+  if (listener.stickiness.enabled) {
+    notes.push(`Stickiness is on (${listener.stickiness.durationSeconds ?? '?'} s): clients stay on their group until it lapses.`);
+  }
+  notes.push(...ruleWarnings(listener));
+  if (proposed.source > 0 && sourceHealth && sourceHealth.healthy === 0) {
+    notes.push(`The source proxy group ${resources.sourceProxyTargetGroup.name} has no healthy target (${describeHealth(sourceHealth)}).`);
+  }
+  if (targetHealth && proposed.target > 0 && targetHealth.healthy > 0 && !allHealthy(targetHealth)) {
+    notes.push(`Not every target proxy target is healthy: ${describeHealth(targetHealth)}.`);
+  }
+  return {
+    stage: resources.stage,
+    kind,
+    percent,
+    current: { ...listener.weights },
+    proposed: { ...proposed },
+    currentText: describeListener(listener),
+    proposedText: describeWeights(proposed),
+    stickiness: { ...listener.stickiness },
+    sourceGroup: resources.sourceProxyTargetGroup.name,
+    targetGroup: resources.targetProxyTargetGroup.name,
+    sourceHealth,
+    targetHealth,
+    captureProxy: proxies.status === 'fulfilled' ? proxyTasks(proxies.value.captureProxy) : null,
+    targetProxy: proxies.status === 'fulfilled' ? proxyTasks(proxies.value.targetProxy) : null,
+    requester,
+    expiresAt,
+    notes,
+  };
+}
+
+/** Same share of new traffic (e.g. 1/0 and 100/0 both send everything to the source proxy). */
+function sameShare(a: Weights, b: Weights): boolean {
+  if (sameWeights(a, b)) return true;
+  const aTotal = a.source + a.target;
+  const bTotal = b.source + b.target;
+  return aTotal > 0 && bTotal > 0 && a.source * b.target === a.target * b.source;
+}
+
+/** Why a shift to the target proxy must not be requested, if it must not. */
+function noHealthyTargetRefusal(preview: Preview): string | undefined {
+  const health = preview.targetHealth;
+  if (!health) {
+    const why = preview.notes.find((n) => n.startsWith(`Health of ${preview.targetGroup}`)) ?? 'its health is unknown.';
+    return `A shift needs a healthy target proxy, and ${lowerFirst(why)}`;
+  }
+  if (health.healthy > 0) return undefined;
+  const problems = health.problems.slice(0, NAMED_PROBLEMS).join('; ');
+  const more = health.problems.length > NAMED_PROBLEMS ? ` and ${health.problems.length - NAMED_PROBLEMS} more` : '';
+  return (
+    `The target proxy group ${preview.targetGroup} has no healthy target (${describeHealth(health)}${problems ? `: ${problems}${more}` : ''}). ` +
+    `Run \`/switchover prep ${preview.stage}\` or fix the target proxy first.`
+  );
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
