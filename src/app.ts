@@ -6,7 +6,8 @@ import type { Config } from './config';
 import type { AppDeps } from './listeners/deps';
 import { registerListeners } from './listeners';
 import { boltLogger } from './slack/bolt-logger';
-import { verifyBotToken, type BotIdentity } from './slack/bot-identity';
+import { STARTUP_RETRY, verifyBotToken, type BotIdentity } from './slack/bot-identity';
+import { describeSlackError, slackErrorCode } from './slack/errors';
 import { slackClientOptions } from './slack/client';
 import { SlackHttpReceiver } from './slack/http-mode';
 
@@ -28,6 +29,15 @@ export interface SwitchoverApp {
   start(): Promise<{ port?: number }>;
   stop(): Promise<void>;
 }
+
+/** What to fix when Slack refuses to open a Socket Mode connection with the app token. */
+const APP_TOKEN_REFUSALS = new Map([
+  ['invalid_auth', 'it is not a valid app-level token; create one under Basic Information > App-Level Tokens (xapp-...).'],
+  ['not_authed', 'no token was sent; set SLACK_APP_TOKEN to the app-level token (xapp-...).'],
+  ['missing_scope', 'the app-level token lacks the connections:write scope; create a token with it.'],
+  ['not_allowed_token_type', 'it is not an app-level token (xoxb-/xoxp- go in SLACK_BOT_TOKEN); use the xapp-... token.'],
+  ['token_revoked', 'the token was revoked; create a new app-level token.'],
+]);
 
 export class StartError extends Error {
   constructor(message: string) {
@@ -65,10 +75,20 @@ export function createApp(config: Config, deps: AppDeps, options: CreateAppOptio
   return {
     app,
     async start() {
-      identity = await verifyBotToken(config.slack.botToken, clientOptions);
+      // A short retry budget of its own (about 15 s), unless a test turned retries off.
+      identity = await verifyBotToken(config.slack.botToken, { ...clientOptions, retryConfig: options.clientOptions?.retryConfig ?? STARTUP_RETRY });
       deps.logger.info({ team: identity.team, teamId: identity.teamId, botUserId: identity.botUserId }, 'bot token accepted by Slack');
       const port = options.port ?? config.slack.port;
-      const started: unknown = await app.start(port);
+      let started: unknown;
+      try {
+        started = await app.start(port);
+      } catch (error) {
+        const code = config.slack.mode === 'socket' ? slackErrorCode(error) : undefined;
+        if (code && APP_TOKEN_REFUSALS.has(code)) {
+          throw new StartError(`Slack refused SLACK_APP_TOKEN (apps.connections.open: ${code}): ${APP_TOKEN_REFUSALS.get(code)} ${describeSlackError(error)}`);
+        }
+        throw error;
+      }
       running = true;
       if (config.slack.mode === 'http') {
         const address = (started as { address(): AddressInfo | string | null }).address();

@@ -73,6 +73,8 @@ async function main(): Promise<void> {
     await bot.start();
   } catch (error) {
     logger.fatal({ err: error }, error instanceof StartError || error instanceof BotTokenError || error instanceof DataDirLockHeldError ? error.message : 'switchover-bot could not start');
+    // The journal closed and the data directory lock given back, so the next start need not wait for it.
+    await stopBackground(deps.background, logger).catch(() => undefined);
     process.exit(1);
   }
 }

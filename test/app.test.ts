@@ -137,7 +137,9 @@ describe('app start-up', () => {
     expect(config.slack.mode).toBe('socket');
     const logger = createLogger({ level: 'silent' });
     const bot = createApp(config, buildDeps(config, logger), { clientOptions: { retryConfig: { retries: 0 } } });
-    await expect(bot.start()).rejects.toThrow();
+    await expect(bot.start()).rejects.toThrow(
+      'Slack refused SLACK_APP_TOKEN (apps.connections.open: invalid_auth): it is not a valid app-level token; create one under Basic Information > App-Level Tokens',
+    );
     const open = fake.callsOf('apps.connections.open');
     expect(open.length).toBeGreaterThan(0);
     expect(open[0]!.token).toBe('xapp-1-start-app-token');
