@@ -111,12 +111,17 @@ export function createApp(config: Config, deps: AppDeps, options: CreateAppOptio
 function createReceiver(config: Config, deps: AppDeps, clientOptions: webApi.WebClientOptions): Receiver {
   const logger = boltLogger(deps.logger, 'bolt-receiver');
   if (config.slack.mode === 'socket') {
-    return new SocketModeReceiver({
+    const receiver = new SocketModeReceiver({
       appToken: config.slack.appToken!,
-      logger,
+      logger: boltLogger(deps.logger, 'bolt-receiver', { withDebug: false }),
       // apps.connections.open must go to the same Slack as everything else (SLACK_API_URL).
       installerOptions: { clientOptions: { slackApiUrl: clientOptions.slackApiUrl } },
     });
+    // Every change of the connection at info, so a bot gone quiet shows in the logs.
+    for (const state of ['connecting', 'authenticated', 'connected', 'reconnecting', 'disconnecting', 'disconnected'] as const) {
+      receiver.client.on(state, () => deps.logger.info({ mode: 'socket', state }, `Socket Mode ${state}`));
+    }
+    return receiver;
   }
   if (!config.slack.signingSecret) throw new StartError('SLACK_SIGNING_SECRET is required in HTTP mode');
   return new SlackHttpReceiver({ signingSecret: config.slack.signingSecret, eventsPath: EVENTS_PATH, healthPath: HEALTH_PATH, logger });

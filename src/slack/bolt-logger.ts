@@ -13,14 +13,18 @@ const TO_BOLT: Record<string, LogLevel> = {
   silent: LogLevel.ERROR,
 };
 
-export function boltLogger(parent: Logger, component = 'bolt'): BoltLogger {
+/**
+ * `withDebug: false` drops the component's debug lines at any LOG_LEVEL: the Socket Mode client writes whole
+ * envelopes (request bodies, with what users typed) at debug.
+ */
+export function boltLogger(parent: Logger, component = 'bolt', { withDebug = true } = {}): BoltLogger {
   const log = parent.child({ component });
   const line = (msg: unknown[]) =>
     msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : safeJson(m))).join(' ');
   return {
     // The Web API client logs several debug lines per call; build them only when they would be written.
     debug: (...msg: unknown[]) => {
-      if (log.isLevelEnabled('debug')) log.debug(line(msg));
+      if (withDebug && log.isLevelEnabled('debug')) log.debug(line(msg));
     },
     info: (...msg: unknown[]) => {
       if (log.isLevelEnabled('info')) log.info(line(msg));

@@ -25,6 +25,14 @@ describe('boltLogger', () => {
     expect(raw).toContain('[redacted]');
   });
 
+  it('never writes the Socket Mode client’s debug lines (whole envelopes), even at LOG_LEVEL=debug', () => {
+    const { logger, parsed } = capture('debug');
+    const socket = boltLogger(logger, 'bolt-receiver', { withDebug: false });
+    socket.debug('Received a message on the WebSocket: {"envelope_id":"1","payload":{"text":"shift prod 100"}}');
+    socket.info('Now connected to Slack');
+    expect(parsed().map((l) => l.msg)).toEqual(['Now connected to Slack']);
+  });
+
   it('reports the level it logs at and never lowers it', () => {
     const { logger } = capture('warn');
     const bolt = boltLogger(logger);
