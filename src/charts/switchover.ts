@@ -2,7 +2,7 @@
 // on the target proxy with the listener's configured weight as a step line, (2) 5xx rate per side with the
 // guardrail's limit, (3) p99 per side with its limit; every applied change marked on every panel, and a
 // headline that states the numbers. Pure data (see panels.ts).
-import { hhmm } from '../core/format';
+import { hhmm, msText } from '../core/format';
 import type { ChartSpec } from '../core/ports';
 import { lastMinutes, minutesOf, observedSplit, sideTotals } from '../core/traffic';
 import type { MetricsSnapshot, Side } from '../core/types';
@@ -78,10 +78,6 @@ export function percentText(v: number | null): string {
   return `${v < 10 ? rounded(v, 2) : rounded(v, 1)} %`;
 }
 
-function msText(seconds: number | null): string {
-  return seconds === null ? 'n/a' : `${Math.round(seconds * 1000)} ms`;
-}
-
 /** The two headline lines: where the traffic goes, then errors and latency per side. */
 function headline(input: SwitchoverChartInput): string[] {
   const minutes = input.headlineMinutes ?? 5;
@@ -92,7 +88,10 @@ function headline(input: SwitchoverChartInput): string[] {
     const t = totals[side];
     return t.requests === 0 ? 'idle' : percentText(t.errorRate5xx === null ? null : t.errorRate5xx * 100);
   };
-  const latency = (side: Side) => (totals[side].requests === 0 ? 'idle' : msText(totals[side].latencyP99));
+  const latency = (side: Side) => {
+    const p99 = totals[side].latencyP99;
+    return totals[side].requests === 0 ? 'idle' : p99 === null ? 'n/a' : msText(p99);
+  };
   const lead = {
     status: input.stage,
     alert: `GUARDRAIL BREACH · ${input.stage}`,
