@@ -1,8 +1,8 @@
 // The switchover listener as operators leave it, in words: the default forward in whatever shape the console
 // produced (weighted to both proxy groups, to one of them, or also to another group) and the rules that
 // bypass it. Never claims a share of traffic that a third group or a rule contradicts.
-import type { ForwardGroup, ListenerState } from './types';
-import { describeWeights } from './weights';
+import type { ForwardGroup, ListenerState, Weights } from './types';
+import { describeWeights, sameWeights } from './weights';
 
 /** Share of new traffic (0-100, one decimal) each group of the default forward gets. */
 export function groupShares(state: Pick<ListenerState, 'groups'>): Array<ForwardGroup & { percent: number }> {
@@ -13,6 +13,14 @@ export function groupShares(state: Pick<ListenerState, 'groups'>): Array<Forward
 /** Groups other than the two proxies that the default forward sends traffic to (weight above 0). */
 export function otherGroupsWithTraffic(state: Pick<ListenerState, 'groups'>): Array<ForwardGroup & { percent: number }> {
   return groupShares(state).filter((g) => g.role === 'other' && g.weight > 0);
+}
+
+/**
+ * Whether the listener holds these weights with no other group carrying traffic: the one comparison of what
+ * AWS shows with what the bot asked for (an apply's read-back, the watch's outside-change check).
+ */
+export function holdsWeights(state: Pick<ListenerState, 'weights' | 'groups'>, weights: Weights): boolean {
+  return sameWeights(state.weights, weights) && otherGroupsWithTraffic(state).length === 0;
 }
 
 /** Share of new traffic the default forward sends to the target proxy, counting every group it names. */

@@ -10,8 +10,7 @@ import type { CoreDeps } from './ports';
 import { errorMessage } from './format';
 import { DEFAULT_SETTLE_MS, nextSettledMoment, settledWindow } from './traffic';
 import type { ListenerState, MetricsSnapshot } from './types';
-import { describeListener } from './listener';
-import { sameWeights } from './weights';
+import { describeListener, holdsWeights } from './listener';
 import { MINUTE_MS } from './types';
 import type { PinnedConnections, WatchInfo, WatchRequest, WatchTick } from './watch-tick';
 import { analyzeTick, watchMode, watchWindow } from './watch-tick';
@@ -320,7 +319,7 @@ export class Watcher {
    */
   private async outsideChange(run: Running, listener: ListenerState): Promise<void> {
     const info = run.info;
-    if (listener.weightedToBoth && sameWeights(listener.weights, info.appliedWeights) && listener.groups.every((g) => g.role !== 'other' || g.weight === 0)) {
+    if (listener.weightedToBoth && holdsWeights(listener, info.appliedWeights)) {
       run.outside = undefined;
       return;
     }

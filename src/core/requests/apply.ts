@@ -4,7 +4,7 @@
 // settles it. A restart settles an interrupted apply the same way. Nothing is ever applied twice.
 import { describeHealth, summarizeHealth } from '../health';
 import { capitalize, errorMessage } from '../format';
-import { otherGroupRefusal } from '../listener';
+import { holdsWeights, otherGroupRefusal } from '../listener';
 import type { ListenerState, StageResources, Weights } from '../types';
 import { describeWeights, sameWeights } from '../weights';
 import type { RequestsContext } from './context';
@@ -20,12 +20,9 @@ export interface StageLock {
 export const REREAD_DELAYS_MS = [30_000, 60_000, 120_000, 240_000, 300_000];
 const AWS_CALL_TIMEOUT_MS = 30_000;
 
-/**
- * Whether the listener read back holds what the request asked for: the requested weights, and no other group
- * carrying traffic (the one place the comparison is made).
- */
+/** Whether the listener read back holds what the request asked for (core/listener.ts holdsWeights). */
 export function holdsRequested(listener: Pick<ListenerState, 'weights' | 'groups'>, request: Pick<SwitchoverRequest, 'to'>): boolean {
-  return sameWeights(listener.weights, request.to) && !listener.groups.some((g) => g.role === 'other' && g.weight > 0);
+  return holdsWeights(listener, request.to);
 }
 
 type ReadBack = { listener: ListenerState } | { error: string };
