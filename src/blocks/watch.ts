@@ -7,7 +7,7 @@ import type { GuardrailBreach, GuardrailEvaluation, GuardrailName, Verdict } fro
 import type { MinuteFigures, ObservedSplit } from '../core/traffic';
 import type { WatchEndReason } from '../core/watch';
 import type { PinnedConnections, WatchInfo, WatchTick } from '../core/watch-tick';
-import { firstFullMinute } from '../core/watch-tick';
+import { firstFullMinute } from '../core/traffic';
 import { describeWeights } from '../core/weights';
 import { type Block, clipText, context, escapeMrkdwn, section, type SlackMessage } from './common';
 import { formatTime, hhmm } from '../core/format';

@@ -6,6 +6,7 @@ import { hhmm, msText } from '../core/format';
 import type { ChartSpec } from '../core/ports';
 import { lastMinutes, minutesOf, observedSplit, sideTotals } from '../core/traffic';
 import type { MetricsSnapshot, Side } from '../core/types';
+import { MINUTE_MS } from '../core/types';
 import { alignToMinutes, rounded } from './common';
 import { panelChart, SIDE_COLOURS, WEIGHT_COLOUR, type ChartMarker, type Panel } from './panels';
 
@@ -65,7 +66,7 @@ function targetShare(snapshot: MetricsSnapshot): (number | null)[] {
 function configuredShare(snapshot: MetricsSnapshot, changes: ChartChange[], now?: number): (number | null)[] {
   const known = changes.filter((c) => c.targetPercent).sort((a, b) => a.at - b.at);
   return minutesOf(snapshot.window).map((t) => {
-    const minuteEnd = t + 60_000;
+    const minuteEnd = t + MINUTE_MS;
     const last = [...known].reverse().find((c) => c.at < minuteEnd);
     if (last) return last.targetPercent!.after;
     if (known[0]) return known[0].targetPercent!.before ?? null;

@@ -6,7 +6,7 @@ import type { HealthSummary } from './health';
 import { summarizeHealth } from './health';
 import type { CoreDeps } from './ports';
 import type { ObservedSplit, SideTotals } from './traffic';
-import { DEFAULT_SETTLE_MS, loadBalancerAverage, noDataSince, observedSplit, RECENT_MINUTES, recentWindowSince, settledWindow, sideTotals } from './traffic';
+import { DEFAULT_SETTLE_MS, firstFullMinute, loadBalancerAverage, noDataSince, observedSplit, RECENT_MINUTES, recentWindowSince, settledWindow, sideTotals } from './traffic';
 import type { SeenBreach, WatchState } from './watch-state';
 import type { MetricsSnapshot, MetricsWindow, ProxyServices, Side, StageResources, Weights } from './types';
 import { MINUTE_MS } from './types';
@@ -108,7 +108,7 @@ const minutesWord = (n: number) => `${n} settled minute${n === 1 ? '' : 's'}`;
 export function trafficWindow(settledEnd: number, context: StatusContext, configuredPercent: number | null = null): TrafficWindow {
   const change = latestChange(context);
   const changedOutside = configuredPercent !== null && change?.after !== undefined && targetPercent(change.after) !== configuredPercent;
-  const firstFull = change ? Math.ceil(change.at / MINUTE_MS) * MINUTE_MS : Number.NEGATIVE_INFINITY;
+  const firstFull = change ? firstFullMinute(change.at) : Number.NEGATIVE_INFINITY;
   const { start } = recentWindowSince(settledEnd, firstFull, RECENT_MINUTES);
   const minutes = (settledEnd - start) / MINUTE_MS;
   const sinceChange = change !== undefined && start === firstFull;

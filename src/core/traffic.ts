@@ -221,3 +221,8 @@ export function loadBalancerAverage(
   if (series === undefined || busy.length === 0) return null;
   return busy.reduce((s, t) => s + (series.find((p) => p.t === t)?.v ?? 0), 0) / busy.length;
 }
+
+/** The first minute entirely under new weights applied at `appliedAt`: the watch and status count from here. */
+export function firstFullMinute(appliedAt: number): number {
+  return Math.ceil(appliedAt / MINUTE_MS) * MINUTE_MS;
+}

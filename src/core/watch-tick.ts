@@ -4,7 +4,7 @@ import type { Baseline } from './journal';
 import type { GuardrailEvaluation, SubjectHealth, WatchSettings } from './judge';
 import { evaluateGuardrails, judgeShift } from './judge';
 import type { MinuteFigures, ObservedSplit } from './traffic';
-import { minutesOf, noDataSince, observedSplit, RECENT_MINUTES, recentWindowSince, sideMinute } from './traffic';
+import { firstFullMinute, minutesOf, noDataSince, observedSplit, RECENT_MINUTES, recentWindowSince, sideMinute } from './traffic';
 import { hhmm } from './format';
 import type { MetricsSnapshot, MetricsWindow, Side, Weights } from './types';
 import { MINUTE_MS } from './types';
@@ -95,11 +95,6 @@ export function watchMode(weights: Weights): WatchInfo['mode'] {
 /** The minute containing the change: judging starts there (it already carries some traffic under the new weights). */
 export function changeMinute(appliedAt: number): number {
   return Math.floor(appliedAt / MINUTE_MS) * MINUTE_MS;
-}
-
-/** The first minute entirely under the new weights: completion and pinned connections count from here. */
-export function firstFullMinute(appliedAt: number): number {
-  return Math.ceil(appliedAt / MINUTE_MS) * MINUTE_MS;
 }
 
 /** What a tick reads: from PRE_CHANGE_MINUTES before the change to the newest settled minute. */
