@@ -10,6 +10,7 @@ import { targetPercent } from '../core/weights';
 import { appliedAt, type SwitchoverRequest } from '../core/requests/request';
 import { currentBreaches, watchState, type WatchState } from '../core/watch-state';
 import type { AppDeps } from '../listeners/deps';
+import { withDeadline } from '../core/deadline';
 
 export type StatusContextDeps = Pick<AppDeps, 'core' | 'approvals' | 'config' | 'watcher' | 'slack'>;
 
@@ -125,23 +126,12 @@ async function linkAlerts(deps: StatusContextDeps, watch: WatchState): Promise<v
   await Promise.all(
     watch.breaches.map(async ({ alert }) => {
       if (!alert) return;
-      const controller = new AbortController();
-      const timeout = deps.core.clock.sleep(PERMALINK_TIMEOUT_MS, controller.signal).then(
-        () => undefined,
+      const lookup = deps.slack.chat.getPermalink({ channel: alert.channel, message_ts: alert.messageTs }).then(
+        (answer) => answer.permalink,
         () => undefined,
       );
-      try {
-        const link = await Promise.race([
-          deps.slack.chat.getPermalink({ channel: alert.channel, message_ts: alert.messageTs }).then(
-            (answer) => answer.permalink,
-            () => undefined,
-          ),
-          timeout,
-        ]);
-        if (link) alert.link = link;
-      } finally {
-        controller.abort();
-      }
+      const link = await withDeadline(lookup, PERMALINK_TIMEOUT_MS, () => undefined, (ms, signal) => deps.core.clock.sleep(ms, signal));
+      if (link) alert.link = link;
     }),
   );
 }

@@ -2,6 +2,10 @@
 // Web API client implements it (files.getUploadURLExternal per file, the bytes POSTed to each pre-signed URL,
 // then one files.completeUploadExternal for them all), so several images arrive as one thread message.
 import type { webApi } from '@slack/bolt';
+import { SystemClock } from '../adapters/clock';
+import { withDeadline } from '../core/deadline';
+
+const wallClock = new SystemClock();
 
 export interface ChartImage {
   filename: string;
@@ -39,14 +43,11 @@ export async function uploadCharts(client: webApi.WebClient, upload: ChartUpload
     ...(upload.comment ? { initial_comment: upload.comment } : {}),
     file_uploads: upload.images.map((image) => ({ file: image.png, filename: image.filename, title: image.title, alt_text: image.title })),
   });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UploadError(`Slack did not take the charts within ${timeoutMs / 1000} s`)), timeoutMs);
-  });
-  try {
-    const result = (await Promise.race([share, deadline])) as { files?: Array<{ files?: Array<{ id?: string }> }> };
-    return (result.files ?? []).flatMap((c) => (c.files ?? []).map((f) => f.id ?? '')).filter((id) => id !== '');
-  } finally {
-    clearTimeout(timer);
-  }
+  const late = () => {
+    throw new UploadError(`Slack did not take the charts within ${timeoutMs / 1000} s`);
+  };
+  const result = (await withDeadline(share, timeoutMs, late, (ms, signal) => wallClock.sleep(ms, signal))) as {
+    files?: Array<{ files?: Array<{ id?: string }> }>;
+  };
+  return (result.files ?? []).flatMap((c) => (c.files ?? []).map((f) => f.id ?? '')).filter((id) => id !== '');
 }

@@ -6,6 +6,10 @@ import QuickChart from 'quickchart-js';
 import { errorMessage, plainMessage } from '../../core/format';
 import type { ChartRenderer, ChartSpec } from '../../core/ports';
 import { ChartRenderError } from './errors';
+import { withDeadline } from '../../core/deadline';
+import { SystemClock } from '../clock';
+
+const wallClock = new SystemClock();
 
 export { ChartRenderError };
 
@@ -64,21 +68,15 @@ export class QuickChartRenderer implements ChartRenderer {
 
     // quickchart-js takes no abort signal: the deadline frees the caller, and the abandoned request ends
     // when the server answers or its connection drops (one socket, never a lock or a message).
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ChartRenderError(`The chart renderer at ${this.where} did not answer within ${this.timeoutMs / 1000} s.`)),
-        this.timeoutMs,
-      );
-    });
+    const late = () => {
+      throw new ChartRenderError(`The chart renderer at ${this.where} did not answer within ${this.timeoutMs / 1000} s.`);
+    };
     let png: Buffer;
     try {
-      png = await Promise.race([client.toBinary(), deadline]);
+      png = await withDeadline(client.toBinary(), this.timeoutMs, late, (ms, signal) => wallClock.sleep(ms, signal));
     } catch (error) {
       if (error instanceof ChartRenderError) throw error;
       throw new ChartRenderError(`The chart renderer at ${this.where} could not render "${chart.filename}": ${describe(error)}.`);
-    } finally {
-      clearTimeout(timer);
     }
     if (png.length < PNG_SIGNATURE.length || !png.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE)) {
       throw new ChartRenderError(

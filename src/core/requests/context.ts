@@ -6,6 +6,7 @@ import type { JournalRecord } from '../journal';
 import type { CoreDeps } from '../ports';
 import { RequestBook } from './request-book';
 import type { SwitchoverRequest } from './request';
+import { withDeadline } from '../deadline';
 
 export interface ApprovalSettings {
   /** SWITCHOVER_APPROVAL_TTL_MINUTES. */
@@ -63,16 +64,14 @@ export class RequestsContext {
   }
 
   /** `work`, or a rejection once `ms` of the clock passed without an answer (the work itself is not cancelled). */
-  async deadline<T>(work: Promise<T>, ms: number): Promise<T> {
-    const controller = new AbortController();
-    const timeout = this.deps.clock.sleep(ms, controller.signal).then(() => {
-      throw new Error(`no answer within ${Math.round(ms / 1000)} s`);
-    });
-    timeout.catch(() => undefined);
-    try {
-      return await Promise.race([work, timeout]);
-    } finally {
-      controller.abort();
-    }
+  deadline<T>(work: Promise<T>, ms: number): Promise<T> {
+    return withDeadline(
+      work,
+      ms,
+      () => {
+        throw new Error(`no answer within ${Math.round(ms / 1000)} s`);
+      },
+      (wait, signal) => this.deps.clock.sleep(wait, signal),
+    );
   }
 }

@@ -6,15 +6,18 @@ import { APPROVE_ACTION, approveConfirmView } from '../../blocks/request';
 import { describeSlackError } from '../../slack/errors';
 import type { EligibilityOutcome } from '../../core/requests/outcomes';
 import { answer, type Button, clickLogger, requestOfButton } from './common';
+import { SystemClock } from '../../adapters/clock';
+import { withDeadline } from '../../core/deadline';
+
+/** The trigger's 3 s are wall-clock time, whatever clock the core runs on. */
+const wallClock = new SystemClock();
 
 /** How long the click waits for eligibility, leaving views.open the rest of the trigger's 3 s. */
 export const ELIGIBILITY_WINDOW_MS = 1_500;
 
 /** The outcome, or undefined when it is not known within the window (the lookup goes on, and is cached). */
 function withinWindow(check: Promise<EligibilityOutcome>): Promise<EligibilityOutcome | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ELIGIBILITY_WINDOW_MS)));
-  return Promise.race([check, late]).finally(() => clearTimeout(timer));
+  return withDeadline(check, ELIGIBILITY_WINDOW_MS, () => undefined, (ms, signal) => wallClock.sleep(ms, signal));
 }
 
 export const approveButton: Button = {
