@@ -24,6 +24,7 @@ import { RequestSweeper } from './slack/request-sweeper';
 import { InterruptedPreps } from './slack/interrupted-preps';
 import { RequestMessages } from './slack/requests';
 import { SlackWatchReporter, type QueuedWatchMessage } from './slack/watch-reporter';
+import { SwitchoverCharts } from './slack/switchover-charts';
 
 export interface BuildOptions {
   clock?: Clock;
@@ -97,7 +98,7 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
   // and the reporter queues a channel message that failed and sends it then.
   const watchSlack = createSlackClient(config, logger, { ...WATCH_SLACK, ...options.slackClientOptions });
   const outbox = new JsonFileOutbox<QueuedWatchMessage>(join(config.dataDir, UNSENT_WATCH_MESSAGES_FILE), logger);
-  const reporter = new SlackWatchReporter(watchSlack, logger, clock, outbox, core.charts);
+  const reporter = new SlackWatchReporter(watchSlack, logger, clock, outbox, new SwitchoverCharts(core, config.watch, logger));
   const watcher = new Watcher(core, config.watch, reporter, { settleMs: config.settleMs });
 
   const requestMessages = new RequestMessages({ slack, logger, approvals, watcher });

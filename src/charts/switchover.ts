@@ -172,12 +172,3 @@ export function switchoverChart(whole: SwitchoverChartInput): ChartSpec | undefi
     markers: input.changes,
   });
 }
-
-/** The watched change as a marker: "shift 10%" or "fallback", with the share it configured. */
-export function watchedChange(watch: { mode: 'shift' | 'fallback'; appliedAt: number; configuredPercent: number }): ChartChange {
-  return {
-    at: watch.appliedAt,
-    label: watch.mode === 'fallback' ? 'fallback' : `shift ${watch.configuredPercent}%`,
-    targetPercent: { after: watch.configuredPercent },
-  };
-}

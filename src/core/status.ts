@@ -1,6 +1,7 @@
 // `/switchover status [<stage>]`: where a stage stands, from a fixed number of AWS reads made in parallel.
 // Each read may fail on its own; the status then says what is unknown, in words, and answers with the rest.
 import type { Baseline, RequestKind } from './journal';
+import type { ChangeMark } from './changes';
 import { errorMessage, hhmm, msText } from './format';
 import type { HealthSummary } from './health';
 import { summarizeHealth } from './health';
@@ -20,6 +21,7 @@ export const STATUS_WINDOW_MINUTES = 60;
  * at most RECENT_MINUTES (the newest): a window never straddles a change of weights.
  */
 export { RECENT_MINUTES } from './traffic';
+export type { ChangeMark } from './changes';
 /** Default for "too few requests to observe the split" when the caller passes no setting. */
 const DEFAULT_MIN_REQUESTS_PER_MINUTE = 20;
 /** The no-stage form reads this many listeners at a time, so many stages do not trip AWS throttling. */
@@ -47,14 +49,6 @@ export interface LastAppliedSummary {
   appliedAt: number;
   requester?: string;
   approver?: string;
-}
-
-/** A moment to mark on the charts, e.g. an applied change. */
-export interface ChangeMark {
-  at: number;
-  label: string;
-  /** The target proxy's configured share (percent) before and after the change, when known. */
-  targetPercent?: { before: number; after: number };
 }
 
 export interface StatusContext {

@@ -84,8 +84,6 @@ export interface WatchTick {
   completion: CompletionProgress;
   /** Set when requests keep reaching the source proxy after a 100% shift. */
   pinned: PinnedConnections | null;
-  /** The minutes read, for the alert's and the completion's chart; absent when the read failed. */
-  snapshot?: MetricsSnapshot;
 }
 
 export function watchMode(weights: Weights): WatchInfo['mode'] {
@@ -188,6 +186,5 @@ export function analyzeTick(args: {
     missing,
     completion,
     pinned,
-    ...(snapshot ? { snapshot } : {}),
   };
 }

@@ -3,10 +3,10 @@
 // (its newest tick and the journal's breaches, with links to the alert messages), and the settings.
 // A journal that cannot be read costs the baseline, the chart markers and the journalled breaches (the watch's
 // newest tick still shows a breach in progress), never the answer.
-import { latestBaseline, type JournalRecord, type RequestKind } from '../core/journal';
-import type { ChangeMark, LastAppliedSummary, OpenRequestSummary, StageListEntry, StatusContext } from '../core/status';
+import { latestBaseline, type JournalRecord } from '../core/journal';
+import { appliedChanges } from '../core/changes';
+import type { LastAppliedSummary, OpenRequestSummary, StageListEntry, StatusContext } from '../core/status';
 import { errorMessage } from '../core/format';
-import { targetPercent } from '../core/weights';
 import { appliedAt, type SwitchoverRequest } from '../core/requests/request';
 import { currentBreaches, watchState, type WatchState } from '../core/watch-state';
 import type { AppDeps } from '../listeners/deps';
@@ -21,36 +21,6 @@ export interface GatheredContext {
   context: StatusContext;
   /** Set when the journal could not be read: what that costs, in words. */
   journalProblem?: string;
-}
-
-function kindLabel(kind: RequestKind | undefined, percent: number | undefined): string {
-  switch (kind) {
-    case 'shift':
-      return `shift ${percent ?? '?'}%`;
-    case 'fallback':
-      return 'fallback';
-    case 'forceReconnect':
-      return 'force reconnect';
-    default:
-      return 'change';
-  }
-}
-
-/** Applied changes of a stage, oldest first, labelled for the charts ("shift 10%", "fallback"). */
-export function appliedChanges(records: readonly JournalRecord[], stage: string): ChangeMark[] {
-  const created = new Map<string, { kind: RequestKind; percent: number }>();
-  const marks: ChangeMark[] = [];
-  for (const r of records) {
-    if (r.stage !== stage) continue;
-    if (r.type === 'request.created') created.set(r.requestId, { kind: r.kind, percent: r.percent });
-    if (r.type === 'request.applied') {
-      const at = Date.parse(r.at);
-      if (Number.isNaN(at)) continue;
-      const c = created.get(r.requestId);
-      marks.push({ at, label: kindLabel(c?.kind, c?.percent), targetPercent: { before: targetPercent(r.before), after: targetPercent(r.after) } });
-    }
-  }
-  return marks.sort((a, b) => a.at - b.at);
 }
 
 export function openRequestSummary(request: SwitchoverRequest | undefined): OpenRequestSummary | undefined {

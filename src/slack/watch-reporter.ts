@@ -10,9 +10,11 @@
 // watch itself resumes from the journal, which says the alert was made).
 //
 // A guardrail alert and the completion message get the switchover chart in their thread once they are
-// posted; it is drawn and shared apart from the watch's minute, so a slow renderer or upload never holds a
-// guardrail, and a chart that fails is said in the thread.
+// posted (switchover-charts.ts: the whole switchover up to the moment's minutes); it is drawn and shared apart
+// from the watch's minute, so a slow renderer or upload never holds a guardrail, and a chart that fails is said
+// in the thread. A queued alert keeps what its chart shows, and gets the chart of its breach when it is sent.
 import type { webApi } from '@slack/bolt';
+import { z } from 'zod';
 import {
   GUARDRAIL_WORDS,
   changedOutsideMessage,
@@ -23,15 +25,15 @@ import {
   watchProgressMessage,
 } from '../blocks/watch';
 import { escapeMrkdwn } from '../blocks/common';
-import { switchoverChart, watchedChange, type SwitchoverMoment } from '../charts/switchover';
 import type { GuardrailBreach } from '../core/judge';
-import type { ChartRenderer, Clock } from '../core/ports';
+import type { Clock } from '../core/ports';
 import type { WatchEndReason, WatchReporter } from '../core/watch';
 import type { PinnedConnections, WatchInfo, WatchTick } from '../core/watch-tick';
 import { MINUTE_MS } from '../core/types';
 import type { Logger } from '../logger';
-import { renderCharts, shareCharts } from './chart-post';
+import { shareCharts } from './chart-post';
 import { isTransientSlackError, slackErrorCode } from './errors';
+import type { SwitchoverChartRequest, SwitchoverCharts } from './switchover-charts';
 
 /** A queued channel message is tried this many times in all before it is given up. */
 export const MAX_DELIVERY_ATTEMPTS = 5;
@@ -46,7 +48,17 @@ export interface QueuedWatchMessage {
   what: string;
   args: PostArgs;
   attempts: number;
+  /** The chart to share in the message's thread once it is posted. */
+  chart?: SwitchoverChartRequest;
 }
+
+/** What a queued message read back from the outbox must be before it is sent (a hand-edited file is not trusted). */
+const QueuedWatchMessageSchema = z.object({
+  what: z.string(),
+  args: z.looseObject({ channel: z.string().min(1) }),
+  attempts: z.number().int().min(0),
+  chart: z.object({ stage: z.string().min(1), moment: z.enum(['alert', 'completion']), end: z.number().finite(), breach: z.string().optional() }).optional(),
+});
 
 /** Where the queue survives a restart (adapters/journal/outbox-file.ts). */
 export interface WatchMessageOutbox {
@@ -69,7 +81,7 @@ export class SlackWatchReporter implements WatchReporter {
     private readonly clock?: Clock,
     private readonly outbox?: WatchMessageOutbox,
     /** Draws the alert's and the completion's chart; without it they go out without one. */
-    private readonly charts?: ChartRenderer,
+    private readonly charts?: Pick<SwitchoverCharts, 'draw'>,
   ) {}
 
   /** At start: takes back what an earlier run left unsent, ahead of anything new, and starts sending it. */
@@ -82,6 +94,11 @@ export class SlackWatchReporter implements WatchReporter {
       this.logger.error({ err: error }, 'could not read the unsent watch messages of the last run');
       return;
     }
+    saved = saved.filter((item, i) => {
+      const checked = QueuedWatchMessageSchema.safeParse(item);
+      if (!checked.success) this.logger.warn({ item: i, problem: checked.error.issues[0]?.message }, 'an unsent watch message of the last run is not one; left out');
+      return checked.success;
+    });
     if (saved.length === 0) return;
     this.queue.unshift(...saved);
     this.logger.info({ queued: saved.map((q) => q.what) }, 'sending watch messages the last run could not send');
@@ -111,9 +128,8 @@ export class SlackWatchReporter implements WatchReporter {
   }
 
   async alert(watch: WatchInfo, breach: GuardrailBreach, tick?: WatchTick): Promise<string | undefined> {
-    const ts = await this.deliver(`${breach.guardrail} alert on ${watch.stage}`, { channel: watch.channel, ...guardrailAlertMessage(watch, breach) });
-    if (ts && tick) this.attachChart('alert', watch, tick, ts, `breach: ${GUARDRAIL_WORDS[breach.guardrail]}`);
-    return ts;
+    const chart = tick && { stage: watch.stage, moment: 'alert' as const, end: tick.window.end, breach: `breach: ${GUARDRAIL_WORDS[breach.guardrail]}` };
+    return this.deliver(`${breach.guardrail} alert on ${watch.stage}`, { channel: watch.channel, ...guardrailAlertMessage(watch, breach) }, chart);
   }
 
   async pinned(watch: WatchInfo, pinned: PinnedConnections): Promise<void> {
@@ -121,8 +137,8 @@ export class SlackWatchReporter implements WatchReporter {
   }
 
   async completed(watch: WatchInfo, tick: WatchTick): Promise<void> {
-    const ts = await this.deliver(`completion of ${watch.stage}`, { channel: watch.channel, ...completedMessage(watch, tick) });
-    if (ts) this.attachChart('completion', watch, tick, ts);
+    const chart = { stage: watch.stage, moment: 'completion' as const, end: tick.window.end };
+    await this.deliver(`completion of ${watch.stage}`, { channel: watch.channel, ...completedMessage(watch, tick) }, chart);
   }
 
   /** Resolves once every chart being attached is shared or given up (tests, shutdown). */
@@ -131,27 +147,18 @@ export class SlackWatchReporter implements WatchReporter {
   }
 
   /**
-   * Draws the switchover chart of the watch's minutes and shares it in the message's thread, without making
-   * the watch wait for it. A message queued for a retry (no ts yet) goes without its chart.
+   * Draws the chart of the posted message's moment and shares it in its thread, without making the watch (or
+   * the queue) wait for it.
    */
-  private attachChart(moment: SwitchoverMoment, watch: WatchInfo, tick: WatchTick, ts: string, breach?: string): void {
-    const renderer = this.charts;
-    if (!renderer || !tick.snapshot) return;
-    const spec = switchoverChart({
-      stage: watch.stage,
-      moment,
-      snapshot: tick.snapshot,
-      changes: [watchedChange({ ...watch, configuredPercent: tick.configuredPercent })],
-      ...(breach ? { breach } : {}),
-    });
-    if (!spec) return;
-    const where = { channel: watch.channel, threadTs: ts };
+  private attachChart(chart: SwitchoverChartRequest | undefined, channel: string, ts: string): void {
+    const charts = this.charts;
+    if (!charts || !chart) return;
     const job = (async () => {
-      const { images, note } = await renderCharts(renderer, [spec]);
-      const problem = note ?? (await shareCharts(this.slack, this.logger, where, images));
-      if (problem) await this.slack.chat.postMessage({ channel: where.channel, thread_ts: ts, text: `:bar_chart: ${escapeMrkdwn(problem)}` });
+      const { images, note } = await charts.draw(chart);
+      const problem = note ?? (await shareCharts(this.slack, this.logger, { channel, threadTs: ts }, images));
+      if (problem) await this.slack.chat.postMessage({ channel, thread_ts: ts, text: `:bar_chart: ${escapeMrkdwn(problem)}` });
     })()
-      .catch((error: unknown) => this.logger.warn({ err: error, stage: watch.stage }, `could not attach the ${moment} chart`))
+      .catch((error: unknown) => this.logger.warn({ err: error, stage: chart.stage }, `could not attach the ${chart.moment} chart`))
       .finally(() => this.chartJobs.delete(job));
     this.chartJobs.add(job);
   }
@@ -191,19 +198,22 @@ export class SlackWatchReporter implements WatchReporter {
    * Sends a channel message and returns its ts; a passing failure queues it (and resolves without a ts), a
    * lasting one throws.
    */
-  private async deliver(what: string, args: PostArgs): Promise<string | undefined> {
+  private async deliver(what: string, args: PostArgs, chart?: SwitchoverChartRequest): Promise<string | undefined> {
+    const item = { what, args, attempts: 0, ...(chart ? { chart } : {}) };
     // Keep the order: behind anything already waiting.
     if (this.queue.length > 0) {
-      this.queue.push({ what, args, attempts: 0 });
+      this.queue.push(item);
       await this.persist();
       await this.flush();
       return undefined;
     }
     try {
-      return (await this.slack.chat.postMessage(args)).ts;
+      const ts = (await this.slack.chat.postMessage(args)).ts;
+      if (ts) this.attachChart(chart, args.channel, ts);
+      return ts;
     } catch (error) {
       if (!isTransientSlackError(error)) throw error;
-      this.queue.push({ what, args, attempts: 1 });
+      this.queue.push({ ...item, attempts: 1 });
       await this.persist();
       this.logger.warn({ err: error, what }, 'could not post a watch message; trying again next minute');
       this.schedule();
@@ -224,8 +234,9 @@ export class SlackWatchReporter implements WatchReporter {
       const next = this.queue[0]!;
       try {
         next.attempts++;
-        await this.slack.chat.postMessage(next.args);
+        const posted = await this.slack.chat.postMessage(next.args);
         this.queue.shift();
+        if (posted.ts) this.attachChart(next.chart, next.args.channel, posted.ts);
         this.logger.info({ what: next.what, attempts: next.attempts }, 'watch message sent after a retry');
       } catch (error) {
         if (isTransientSlackError(error) && next.attempts < MAX_DELIVERY_ATTEMPTS) {
