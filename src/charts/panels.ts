@@ -189,12 +189,16 @@ function annotations(input: PanelChartInput, minutes: number[]): Record<string, 
   return out;
 }
 
+/** Minutes between time labels, the fewest that keep them apart. */
+const LABEL_STEPS = [5, 10, 15, 30, 60, 120, 180];
+
 /** The chart: panels top to bottom in the order given, one shared time axis (UTC minutes). */
 export function panelChart(input: PanelChartInput): ChartSpec {
   const minutes = minutesOf(input.window);
   // Time labels on round minutes only (every 10 minutes for an hour), each with its grid line: a category
   // axis would otherwise pick uneven ones (11:09, 11:18). Grid colours are per tick, so no callback is needed.
-  const every = minutes.length <= 30 ? 5 : minutes.length <= 90 ? 10 : 30;
+  // At most 9 of them fit side by side at 720 px (a whole switchover may span hours).
+  const every = LABEL_STEPS.find((step) => minutes.length / step <= 9) ?? LABEL_STEPS[LABEL_STEPS.length - 1]!;
   const round = minutes.map((t) => (t / MINUTE_MS) % every === 0);
   const labels = minutes.map((t, i) => (round[i] ? hhmm(t) : ''));
   // Chart.js stacks the scales of one stack bottom-up in the order they are declared: declare them reversed.

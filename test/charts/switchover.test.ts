@@ -82,6 +82,13 @@ describe('switchoverChart', () => {
     for (const panel of [share, errors, latency]) expect(picture.count(MARKER_COLOUR, panel, 12)).toBeGreaterThan(100);
   });
 
+  it('labels a switchover of hours every hour or two, so the labels stay apart', () => {
+    const snapshot = switchoverSnapshot();
+    snapshot.window = { start: at(0), end: at(12 * 60) };
+    const labels = (switchoverChart({ stage: 'dev', moment: 'completion', snapshot, changes: CHANGES })!.config as unknown as Config).data.labels.filter((l) => l !== '');
+    expect(labels).toEqual(['12:00', '14:00', '16:00', '18:00', '20:00', '22:00']);
+  });
+
   it('is left out when CloudWatch had no requests at all', () => {
     const snapshot: MetricsSnapshot = { window: { start: at(0), end: at(60) }, source: {}, target: {}, loadBalancer: {}, missing: [] };
     expect(statusCharts({ stage: 'dev', snapshot, changes: [] })).toEqual([]);
