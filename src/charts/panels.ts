@@ -12,6 +12,8 @@ export const PANEL_CHART_WIDTH = 720;
 /** Height per panel, plus room for the title, the key and the time axis. */
 const PANEL_HEIGHT = 160;
 const CHROME_HEIGHT = 160;
+/** Room for each subtitle line after the first. */
+const SUBTITLE_LINE = 22;
 
 /** Text sizes in CSS pixels (the picture has twice as many). */
 export const FONT = { title: 20, subtitle: 17, ticks: 17, axisTitle: 17, marker: 16 } as const;
@@ -61,7 +63,8 @@ export interface ChartMarker {
 export interface PanelChartInput {
   /** The headline, one line per entry. */
   title: string[];
-  subtitle: string;
+  /** Smaller lines under the headline, one per entry. */
+  subtitle: string[];
   filename: string;
   window: MetricsWindow;
   panels: Panel[];
@@ -216,7 +219,7 @@ export function panelChart(input: PanelChartInput): ChartSpec {
     title: input.title.join(' · '),
     filename: input.filename,
     width: PANEL_CHART_WIDTH,
-    height: CHROME_HEIGHT + PANEL_HEIGHT * input.panels.length,
+    height: CHROME_HEIGHT + SUBTITLE_LINE * (input.subtitle.length - 1) + PANEL_HEIGHT * input.panels.length,
     config: {
       type: 'line',
       data: { labels, datasets: input.panels.flatMap((panel) => panel.lines.map((l) => dataset(l, panel))) },

@@ -55,7 +55,7 @@ export function prepChart(stage: string, snapshot: MetricsSnapshot, baseline?: B
   ];
   return panelChart({
     title: headline(stage, baseline),
-    subtitle: `source proxy (blue), baseline dashed · ${hhmm(window.start)}-${hhmm(window.end)} UTC, ${minutes} min`,
+    subtitle: [`source proxy (blue), baseline dashed · ${hhmm(window.start)}-${hhmm(window.end)} UTC, ${minutes} min`],
     filename: `${stage}-prep.png`,
     window,
     panels,

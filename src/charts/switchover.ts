@@ -4,17 +4,15 @@
 // headline that states the numbers. Pure data (see panels.ts).
 import { hhmm, msText } from '../core/format';
 import type { ChartSpec } from '../core/ports';
-import { lastMinutes, minutesOf, observedSplit, sideTotals } from '../core/traffic';
-import type { MetricsSnapshot, Side } from '../core/types';
+import { changeWords, type ChangeMark } from '../core/changes';
+import { firstFullMinute, minutesOf, observedSplit, RECENT_MINUTES, recentWindowSince, sideTotals } from '../core/traffic';
+import type { MetricsSnapshot, MetricsWindow, Side } from '../core/types';
 import { MINUTE_MS } from '../core/types';
 import { alignToMinutes, rounded } from './common';
-import { panelChart, SIDE_COLOURS, WEIGHT_COLOUR, type ChartMarker, type Panel } from './panels';
+import { panelChart, SIDE_COLOURS, WEIGHT_COLOUR, type Panel } from './panels';
 
-/** An applied change: when, what (for its label), and the target proxy's configured share before and after. */
-export interface ChartChange extends ChartMarker {
-  /** The target proxy's configured share (percent) before (when known) and after the change. */
-  targetPercent?: { before?: number; after: number };
-}
+/** An applied change (when, its label, the configured target share before and after): a ChartMarker too. */
+export type ChartChange = ChangeMark;
 
 /** Guardrail lines on the picture, in the panels' units (5xx %, p99 ms), each with its label. */
 export interface ChartLimits {
@@ -34,8 +32,6 @@ export interface SwitchoverChartInput {
   limits?: ChartLimits;
   /** For the alert: what breached, in a few words ("target 5xx 4.8 % > 1.2 %"). */
   breach?: string;
-  /** Minutes the headline's figures cover (the newest ones); default 5. */
-  headlineMinutes?: number;
 }
 
 const SIDE_NAME: Record<Side, string> = { source: 'source', target: 'target' };
@@ -79,11 +75,31 @@ export function percentText(v: number | null): string {
   return `${v < 10 ? rounded(v, 2) : rounded(v, 1)} %`;
 }
 
+/**
+ * The minutes the headline's figures are over, and those minutes in words. As status and the watch read them:
+ * the settled minutes since the newest change, the newest RECENT_MINUTES at most, never straddling it. Before
+ * the first full minute after a change has been read (an alert in the minute of the change), the minute of the
+ * change itself, said as such.
+ */
+export function headlineWindow(end: number, changes: readonly ChangeMark[]): MetricsWindow & { words: string } {
+  const change = changes.filter((c) => c.at < end).sort((a, b) => a.at - b.at).at(-1);
+  const firstFull = change ? firstFullMinute(change.at) : Number.NEGATIVE_INFINITY;
+  let window = recentWindowSince(end, firstFull, RECENT_MINUTES);
+  const minutes = () => (window.end - window.start) / MINUTE_MS;
+  const span = () => `${hhmm(window.start)}-${hhmm(window.end)} UTC`;
+  if (!change) return { ...window, words: `${span()}, the last ${minutes()} min` };
+  const what = `${changeWords(change)} at ${hhmm(change.at)}`;
+  if (window.start === window.end) {
+    window = { start: Math.floor(change.at / MINUTE_MS) * MINUTE_MS, end };
+    return { ...window, words: `${span()}, the minute of ${what} (partly before it)` };
+  }
+  if (window.start === firstFull) return { ...window, words: `${span()}, the ${minutes()} min since ${what}` };
+  return { ...window, words: `${span()}, the last ${minutes()} min, all after ${what}` };
+}
+
 /** The two headline lines: where the traffic goes, then errors and latency per side. */
-function headline(input: SwitchoverChartInput): string[] {
-  const minutes = input.headlineMinutes ?? 5;
-  const split = observedSplit(input.snapshot, minutes);
-  const recent = lastMinutes(input.snapshot, minutes);
+function headline(input: SwitchoverChartInput, recent: MetricsWindow): string[] {
+  const split = observedSplit(input.snapshot, recent);
   const totals = { source: sideTotals(input.snapshot, 'source', recent), target: sideTotals(input.snapshot, 'target', recent) };
   const errors = (side: Side) => {
     const t = totals[side];
@@ -102,14 +118,14 @@ function headline(input: SwitchoverChartInput): string[] {
   return [
     `${lead} · ${share}`,
     `5xx ${errors('source')} vs ${errors('target')} · ` +
-      `p99 ${latency('source')} vs ${latency('target')} (source vs target, last ${minutes} min)`,
+      `p99 ${latency('source')} vs ${latency('target')} (source vs target)`,
   ];
 }
 
-function subtitle(input: SwitchoverChartInput): string {
-  const { start, end } = input.snapshot.window;
+/** Over which minutes the headline's figures are; then what breached and the colours. */
+function subtitle(input: SwitchoverChartInput, recent: { words: string }): string[] {
   const what = input.breach ? `${input.breach} · ` : '';
-  return `${what}blue: source proxy · orange: target proxy · ${hhmm(start)}-${hhmm(end)} UTC`;
+  return [`figures over ${recent.words}`, `${what}blue: source proxy · orange: target proxy`];
 }
 
 function panels(input: SwitchoverChartInput): Panel[] {
@@ -163,9 +179,10 @@ export function switchoverChart(whole: SwitchoverChartInput): ChartSpec | undefi
   const { snapshot } = input;
   const any = (s: Side) => alignToMinutes(snapshot[s].requests, snapshot.window).some((v) => v !== null);
   if (!any('source') && !any('target')) return undefined;
+  const recent = headlineWindow(snapshot.window.end, input.changes);
   return panelChart({
-    title: headline(input),
-    subtitle: subtitle(input),
+    title: headline(input, recent),
+    subtitle: subtitle(input, recent),
     filename: `${input.stage}-${input.moment}.png`,
     window: snapshot.window,
     panels: panels(input),

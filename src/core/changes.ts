@@ -24,6 +24,11 @@ function kindLabel(kind: RequestKind | undefined, percent: number | undefined): 
   }
 }
 
+/** A change in words, from its chart label: "the 25% shift", "the fallback". */
+export function changeWords(mark: Pick<ChangeMark, 'label'>): string {
+  return `the ${mark.label.replace(/^shift (\d+%)$/, '$1 shift')}`;
+}
+
 /** Applied changes of a stage, oldest first, labelled for the charts ("shift 10%", "fallback"). */
 export function appliedChanges(records: readonly JournalRecord[], stage: string): ChangeMark[] {
   const created = new Map<string, { kind: RequestKind; percent: number }>();

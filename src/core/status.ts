@@ -1,7 +1,7 @@
 // `/switchover status [<stage>]`: where a stage stands, from a fixed number of AWS reads made in parallel.
 // Each read may fail on its own; the status then says what is unknown, in words, and answers with the rest.
 import type { Baseline, RequestKind } from './journal';
-import type { ChangeMark } from './changes';
+import { changeWords, type ChangeMark } from './changes';
 import { errorMessage, hhmm, msText } from './format';
 import type { HealthSummary } from './health';
 import { summarizeHealth } from './health';
@@ -89,8 +89,7 @@ function latestChange(context: StatusContext): TrafficWindow['change'] {
     const words = applied.kind === 'shift' ? `the ${applied.percent}% shift` : applied.kind === 'fallback' ? 'the fallback' : 'the force reconnect';
     return { at: applied.appliedAt, words, before: applied.before, after: applied.after };
   }
-  // Chart labels ("shift 25%") read as "the 25% shift".
-  return mark ? { at: mark.at, words: `the ${mark.label.replace(/^shift (\d+%)$/, '$1 shift')}` } : undefined;
+  return mark ? { at: mark.at, words: changeWords(mark) } : undefined;
 }
 
 const minutesWord = (n: number) => `${n} settled minute${n === 1 ? '' : 's'}`;

@@ -35,7 +35,7 @@ function snapshot(): MetricsSnapshot {
 type Dataset = { label: string; data: (number | null)[]; yAxisID: string; borderDash?: number[] };
 type Config = {
   data: { labels: string[]; datasets: Dataset[] };
-  options: { scales: Record<string, unknown>; plugins: { title: { text: string[] }; subtitle: { text: string } } };
+  options: { scales: Record<string, unknown>; plugins: { title: { text: string[] }; subtitle: { text: string[] } } };
 };
 
 describe('prepChart', () => {
@@ -61,7 +61,7 @@ describe('prepChart', () => {
       'dev · baseline 200 req/min · 5xx 0.07 % · p99 300 ms',
       '40 requests per new connection: reuse high', // 200 / 5
     ]);
-    expect(config.options.plugins.subtitle.text).toBe('source proxy (blue), baseline dashed · 11:30-12:00 UTC, 30 min');
+    expect(config.options.plugins.subtitle.text).toEqual(['source proxy (blue), baseline dashed · 11:30-12:00 UTC, 30 min']);
   });
 
   it('draws it: each panel shows the source proxy', async () => {

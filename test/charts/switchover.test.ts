@@ -1,6 +1,6 @@
 import { InProcessChartRenderer } from '../../src/adapters/charts/in-process';
 import { guardrailLimits, statusCharts } from '../../src/charts/status';
-import { switchoverChart } from '../../src/charts/switchover';
+import { headlineWindow, switchoverChart } from '../../src/charts/switchover';
 import { SIDE_COLOURS, LIMIT_COLOUR, MARKER_COLOUR } from '../../src/charts/panels';
 import type { Baseline } from '../../src/core/journal';
 import type { MetricsSnapshot } from '../../src/core/types';
@@ -12,7 +12,7 @@ const baseline = { minutesWithTraffic: 30, requestsPerMinute: 1000, errorRate5xx
 
 type Config = {
   data: { labels: string[]; datasets: Array<{ label: string; data: (number | null)[]; yAxisID: string; stepped?: string }> };
-  options: { scales: Record<string, { max?: number }>; plugins: { title: { text: string[] }; annotation: { annotations: Record<string, any> } } };
+  options: { scales: Record<string, { max?: number }>; plugins: { title: { text: string[] }; subtitle: { text: string[] }; annotation: { annotations: Record<string, any> } } };
 };
 
 /** Rows of the picture's vertical band [from, to) (fractions of its height): where a panel is drawn. */
@@ -50,8 +50,9 @@ describe('switchoverChart', () => {
     expect(notes.limit_yLatency).toMatchObject({ yMin: 320, label: { content: 'baseline × 2 = 320 ms' } });
     expect(config.options.plugins.title.text).toEqual([
       'dev · 100 % of requests on the target',
-      '5xx idle vs 6 % · p99 idle vs 200 ms (source vs target, last 5 min)',
+      '5xx idle vs 6 % · p99 idle vs 200 ms (source vs target)',
     ]);
+    expect(config.options.plugins.subtitle.text).toEqual(['figures over 11:55-12:00 UTC, the last 5 min, all after the 100% shift at 11:40', 'blue: source proxy · orange: target proxy']);
   });
 
   it('states the figures of both sides while traffic is split', () => {
@@ -60,8 +61,21 @@ describe('switchoverChart', () => {
     const spec = switchoverChart({ stage: 'dev', moment: 'status', snapshot, changes: CHANGES })!;
     expect((spec.config as unknown as Config).options.plugins.title.text).toEqual([
       'dev · 10 % of requests on the target',
-      '5xx 0.22 % vs 1 % · p99 160 ms vs 200 ms (source vs target, last 5 min)',
+      '5xx 0.22 % vs 1 % · p99 160 ms vs 200 ms (source vs target)',
     ]);
+  });
+
+  it("states the figures of the minutes since the newest change, never straddling it, and says which", () => {
+    const snapshot = switchoverSnapshot();
+    snapshot.window.end = at(43); // the 100% shift at 11:40:05; the last 5 minutes would mix 10 % and 100 %
+    const config = switchoverChart({ stage: 'dev', moment: 'alert', snapshot, changes: CHANGES, breach: 'breach: 5xx rate' })!.config as unknown as Config;
+    expect(config.options.plugins.title.text[0]).toBe('GUARDRAIL BREACH · dev · 100 % of requests on the target');
+    expect(config.options.plugins.subtitle.text).toEqual([
+      'figures over 11:41-11:43 UTC, the 2 min since the 100% shift at 11:40',
+      'breach: 5xx rate · blue: source proxy · orange: target proxy',
+    ]);
+    expect(headlineWindow(at(41), CHANGES)).toEqual({ start: at(40), end: at(41), words: '11:40-11:41 UTC, the minute of the 100% shift at 11:40 (partly before it)' });
+    expect(headlineWindow(at(15), CHANGES)).toEqual({ start: at(10), end: at(15), words: '11:10-11:15 UTC, the last 5 min' });
   });
 
   it('draws it: the right size, on white, each panel with its sides, limits and markers', async () => {
