@@ -23,7 +23,8 @@ import { SlackPeopleDirectory } from './slack/people-directory';
 import { RequestSweeper } from './slack/request-sweeper';
 import { InterruptedPreps } from './slack/interrupted-preps';
 import { RequestMessages } from './slack/requests';
-import { SlackWatchReporter, type QueuedWatchMessage } from './slack/watch-reporter';
+import { OutboxRecordSchema, SlackOutbox } from './slack/outbox';
+import { SlackWatchReporter } from './slack/watch-reporter';
 import { SwitchoverCharts } from './slack/switchover-charts';
 
 export interface BuildOptions {
@@ -39,12 +40,12 @@ export interface BuildOptions {
   dataDirLock?: DataDirLockOptions;
 }
 
-/** The watch reporter's channel messages Slack has not taken yet, kept across restarts. */
-export const UNSENT_WATCH_MESSAGES_FILE = 'unsent-watch-messages.json';
+/** Slack posts and edits Slack has not taken yet (slack/outbox.ts), kept across restarts. */
+export const SLACK_OUTBOX_FILE = 'slack-outbox.json';
 
 /**
- * The watch reporter's Slack calls: 10 s an attempt, three attempts a second or two apart (about 33 s at most),
- * inside the minute a watch tick has; what still fails waits for the next tick.
+ * The watch's progress edits: 10 s an attempt, three attempts a second or two apart (about 33 s at most),
+ * inside the minute a watch tick has; what still fails is redone by the next tick.
  */
 const WATCH_SLACK = { timeout: 10_000, retryConfig: { retries: 2, factor: 2, minTimeout: 1_000, maxTimeout: 2_000 } };
 
@@ -94,14 +95,21 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
     ttlMinutes: config.approvalTtlMinutes,
     approvers: config.access.approvers,
   });
-  // Its own Web API client with the watch's deadlines. The next minute updates the progress message anyway,
-  // and the reporter queues a channel message that failed and sends it then.
+  // The outbox's client makes no retries of its own: the outbox retries, and a call retried after a timeout
+  // could show a message twice.
+  const outboxSlack = createSlackClient(config, logger, { retryConfig: { retries: 0 }, ...options.slackClientOptions });
+  const outbox = new SlackOutbox({
+    slack: outboxSlack,
+    clock,
+    logger,
+    store: new JsonFileOutbox(join(config.dataDir, SLACK_OUTBOX_FILE), OutboxRecordSchema, logger),
+  });
+  // Its own Web API client with the watch's deadlines: the next minute updates the progress message anyway.
   const watchSlack = createSlackClient(config, logger, { ...WATCH_SLACK, ...options.slackClientOptions });
-  const outbox = new JsonFileOutbox<QueuedWatchMessage>(join(config.dataDir, UNSENT_WATCH_MESSAGES_FILE), logger);
-  const reporter = new SlackWatchReporter(watchSlack, logger, clock, outbox, new SwitchoverCharts(core, config.watch, logger));
+  const reporter = new SlackWatchReporter(watchSlack, logger, outbox, new SwitchoverCharts(core, config.watch, logger));
   const watcher = new Watcher(core, config.watch, reporter, { settleMs: config.settleMs });
 
-  const requestMessages = new RequestMessages({ slack, logger, approvals, watcher });
+  const requestMessages = new RequestMessages({ slack, logger, approvals, watcher, outbox });
 
   const background: BackgroundTask[] = [
     // Started first, stopped last: no journal is read before this bot alone holds the data directory, and
@@ -117,6 +125,12 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
         }
       },
     },
+    // What the last run could not send goes first; its sweep runs beside everything else until stopped.
+    {
+      name: 'outbox',
+      start: () => outbox.start(),
+      stop: () => outbox.stop(),
+    },
     // State first: requests are rebuilt from the journal before anything reads or sweeps them.
     new RequestSweeper({ approvals, messages: requestMessages, clock, logger }),
     // A prep the bot was running when it stopped has its progress message say so (never "running" forever).
@@ -124,16 +138,12 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
     {
       name: 'watcher',
       start: async () => {
-        await reporter.restore();
         await watcher.resume();
       },
-      stop: async () => {
-        await watcher.stop();
-        reporter.stop();
-      },
+      stop: () => watcher.stop(),
     },
   ];
 
   const reads = new Semaphore(READS_AT_ONCE);
-  return { config, logger, clock, slack, people, core, approvals, requestMessages, watcher, reads, background, simulation };
+  return { config, logger, clock, slack, people, core, approvals, requestMessages, outbox, watcher, reads, background, simulation };
 }

@@ -9,6 +9,7 @@ import type { Clock, CoreDeps, PeopleDirectory } from '../core/ports';
 import type { ApprovalService } from '../core/requests/approval-service';
 import type { Watcher } from '../core/watch';
 import type { Logger } from '../logger';
+import type { SlackOutbox } from '../slack/outbox';
 import type { RequestMessages } from '../slack/requests';
 
 export interface AppDeps {
@@ -25,6 +26,8 @@ export interface AppDeps {
   approvals: ApprovalService;
   /** Request messages in Slack: posting, updating to the final state, outcome notices. */
   requestMessages: RequestMessages;
+  /** Slack posts and edits Slack has not taken yet, sent once it answers. */
+  outbox: SlackOutbox;
   /** Watches each stage after an applied change. */
   watcher: Watcher;
   /**

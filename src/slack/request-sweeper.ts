@@ -1,8 +1,8 @@
 // The approvals' background task. On start: rebuild every request from the journal, bring the messages of the
 // requests the restart settled (applied or failed while the bot was down, or still unconfirmed) to their state and
 // tell their approvers, post requests that were never posted, and expire those past their time. Then, every ~30 s
-// on the clock: re-read the listener of unconfirmed changes (with backoff), expire due requests (their messages
-// show "Expired") and retry message updates Slack refused.
+// on the clock: re-read the listener of unconfirmed changes (with backoff) and expire due requests (their messages
+// show "Expired"). Message edits Slack refused are the outbox's to retry (outbox.ts).
 import type { BackgroundTask } from '../background';
 import type { Clock } from '../core/ports';
 import type { ApprovalService } from '../core/requests/approval-service';
@@ -58,7 +58,7 @@ export class RequestSweeper implements BackgroundTask {
 
   /**
    * One sweep: re-read the listener of changes AWS did not confirm (when due), expire due requests, update their
-   * messages, retry refused updates. Never throws.
+   * messages. Never throws.
    */
   async sweep(): Promise<void> {
     const { approvals, messages, logger } = this.deps;
@@ -71,7 +71,6 @@ export class RequestSweeper implements BackgroundTask {
         logger.info({ requestId: request.id, stage: request.stage, outcome: 'expired' }, 'request expired without approval');
         await messages.show(request);
       }
-      await messages.retryStale();
     } catch (error) {
       logger.error({ err: error }, 'request sweep failed; trying again next time');
     }

@@ -1,7 +1,8 @@
 // Request messages in Slack: posting a new request in the channel (and recording where), bringing the message
 // to its final state in place, and saying outcomes in the channel. Shared by the slash commands, the buttons,
 // the confirmation dialog and the sweeper. A message that cannot be updated (Slack rate limit, outage) is said
-// in a new message and its update is retried later: an outcome is never lost.
+// in a new message in its thread, and the update and the post wait in the outbox (outbox.ts) until Slack
+// answers: an outcome is never lost.
 import type { webApi } from '@slack/bolt';
 import { escapeText, type SlackMessage } from '../blocks/common';
 import { requestMessage } from '../blocks/request';
@@ -14,13 +15,16 @@ import { appliedAt, isFinal, type SwitchoverRequest } from '../core/requests/req
 import type { Watcher } from '../core/watch';
 import { describeWeights } from '../core/weights';
 import type { Logger } from '../logger';
-import { describeSlackError, isTransientSlackError } from './errors';
+import { describeSlackError } from './errors';
+import type { SlackOutbox } from './outbox';
 
 export interface RequestMessagesDeps {
   slack: webApi.WebClient;
   logger: Logger;
   approvals: ApprovalService;
   watcher: Watcher;
+  /** Edits and thread posts: sent at once, or kept and sent once Slack answers. */
+  outbox: SlackOutbox;
 }
 
 /** What the requester is told (ephemeral) after asking for a change. */
@@ -31,22 +35,7 @@ export type NewRequest =
   | { kind: 'fallback'; stage: string }
   | { kind: 'forceReconnect'; stage: string };
 
-interface UnsentPost {
-  channel: string;
-  threadTs?: string;
-  message: SlackMessage;
-  broadcast?: boolean;
-  attempts: number;
-}
-
-/** How many sweeps a message update or post is retried before the bot gives up on it (the outcome was posted anyway). */
-export const MAX_UPDATE_ATTEMPTS = 20;
-
 export class RequestMessages {
-  /** Requests whose message still shows an older state, with the attempts so far. */
-  private readonly stale = new Map<string, number>();
-  /** Channel posts Slack did not take yet, oldest first. */
-  private readonly unsent: UnsentPost[] = [];
   /** Where a request was posted, when the journal could not record it (request.posted failed). */
   private readonly postedAt = new Map<string, { channel: string; ts: string }>();
 
@@ -116,8 +105,9 @@ export class RequestMessages {
   }
 
   /**
-   * Brings the request message to the request's current state. When Slack refuses, the state is posted as a new
-   * message in the thread (so nobody acts on stale buttons) and the update is retried by the sweeper.
+   * Brings the request message to the request's current state. When Slack does not take the edit, a final state
+   * is also posted in the thread (so nobody acts on stale buttons); an edit Slack did not take for a passing
+   * reason waits in the outbox.
    */
   async show(request: SwitchoverRequest): Promise<void> {
     const where = this.where(request);
@@ -128,43 +118,11 @@ export class RequestMessages {
     }
     const message = requestMessage(request);
     try {
-      await this.deps.slack.chat.update({ channel: where.channel, ts: where.ts, ...message });
-      this.stale.delete(request.id);
+      if (await this.deps.outbox.update(`message of request ${request.id}`, { ...where, message })) return;
     } catch (error) {
-      const transient = isTransientSlackError(error);
-      this.deps.logger.warn({ err: error, requestId: request.id, retry: transient }, 'could not update the request message');
-      if (transient) this.stale.set(request.id, this.stale.get(request.id) ?? 0);
-      if (isFinal(request)) await this.say(where.channel, where.ts, message);
+      this.deps.logger.warn({ err: error, requestId: request.id }, 'Slack refused to update the request message');
     }
-  }
-
-  /** Retries the message updates and channel posts that failed; called by the sweeper. */
-  async retryStale(): Promise<void> {
-    await this.retryUnsent();
-    for (const [id, attempts] of [...this.stale]) {
-      const request = this.deps.approvals.get(id);
-      const where = request && this.where(request);
-      if (!request || !where) {
-        this.stale.delete(id);
-        continue;
-      }
-      try {
-        await this.deps.slack.chat.update({ channel: where.channel, ts: where.ts, ...requestMessage(request) });
-        this.stale.delete(id);
-      } catch (error) {
-        if (attempts + 1 >= MAX_UPDATE_ATTEMPTS) {
-          this.stale.delete(id);
-          this.deps.logger.error({ err: error, requestId: id }, 'gave up updating the request message (its final state was posted in its thread)');
-        } else {
-          this.stale.set(id, attempts + 1);
-        }
-      }
-    }
-  }
-
-  /** Request IDs whose message update is waiting for a retry (tests, diagnostics). */
-  staleMessages(): string[] {
-    return [...this.stale.keys()];
+    if (isFinal(request)) await this.say(where.channel, where.ts, message);
   }
 
   /**
@@ -255,43 +213,13 @@ export class RequestMessages {
 
   /**
    * A message in the channel (threaded under `threadTs` when given). Never throws: a post Slack did not take
-   * for a passing reason (timeout, 5xx, rate limit) is queued and sent by the sweeper once Slack answers.
+   * for a passing reason (timeout, 5xx, rate limit) waits in the outbox until Slack answers.
    */
   async say(channel: string, threadTs: string | undefined, message: SlackMessage, broadcast = false): Promise<void> {
-    const post: UnsentPost = { channel, message, attempts: 0, ...(threadTs ? { threadTs } : {}), ...(broadcast ? { broadcast } : {}) };
     try {
-      await this.post(post);
+      await this.deps.outbox.post(threadTs ? 'a note in a request thread' : 'a request outcome', { channel, message, ...(threadTs ? { threadTs } : {}), broadcast });
     } catch (error) {
-      const transient = isTransientSlackError(error);
-      this.deps.logger.error({ err: error, channel, retry: transient }, 'could not post in the channel');
-      if (transient) this.unsent.push(post);
-    }
-  }
-
-  /** Channel posts waiting for a retry (tests, diagnostics). */
-  unsentPosts(): number {
-    return this.unsent.length;
-  }
-
-  private async post({ channel, threadTs, message, broadcast }: UnsentPost): Promise<void> {
-    if (!threadTs) await this.deps.slack.chat.postMessage({ channel, ...message });
-    else if (broadcast) await this.deps.slack.chat.postMessage({ channel, ...message, thread_ts: threadTs, reply_broadcast: true });
-    else await this.deps.slack.chat.postMessage({ channel, ...message, thread_ts: threadTs });
-  }
-
-  /** Sends the queued posts in order; stops at the first that fails again (Slack is still not answering). */
-  private async retryUnsent(): Promise<void> {
-    while (this.unsent.length > 0) {
-      const next = this.unsent[0]!;
-      try {
-        await this.post(next);
-        this.unsent.shift();
-      } catch (error) {
-        next.attempts++;
-        if (next.attempts < MAX_UPDATE_ATTEMPTS && isTransientSlackError(error)) return;
-        this.unsent.shift();
-        this.deps.logger.error({ err: error, channel: next.channel }, 'gave up posting a message in the channel');
-      }
+      this.deps.logger.error({ err: error, channel }, 'could not post in the channel');
     }
   }
 

@@ -72,11 +72,12 @@ describe('a Slack that accepts calls and never answers them', () => {
     h.fake.hang('chat.update');
     h.fake.hang('chat.postMessage');
     await submitApproval(h, req.id, BOB);
-    // Both thread posts (the final state, then the watch) time out and wait for a retry.
-    await until(() => h.deps.requestMessages.unsentPosts() === 2, 'two unsent posts');
+    // The edit and both thread posts (the final state, then the watch) time out and wait in the outbox.
+    const kept = () => h.deps.outbox.pending().map((r) => r.kind);
+    await until(() => kept().length === 3, 'the edit and two posts kept');
+    expect(kept()).toEqual(['update', 'post', 'post']);
     expect(h.stack.calls.ModifyListener).toBe(1);
     expect(h.deps.watcher.active().map((w) => w.stage)).toEqual(['staging']);
-    expect(h.deps.requestMessages.staleMessages()).toEqual([req.id]);
 
     // Slack answers again: the next sweep brings the message up to date and says what was not said.
     h.fake.clearFailures();
@@ -86,7 +87,9 @@ describe('a Slack that accepts calls and never answers them', () => {
       () => h.fake.messages.find((m) => m.channel === CHANNEL && m.threadTs === message.ts && /^Watching staging/.test(m.text ?? '')),
       'the watch announced in the thread',
     );
-    expect(h.deps.requestMessages.unsentPosts()).toBe(0);
+    await until(() => kept().length === 0, 'the outbox empty');
+    const watching = h.fake.messages.filter((m) => m.threadTs === message.ts && /^Watching staging/.test(m.text ?? ''));
+    expect(watching).toHaveLength(1);
   });
 
   it('hung status posts give their read slots back: the next status is answered once Slack is back', async () => {

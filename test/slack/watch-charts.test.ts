@@ -7,7 +7,8 @@ import type { WatchInfo, WatchTick } from '../../src/core/watch';
 import { ManualClock } from '../../src/adapters/clock';
 import { createLogger } from '../../src/logger';
 import { SwitchoverCharts } from '../../src/slack/switchover-charts';
-import { RETRY_DELAY_MS, SlackWatchReporter } from '../../src/slack/watch-reporter';
+import { OutboxRecordSchema, RETRY_MS, SlackOutbox, type OutboxRecord, type OutboxStore } from '../../src/slack/outbox';
+import { SlackWatchReporter } from '../../src/slack/watch-reporter';
 import { at, switchoverJournal, switchoverSnapshot } from '../support/switchover-data';
 import { FakeCharts, fakeDeps } from '../support/fake-ports';
 import { FakeSlack } from '../support/fake-slack';
@@ -45,6 +46,9 @@ describe('SlackWatchReporter charts', () => {
     await fake.stop();
   });
 
+  /** The bot's outbox on the fake Slack (kept messages in `store` when given). */
+  const outboxOf = (clock = new ManualClock(at(53)), store?: OutboxStore) => new SlackOutbox({ slack: client, clock, logger, ...(store ? { store } : {}) });
+
   /** The chart source on the switchover's journal and CloudWatch minutes. */
   function sources(renderer: ChartRenderer = new FakeCharts()) {
     const deps = fakeDeps({ charts: renderer, clock: new ManualClock(at(53)) });
@@ -57,7 +61,7 @@ describe('SlackWatchReporter charts', () => {
   it("shares the breach's chart in the alert's thread, in one upload, over the whole switchover", async () => {
     const renderer = new FakeCharts();
     const { deps, charts } = sources(renderer);
-    const reporter = new SlackWatchReporter(client, logger, undefined, undefined, charts);
+    const reporter = new SlackWatchReporter(client, logger, outboxOf(), charts);
     const ts = await reporter.alert(WATCH, BREACH, tick);
     await reporter.chartsSettled();
     expect(deps.metrics.calls).toEqual([{ start: at(5), end: at(52) }]);
@@ -71,7 +75,7 @@ describe('SlackWatchReporter charts', () => {
   it("shares the whole switchover's chart under the completion message", async () => {
     const renderer = new FakeCharts();
     const { deps, charts } = sources(renderer);
-    const reporter = new SlackWatchReporter(client, logger, undefined, undefined, charts);
+    const reporter = new SlackWatchReporter(client, logger, outboxOf(), charts);
     await reporter.completed(WATCH, { ...tick, window: { start: at(30), end: at(60) } });
     await reporter.chartsSettled();
     expect(deps.metrics.calls).toEqual([{ start: at(5), end: at(60) }]);
@@ -79,17 +83,18 @@ describe('SlackWatchReporter charts', () => {
     expect(fake.callsOf('files.completeUploadExternal')[0]!.args.thread_ts).toBe(fake.messages[0]!.ts);
   });
 
-  it('sends an alert queued during a Slack outage with the chart of its breach, not of the moment it is sent', async () => {
+  it('sends an alert kept during a Slack outage with the chart of its breach, not of the moment it is sent', async () => {
     const renderer = new FakeCharts();
     const { deps, charts } = sources(renderer);
-    const reporter = new SlackWatchReporter(client, logger, deps.clock, undefined, charts);
+    const outbox = outboxOf(deps.clock);
+    const reporter = new SlackWatchReporter(client, logger, outbox, charts);
     fake.fail('chat.postMessage', 'service_unavailable', 1);
     expect(await reporter.alert(WATCH, BREACH, tick)).toBeUndefined();
-    expect(reporter.queued).toBe(1);
-    await deps.clock.advance(RETRY_DELAY_MS * 5);
+    expect(outbox.pending()).toHaveLength(1);
+    await deps.clock.advance(RETRY_MS * 5);
     await until(() => fake.callsOf('files.completeUploadExternal').length > 0);
     await reporter.chartsSettled();
-    expect(reporter.queued).toBe(0);
+    expect(outbox.pending()).toHaveLength(0);
     const alert = fake.messages.find((m) => m.text?.startsWith('Guardrail breached on dev'))!;
     expect(fake.callsOf('files.completeUploadExternal').map((c) => c.args.thread_ts)).toEqual([alert.ts]);
     expect(deps.metrics.calls).toEqual([{ start: at(5), end: at(52) }]);
@@ -97,22 +102,26 @@ describe('SlackWatchReporter charts', () => {
   });
 
   it('keeps what the chart shows in the outbox, so a restart sends it with its chart too (and leaves out what is not a message)', async () => {
-    const saved: unknown[] = [];
-    const outbox = { load: async () => [], save: async (items: readonly unknown[]) => void saved.push(JSON.parse(JSON.stringify(items))) };
+    let saved: OutboxRecord[] = [];
+    const store: OutboxStore = { load: async () => saved, save: async (records) => void (saved = JSON.parse(JSON.stringify(records)) as OutboxRecord[]) };
     const { charts } = sources();
-    const reporter = new SlackWatchReporter(client, logger, undefined, outbox, charts);
+    const reporter = new SlackWatchReporter(client, logger, outboxOf(undefined, store), charts);
     fake.fail('chat.postMessage', 'service_unavailable', 1);
     await reporter.alert(WATCH, BREACH, tick);
-    const queued = saved.at(-1) as unknown[];
-    expect(queued).toEqual([expect.objectContaining({ chart: { stage: 'dev', moment: 'alert', end: at(52), breach: 'breach: 5xx rate' } })]);
+    expect(saved).toEqual([expect.objectContaining({ chart: { stage: 'dev', moment: 'alert', end: at(52), breach: 'breach: 5xx rate' } })]);
 
     const renderer = new FakeCharts();
     const { deps, charts: later } = sources(renderer);
-    const junk = { what: 'hand-edited', args: { channel: 'C0SWITCH', text: 'x' }, attempts: 0, chart: { stage: 'dev', moment: 'alert', end: 'noon' } };
-    const restarted = new SlackWatchReporter(client, logger, undefined, { load: async () => [...queued, junk] as never, save: async () => undefined }, later);
-    await restarted.restore(); // and starts sending
+    const junk = { ...saved[0]!, id: 'junk', message: { text: 'x', blocks: [] }, chart: { stage: 'dev', moment: 'alert', end: 'noon' } };
+    const kept = [...saved, junk].flatMap((r) => {
+      const checked = OutboxRecordSchema.safeParse(r); // as the file store reads them back
+      return checked.success ? [checked.data] : [];
+    });
+    const restarted = outboxOf(undefined, { load: async () => kept, save: async () => undefined });
+    const again = new SlackWatchReporter(client, logger, restarted, later);
+    await restarted.start(); // and starts sending
     await until(() => fake.callsOf('files.completeUploadExternal').length > 0);
-    await restarted.chartsSettled();
+    await again.chartsSettled();
     expect(fake.messages.map((m) => m.text).filter((t) => t?.startsWith('Guardrail') || t === 'x')).toEqual([expect.stringMatching(/^Guardrail breached on dev/)]);
     expect(deps.metrics.calls).toEqual([{ start: at(5), end: at(52) }]);
     expect(fake.callsOf('files.completeUploadExternal')).toHaveLength(1);
@@ -121,7 +130,7 @@ describe('SlackWatchReporter charts', () => {
   it('says in the thread when the chart cannot be drawn; the alert itself is out', async () => {
     const renderer = new FakeCharts();
     renderer.down = true;
-    const reporter = new SlackWatchReporter(client, logger, undefined, undefined, sources(renderer).charts);
+    const reporter = new SlackWatchReporter(client, logger, outboxOf(), sources(renderer).charts);
     const ts = await reporter.alert(WATCH, BREACH, tick);
     await reporter.chartsSettled();
     expect(fake.messages.map((m) => [m.threadTs, m.text])).toEqual([
@@ -132,7 +141,7 @@ describe('SlackWatchReporter charts', () => {
 
   it('never holds the watch: a renderer that does not answer leaves the alert posted and the tick going', async () => {
     const hung: ChartRenderer = { render: (_: ChartSpec) => new Promise<Buffer>(() => undefined) };
-    const reporter = new SlackWatchReporter(client, logger, undefined, undefined, sources(hung).charts);
+    const reporter = new SlackWatchReporter(client, logger, outboxOf(), sources(hung).charts);
     const ts = await reporter.alert(WATCH, BREACH, tick);
     expect(ts).toBe(fake.messages[0]!.ts);
     expect(fake.callsOf('files.completeUploadExternal')).toEqual([]);

@@ -188,6 +188,6 @@ describe('watching after a change, end to end', () => {
     await minutes(bench, 1, loops);
     expect(attempts()).toHaveLength(2);
     expect(alerts()[0]!.text).toMatch(/^Guardrail breached on staging: 5xx rate\./);
-    expect(h.logs().some((l) => l.msg === 'watch message sent after a retry')).toBe(true);
+    expect(h.logs().some((l) => l.msg === 'Slack took a message it had not taken before')).toBe(true);
   });
 });

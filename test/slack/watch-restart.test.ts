@@ -4,7 +4,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/adapters/clock';
-import { UNSENT_WATCH_MESSAGES_FILE } from '../../src/composition';
+import { SLACK_OUTBOX_FILE } from '../../src/composition';
 import { MINUTE_MS } from '../../src/core/types';
 import type { FakeSlack } from '../support/fake-slack';
 import {
@@ -84,7 +84,7 @@ describe('watching across a restart of the bot', () => {
     const records = await first.h.deps.core.journal.readAll();
     expect(records.filter((r) => r.type === 'guardrail.breached' && r.requestId === requestId)).not.toHaveLength(0);
     expect(errorAlerts()).toHaveLength(0);
-    const unsent = JSON.parse(await readFile(join(dataDir, UNSENT_WATCH_MESSAGES_FILE), 'utf8')) as { what: string }[];
+    const unsent = JSON.parse(await readFile(join(dataDir, SLACK_OUTBOX_FILE), 'utf8')) as { what: string }[];
     expect(unsent.map((m) => m.what)).toContain('error-rate alert on staging');
 
     fake.clearFailures(); // Slack is back by the time the bot is
@@ -92,7 +92,7 @@ describe('watching across a restart of the bot', () => {
     await fake.waitFor(() => errorAlerts()[0], 'the alert, after the restart');
     await minutes(second, 2);
     expect(errorAlerts()).toHaveLength(1);
-    await expect(readFile(join(dataDir, UNSENT_WATCH_MESSAGES_FILE), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(readFile(join(dataDir, SLACK_OUTBOX_FILE), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('ends a watch whose window passed while the bot was down, and says so in the thread', async () => {

@@ -1,25 +1,32 @@
-// A small durable list kept in one JSON file of the data directory: the watch reporter's channel messages that
-// Slack has not taken yet (a guardrail alert during a Slack outage), so that a restart of the bot sends them
-// instead of losing them. The file is rewritten whole on each change, through a temporary file and a rename,
-// so a crash leaves either the old list or the new one; saves apply in the order they were asked for.
+// A small durable list kept in one JSON file of the data directory: the Slack posts and edits Slack has not
+// taken yet (slack/outbox.ts), so that a restart of the bot sends them instead of losing them. The file is
+// rewritten whole on each change, through a temporary file and a rename, so a crash leaves either the old list
+// or the new one; saves apply in the order they were asked for. Every record is checked against the caller's
+// schema when read back: one that does not fit is skipped with a warning naming it and the field, the others
+// are kept.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { z } from 'zod';
 import { plainMessage } from '../../core/format';
 
 export interface OutboxLogger {
   warn(fields: object, message: string): void;
 }
 
-export class JsonFileOutbox<T> {
+export class JsonFileOutbox<S extends z.ZodType> {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly file: string,
+    private readonly schema: S,
     private readonly logger: OutboxLogger,
   ) {}
 
-  /** What was saved last; nothing when there is no file. A file that cannot be read is set aside, and said. */
-  load(): Promise<T[]> {
+  /**
+   * What was saved last, record by record as the schema reads it; nothing when there is no file. A file that is
+   * not a JSON list is set aside, and said.
+   */
+  load(): Promise<z.infer<S>[]> {
     return this.enqueue(async () => {
       let text: string;
       try {
@@ -28,21 +35,36 @@ export class JsonFileOutbox<T> {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
         throw error;
       }
+      let items: unknown;
       try {
-        const items: unknown = JSON.parse(text);
+        items = JSON.parse(text);
         if (!Array.isArray(items)) throw new Error('not a list');
-        return items as T[];
       } catch (error) {
         const aside = `${this.file}.unreadable-${Date.now()}`;
         await fs.rename(this.file, aside);
-        this.logger.warn({ file: aside, reason: plainMessage(error) }, 'unsent watch messages could not be read; the file is kept aside');
+        this.logger.warn({ file: aside, reason: plainMessage(error) }, 'unsent Slack messages could not be read; the file is kept aside');
         return [];
       }
+      const records: z.infer<S>[] = [];
+      items.forEach((item: unknown, index) => {
+        const result = this.schema.safeParse(item);
+        if (result.success) {
+          records.push(result.data);
+          return;
+        }
+        const issue = result.error.issues[0];
+        const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+        this.logger.warn(
+          { file: this.file, record: index + 1, problem: `${where}${issue?.message ?? 'invalid'}` },
+          'an unsent Slack message read back is not valid and was skipped',
+        );
+      });
+      return records;
     });
   }
 
   /** Replaces the list; an empty one removes the file. */
-  save(items: readonly T[]): Promise<void> {
+  save(items: readonly z.infer<S>[]): Promise<void> {
     const text = items.length > 0 ? JSON.stringify(items) : undefined;
     return this.enqueue(async () => {
       if (text === undefined) {

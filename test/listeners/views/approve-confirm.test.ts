@@ -53,12 +53,12 @@ describe('the approval dialog', () => {
     expect(h.stack.stage('staging').weights()).toEqual({ source: 80, target: 20 });
     const journal = await h.deps.core.journal.readAll();
     expect(journal.some((r) => r.type === 'request.applied' && r.requestId === req.id)).toBe(true);
-    expect(h.deps.requestMessages.staleMessages()).toEqual([req.id]);
+    expect(h.deps.outbox.pending().map((r) => r.what)).toEqual([`message of request ${req.id}`]);
     expect(h.fake.messages.find((m) => m.ts === message.ts)!.text).toMatch(/^Switchover request/);
 
-    await h.clock.advance(30_000); // the next sweep retries the update
+    await h.clock.advance(30_000); // the outbox retries the update
     await messageShows(h, message.ts, 'Applied');
-    expect(h.deps.requestMessages.staleMessages()).toEqual([]);
+    expect(h.deps.outbox.pending()).toEqual([]);
     expect(h.stack.calls.ModifyListener).toBe(1);
   });
 });
