@@ -26,6 +26,7 @@ import { RequestMessages } from './slack/requests';
 import { OutboxRecordSchema, SlackOutbox } from './slack/outbox';
 import { SlackWatchReporter } from './slack/watch-reporter';
 import { SwitchoverCharts } from './slack/switchover-charts';
+import { SlackPlanReporter } from './slack/plan-reporter';
 
 export interface BuildOptions {
   clock?: Clock;
@@ -110,6 +111,9 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
   const watcher = new Watcher(core, config.watch, reporter, { settleMs: config.settleMs });
 
   const requestMessages = new RequestMessages({ slack, logger, approvals, watcher, outbox });
+  // Running plans are driven by the watch's minutes and talk in their request's message and thread.
+  approvals.plans.attach(new SlackPlanReporter(approvals, requestMessages, logger), watcher);
+  watcher.observe(approvals.plans);
 
   const background: BackgroundTask[] = [
     // Started first, stopped last: no journal is read before this bot alone holds the data directory, and

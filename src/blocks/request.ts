@@ -113,7 +113,7 @@ function openMessage(request: SwitchoverRequest, preview?: Preview): SlackMessag
   blocks.push(actions);
   blocks.push(context(`Request ${request.id} · needs approval by someone other than ${mention(request.requester)}`));
   return {
-    text: `Switchover request on ${request.stage}: ${describeKind(request.kind, request.percent)}, asked by ${mention(request.requester)}; approve or reject before ${formatTime(request.expiresAt)}.`,
+    text: `Switchover request on ${request.stage}: ${describeKind(request.kind, request.percent, request.plan)}, asked by ${mention(request.requester)}; approve or reject before ${formatTime(request.expiresAt)}.`,
     blocks: capBlocks(blocks),
   };
 }
@@ -130,7 +130,7 @@ function appliedMessage(request: SwitchoverRequest): SlackMessage {
   }
   if (request.note) lines.push(`:warning: ${escapeText(request.note)}`);
   return {
-    text: `Applied on ${request.stage}: ${describeKind(request.kind, request.percent)} (asked by ${mention(request.requester)}, approved by ${mention(request.approver ?? 'unknown')}).`,
+    text: `Applied on ${request.stage}: ${describeKind(request.kind, request.percent, request.plan)} (asked by ${mention(request.requester)}, approved by ${mention(request.approver ?? 'unknown')}).`,
     blocks: [header(`Applied: ${describeChange(request)}`), section(lines.join('\n')), context(`Request ${request.id}`)],
   };
 }
@@ -144,7 +144,7 @@ function finalMessage(request: SwitchoverRequest, state: string, detail: string)
       ? `*Weights:* ${describeWeights(request.from)} (a restart does not change them)`
       : `*Requested:* ${describeWeights(request.from)} → ${describeWeights(request.to)}`;
   return {
-    text: `${state} on ${request.stage}: ${describeKind(request.kind, request.percent)}. ${capitalize(describeStatus(request)).replace(/\.$/, '')}.`,
+    text: `${state} on ${request.stage}: ${describeKind(request.kind, request.percent, request.plan)}. ${capitalize(describeStatus(request)).replace(/\.$/, '')}.`,
     blocks: [header(`${state}: ${describeChange(request)}`), section(`${asked}\n${weights}\n${detail}`), context(`Request ${request.id}`)],
   };
 }

@@ -5,7 +5,7 @@ import type { ActionsBlock, Button } from '@slack/types';
 import { describeHealth } from '../core/health';
 import type { GuardrailBreach, GuardrailEvaluation, GuardrailName, Verdict } from '../core/judge';
 import type { MinuteFigures, ObservedSplit } from '../core/traffic';
-import type { WatchEndReason } from '../core/watch';
+import type { AlertNote, WatchEndReason } from '../core/watch';
 import type { PinnedConnections, WatchInfo, WatchTick } from '../core/watch-tick';
 import { firstFullMinute } from '../core/traffic';
 import { describeWeights } from '../core/weights';
@@ -128,25 +128,25 @@ export function watchProgressMessage(tick: WatchTick): SlackMessage {
 }
 
 /** Posted in the channel once per breach episode, with a button that opens a fallback request. */
-export function guardrailAlertMessage(watch: WatchInfo, breach: GuardrailBreach): SlackMessage {
+/**
+ * A breach, in the channel. `note`: what a running plan did about it (its automatic fallback, applied or failed);
+ * once traffic is back on the source proxy the alert offers no "Request fallback".
+ */
+export function guardrailAlertMessage(watch: WatchInfo, breach: GuardrailBreach, note?: AlertNote): SlackMessage {
   const what = GUARDRAIL_WORDS[breach.guardrail];
   const actions: ActionsBlock = {
     type: 'actions',
     block_id: 'switchover_guardrail_actions',
     elements: [button('Request fallback', REQUEST_FALLBACK_ACTION, watch.stage, 'danger')],
   };
+  const headline = clipText(
+    `:rotating_light: *Guardrail breached on ${escapeMrkdwn(watch.stage)}: ${what}*\n${escapeMrkdwn(breach.detail)}\n` +
+      `After the ${changeText(watch)} (${escapeMrkdwn(watch.requestId)}).`,
+  );
+  const offer = [actions, context('A fallback sends all new traffic back to the source proxy; it needs a second person to approve.')];
   return {
-    text: clipText(`Guardrail breached on ${watch.stage}: ${what}. ${breach.detail}`),
-    blocks: [
-      section(
-        clipText(
-          `:rotating_light: *Guardrail breached on ${escapeMrkdwn(watch.stage)}: ${what}*\n${escapeMrkdwn(breach.detail)}\n` +
-            `After the ${changeText(watch)} (${escapeMrkdwn(watch.requestId)}).`,
-        ),
-      ),
-      actions,
-      context('A fallback sends all new traffic back to the source proxy; it needs a second person to approve.'),
-    ],
+    text: clipText(`Guardrail breached on ${watch.stage}: ${what}. ${note ? note.text : breach.detail}`),
+    blocks: [section(headline), ...(note ? [section(clipText(escapeMrkdwn(note.text)))] : []), ...(note?.fellBack ? [] : offer)],
   };
 }
 

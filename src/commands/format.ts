@@ -8,6 +8,8 @@ export function formatCommand(command: ParsedCommand): string {
       return `${SLASH_COMMAND} help`;
     case 'shift':
       return `${SLASH_COMMAND} shift ${command.stage} ${command.percent}`;
+    case 'plan':
+      return `${SLASH_COMMAND} plan ${command.stage} ${command.steps.join(',')} every ${command.bakeMinutes}m`;
     case 'status':
       return command.stage ? `${SLASH_COMMAND} status ${command.stage}` : `${SLASH_COMMAND} status`;
     case 'history':
@@ -22,6 +24,10 @@ export function commandLogFields(command: ParsedCommand): Record<string, string 
   const fields: Record<string, string | number> = { command: command.name };
   if ('stage' in command && command.stage) fields.stage = command.stage;
   if (command.name === 'shift') fields.percent = command.percent;
+  if (command.name === 'plan') {
+    fields.steps = command.steps.join(',');
+    fields.bakeMinutes = command.bakeMinutes;
+  }
   if (command.name === 'history' && command.page) fields.page = command.page;
   return fields;
 }

@@ -2,12 +2,16 @@
 // Every error says what was wrong and the right form, so the operator can retype it at once.
 import { clipText } from '../blocks/common';
 import { isValidStageName, stageNameProblem } from '../core/stage';
+import { DEFAULT_BAKE_MINUTES, MAX_BAKE_MINUTES, MIN_BAKE_MINUTES, planProblem } from '../core/plan/plan';
 import { COMMANDS, SLASH_COMMAND, usageOf, type CommandName } from './usage';
 
 export type ParsedCommand =
   | { name: 'help' }
   | { name: 'prep'; stage: string }
   | { name: 'shift'; stage: string; percent: number }
+  | { name: 'plan'; stage: string; steps: number[]; bakeMinutes: number }
+  | { name: 'pause'; stage: string }
+  | { name: 'resume'; stage: string }
   | { name: 'status'; stage?: string }
   | { name: 'fallback'; stage: string }
   | { name: 'history'; stage: string; page?: number }
@@ -74,6 +78,8 @@ export function parseCommand(text: string): ParsedCommand | ParseError {
     case 'prep':
     case 'fallback':
     case 'cancel':
+    case 'pause':
+    case 'resume':
       if (args.length > 1) return extra(1);
       return { name: sub, stage };
     case 'shift': {
@@ -90,6 +96,8 @@ export function parseCommand(text: string): ParsedCommand | ParseError {
       if (args.length > 2) return extra(2);
       return { name: 'shift', stage, percent };
     }
+    case 'plan':
+      return parsePlan(args.slice(1), stage, fail);
     case 'history': {
       const raw = args[1];
       if (raw === undefined) return { name: 'history', stage };
@@ -100,6 +108,44 @@ export function parseCommand(text: string): ParsedCommand | ParseError {
       return { name: 'history', stage, page: Number(raw) };
     }
   }
+}
+
+/** `<percents> [every <N>m]`: the steps, comma-separated (spaces after commas are fine), and the bake time. */
+function parsePlan(words: string[], stage: string, fail: (message: string) => ParseError): ParsedCommand | ParseError {
+  const example = exampleFor('plan', stage);
+  const every = words.findIndex((w) => w.toLowerCase() === 'every');
+  const stepWords = every === -1 ? words : words.slice(0, every);
+  if (stepWords.length === 0) {
+    return fail(`the steps are missing: the percents of new traffic to the target proxy, in order, separated by commas. Try \`${example}\`.`);
+  }
+  const raw = stepWords.join('').split(',');
+  const steps: number[] = [];
+  for (const item of raw) {
+    const match = /^(\d{1,3})%?$/.exec(item);
+    if (!match) {
+      return fail(
+        `\`${echo(item || ',')}\` is not a step: give whole percents from 1 to 100, separated by commas, e.g. \`1,5,25,50,100\`. Try \`${example}\`.`,
+      );
+    }
+    steps.push(Number(match[1]));
+  }
+  let bakeMinutes = DEFAULT_BAKE_MINUTES;
+  if (every !== -1) {
+    const bake = words[every + 1];
+    const match = bake === undefined ? null : /^(\d{1,4})(m|min|mins|minutes?)?$/i.exec(bake);
+    if (!match) {
+      return fail(
+        `after \`every\` give the bake time in whole minutes from ${MIN_BAKE_MINUTES} to ${MAX_BAKE_MINUTES}, e.g. \`every 10m\`. Try \`${example}\`.`,
+      );
+    }
+    bakeMinutes = Number(match[1]);
+    if (words.length > every + 2) {
+      return fail(`unexpected \`${echo(words.slice(every + 2).join(' '))}\`. The form is \`${formOf(usageOf('plan'))}\`, e.g. \`${example}\`.`);
+    }
+  }
+  const problem = planProblem({ steps, bakeMinutes });
+  if (problem) return fail(`${problem}. Try \`${example}\`.`);
+  return { name: 'plan', stage, steps, bakeMinutes };
 }
 
 /** Integer 0-100, with an optional trailing `%`. */
@@ -119,6 +165,8 @@ function exampleFor(name: CommandName, stage: string): string {
   switch (name) {
     case 'shift':
       return `${SLASH_COMMAND} shift ${stage} 10`;
+    case 'plan':
+      return `${SLASH_COMMAND} plan ${stage} 1,5,25,50,100 every 10m`;
     case 'help':
       return `${SLASH_COMMAND} help`;
     default:

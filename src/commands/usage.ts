@@ -3,7 +3,7 @@
 
 export const SLASH_COMMAND = '/switchover';
 
-export type CommandName = 'help' | 'prep' | 'shift' | 'status' | 'fallback' | 'history' | 'cancel';
+export type CommandName = 'help' | 'prep' | 'shift' | 'plan' | 'pause' | 'resume' | 'status' | 'fallback' | 'history' | 'cancel';
 
 export interface CommandUsage {
   name: CommandName;
@@ -46,6 +46,31 @@ export const COMMANDS: readonly CommandUsage[] = [
     operatorOnly: true,
   },
   {
+    name: 'plan',
+    form: `${SLASH_COMMAND} plan <stage> <percents> [every <N>m]`,
+    example: `${SLASH_COMMAND} plan dev 1,5,25,50,100 every 10m`,
+    summary:
+      'request a gradual switchover: steps of increasing percent (at most 10), each baked 2-120 minutes (default 10); approved once, advanced by the judge, fallen back automatically on a breach',
+    changes: true,
+    operatorOnly: true,
+  },
+  {
+    name: 'pause',
+    form: `${SLASH_COMMAND} pause <stage>`,
+    example: `${SLASH_COMMAND} pause dev`,
+    summary: "hold the stage's running plan at its step (a breach still falls back)",
+    changes: true,
+    operatorOnly: true,
+  },
+  {
+    name: 'resume',
+    form: `${SLASH_COMMAND} resume <stage>`,
+    example: `${SLASH_COMMAND} resume dev`,
+    summary: "continue the stage's paused plan, within what was approved",
+    changes: true,
+    operatorOnly: true,
+  },
+  {
     name: 'status',
     form: `${SLASH_COMMAND} status [<stage>]`,
     example: `${SLASH_COMMAND} status dev`,
@@ -73,7 +98,7 @@ export const COMMANDS: readonly CommandUsage[] = [
     name: 'cancel',
     form: `${SLASH_COMMAND} cancel <stage>`,
     example: `${SLASH_COMMAND} cancel dev`,
-    summary: "withdraw the stage's pending request (its requester or an approver may)",
+    summary: "withdraw the stage's pending request, or end its running plan leaving the weights as they are (its requester or an approver may)",
     changes: true,
     // The same people as Reject: the core decides (the requester, or anyone on SWITCHOVER_APPROVERS).
     operatorOnly: false,

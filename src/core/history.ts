@@ -3,6 +3,8 @@ import type { JournalRecord, RequestCreated, WatchEnded } from './journal';
 import { formatTime, mention } from './format';
 import { describeKind } from './requests/describe';
 import { describeWeights } from './weights';
+import { MAX_HOLDS } from './plan/plan';
+import { endWords, pauseWords } from './plan/words';
 
 export interface HistoryEntry {
   /** Epoch ms of the record. */
@@ -64,14 +66,14 @@ function describeRecord(record: JournalRecord, requests: Map<string, RequestCrea
   const about = (requestId: string) => {
     const created = requests.get(requestId);
     return created
-      ? `${describeKind(created.kind, created.percent)} (${requestId}, asked by ${mention(created.requester)})`
+      ? `${describeKind(created.kind, created.percent, created.plan)} (${requestId}, asked by ${mention(created.requester)})`
       : `request ${requestId}`;
   };
   switch (record.type) {
     case 'request.created':
       return record.kind === 'forceReconnect'
-        ? `${mention(record.requester)} asked to ${describeKind(record.kind, record.percent)} (${record.requestId}); expires ${formatTime(Date.parse(record.expiresAt))}`
-        : `${mention(record.requester)} asked to ${describeKind(record.kind, record.percent)} (${record.requestId}): ` +
+        ? `${mention(record.requester)} asked to ${describeKind(record.kind, record.percent, record.plan)} (${record.requestId}); expires ${formatTime(Date.parse(record.expiresAt))}`
+        : `${mention(record.requester)} asked to ${describeKind(record.kind, record.percent, record.plan)} (${record.requestId}): ` +
             `${describeWeights(record.from)} → ${describeWeights(record.to)}; expires ${formatTime(Date.parse(record.expiresAt))}`;
     case 'request.approved':
       return `${mention(record.approver)} approved ${about(record.requestId)}`;
@@ -112,6 +114,27 @@ function describeRecord(record: JournalRecord, requests: Map<string, RequestCrea
       return `Guardrail ${record.guardrail} breached after ${about(record.requestId)}: ${record.detail}`;
     case 'listener.changed-outside':
       return `The switchover listener was changed outside the bot while watching ${about(record.requestId)}: ${record.description}`;
+    case 'plan.step-started':
+      return `Plan ${record.requestId}: applying step ${record.step} (${describeWeights(record.from)} → ${describeWeights(record.to)})`;
+    case 'plan.step-applied':
+      return `Plan ${record.requestId}: step ${record.step} applied: ${describeWeights(record.before)} → ${describeWeights(record.after)} (as AWS reports)${record.note ? `. ${record.note}` : ''}`;
+    case 'plan.step-failed':
+      return `Plan ${record.requestId}: step ${record.step} ${record.unconfirmed ? 'unconfirmed' : 'failed'}, plan paused: ${record.error}`;
+    case 'plan.held':
+      return `Plan ${record.requestId}: step ${record.step} held for another bake (${record.holds} of ${MAX_HOLDS}): ${record.verdict}`;
+    case 'plan.paused':
+      return `Plan ${record.requestId}: paused at step ${record.step}${record.by ? ` by ${mention(record.by)}` : ''}: ${pauseWords(record.reason)}${record.detail ? ` (${record.detail})` : ''}`;
+    case 'plan.resumed':
+      return `Plan ${record.requestId}: ${mention(record.by)} resumed it at step ${record.step}`;
+    case 'plan.fallback-started':
+      return `Plan ${record.requestId}: automatic fallback at step ${record.step}: ${record.guardrail}: ${record.detail}`;
+    case 'plan.ended': {
+      const by = record.by ? ` by ${mention(record.by)}` : '';
+      const weights = record.before && record.after ? `: ${describeWeights(record.before)} → ${describeWeights(record.after)} (as AWS reports)` : '';
+      const approver = record.reason === 'fell-back' || record.reason === 'fallback-failed' ? approvers.get(record.requestId) : undefined;
+      const approved = approver ? ` (the plan was approved by ${mention(approver)})` : '';
+      return `Plan ${record.requestId}: ${endWords(record.reason)} at step ${record.step}${by}${weights}${approved}${record.detail ? `. ${record.detail}` : ''}`;
+    }
     default:
       return `${(record as { type: string }).type}`;
   }

@@ -13,7 +13,7 @@ const WeightsSchema = z.object({ source: Weight, target: Weight });
 const Count = z.number().int().min(0);
 const Finite = z.number().finite();
 
-export const REQUEST_KINDS = ['shift', 'fallback', 'forceReconnect'] as const;
+export const REQUEST_KINDS = ['shift', 'fallback', 'forceReconnect', 'plan'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 const base = { at: Timestamp, stage: Id };
@@ -30,9 +30,11 @@ const RequestCreatedSchema = z.object({
   from: WeightsSchema,
   /** Proposed weights (for forceReconnect: the weights it expects to find, unchanged). */
   to: WeightsSchema,
-  /** Percent of new traffic to the target proxy (shift), 0 for fallback. */
+  /** Percent of new traffic to the target proxy (shift; a plan's first step), 0 for fallback. */
   percent: z.number().int().min(0).max(100),
   expiresAt: Timestamp,
+  /** A gradual switchover (kind plan): its steps (percent to the target proxy) and bake time. */
+  plan: z.object({ steps: z.array(z.number().int().min(1).max(100)).min(1).max(10), bakeMinutes: z.number().int().min(2).max(120) }).optional(),
 });
 
 /** Where the request message lives in Slack, so it can be updated in place (after a restart too). */
@@ -179,6 +181,57 @@ const GuardrailAlertPostedSchema = z.object({
   messageTs: Id,
 });
 
+// ---- A running plan (a request of kind plan, once its first step is applied). The request's ID names it. ----
+const planBase = { ...base, requestId: Id, /** The plan's step (1 = its first percent). */ step: z.number().int().min(1).max(10) };
+
+/** The plan is about to write its next step: written before the ModifyListener. */
+const PlanStepStartedSchema = z.object({ ...planBase, type: z.literal('plan.step-started'), from: WeightsSchema, to: WeightsSchema });
+
+/** The step is in place, as AWS reports it. */
+const PlanStepAppliedSchema = z.object({ ...planBase, type: z.literal('plan.step-applied'), before: WeightsSchema, after: WeightsSchema, note: z.string().optional() });
+
+/** The step could not be written (or AWS could not confirm it): the plan pauses. */
+const PlanStepFailedSchema = z.object({
+  ...planBase,
+  type: z.literal('plan.step-failed'),
+  error: z.string(),
+  after: WeightsSchema.optional(),
+  /** AWS did not answer and the listener could not be read: the step may or may not be in place. */
+  unconfirmed: z.boolean().optional(),
+});
+
+/** The bake ended inconclusive: the step is held for another bake period. */
+const PlanHeldSchema = z.object({ ...planBase, type: z.literal('plan.held'), holds: z.number().int().min(1), verdict: z.string() });
+
+export const PLAN_PAUSE_REASONS = ['operator', 'inconclusive', 'outside-change', 'step-failed'] as const;
+const PlanPausedSchema = z.object({
+  ...planBase,
+  type: z.literal('plan.paused'),
+  reason: z.enum(PLAN_PAUSE_REASONS),
+  /** The operator who paused it. */
+  by: Id.optional(),
+  detail: z.string().optional(),
+});
+
+const PlanResumedSchema = z.object({ ...planBase, type: z.literal('plan.resumed'), by: Id });
+
+/** A guardrail breached while the plan ran: the automatic fallback is about to be written. */
+const PlanFallbackStartedSchema = z.object({ ...planBase, type: z.literal('plan.fallback-started'), guardrail: z.string(), detail: z.string() });
+
+export const PLAN_END_REASONS = ['completed', 'cancelled', 'fell-back', 'fallback-failed', 'superseded'] as const;
+const PlanEndedSchema = z.object({
+  ...planBase,
+  type: z.literal('plan.ended'),
+  reason: z.enum(PLAN_END_REASONS),
+  /** Who cancelled it. */
+  by: Id.optional(),
+  /** The automatic fallback's weights, as AWS reports them. */
+  before: WeightsSchema.optional(),
+  after: WeightsSchema.optional(),
+  /** Anything worth saying: a lost answer, why the fallback failed, which request superseded the plan. */
+  detail: z.string().optional(),
+});
+
 export const JournalRecordSchema = z.discriminatedUnion('type', [
   RequestCreatedSchema,
   RequestPostedSchema,
@@ -197,6 +250,14 @@ export const JournalRecordSchema = z.discriminatedUnion('type', [
   GuardrailBreachedSchema,
   GuardrailAlertPostedSchema,
   ListenerChangedOutsideSchema,
+  PlanStepStartedSchema,
+  PlanStepAppliedSchema,
+  PlanStepFailedSchema,
+  PlanHeldSchema,
+  PlanPausedSchema,
+  PlanResumedSchema,
+  PlanFallbackStartedSchema,
+  PlanEndedSchema,
 ]);
 
 export type RequestCreated = z.infer<typeof RequestCreatedSchema>;
@@ -216,6 +277,9 @@ export type WatchEnded = z.infer<typeof WatchEndedSchema>;
 export type GuardrailBreached = z.infer<typeof GuardrailBreachedSchema>;
 export type GuardrailAlertPosted = z.infer<typeof GuardrailAlertPostedSchema>;
 export type ListenerChangedOutside = z.infer<typeof ListenerChangedOutsideSchema>;
+export type PlanRecord = Extract<JournalRecord, { type: `plan.${string}` }>;
+export type PlanPauseReason = (typeof PLAN_PAUSE_REASONS)[number];
+export type PlanEndReason = (typeof PLAN_END_REASONS)[number];
 export type JournalRecord = z.infer<typeof JournalRecordSchema>;
 
 /** The record, or what is wrong with it in words (the first problem, with the field's path). */

@@ -33,7 +33,7 @@ export interface WatchReporter {
    * A guardrail breached (once per breach episode): post in the channel with a "Request fallback" button.
    * Returns the posted message's ts (status links to it), nothing when it is queued for later.
    */
-  alert(watch: WatchInfo, breach: GuardrailBreach, tick: WatchTick): Promise<string | void>;
+  alert(watch: WatchInfo, breach: GuardrailBreach, tick: WatchTick, note?: AlertNote): Promise<string | void>;
   /** Requests keep reaching the source proxy at weight 0: offer the approval-gated force reconnect. */
   pinned(watch: WatchInfo, pinned: PinnedConnections, tick: WatchTick): Promise<void>;
   /** The source proxy served nothing for `completeMinutes`: the source cluster can be taken offline. */
@@ -46,6 +46,26 @@ export interface WatchReporter {
 }
 
 type WatchDeps = Pick<CoreDeps, 'resolver' | 'loadBalancer' | 'metrics' | 'journal' | 'clock'>;
+
+/**
+ * Something driven by the watch's minutes (a running plan, core/plan/runner.ts): told every tick, after the judge
+ * and before anything is said in Slack, so a decision that changes traffic (an automatic fallback) waits for no
+ * Slack call. May throw: the watcher logs it and goes on.
+ */
+export interface TickObserver {
+  /**
+   * `changedOutside`: the listener in words when it no longer holds what the watch's change applied (undefined
+   * when it does, or could not be read this minute). Returns what the breach alert must say, if anything.
+   */
+  onTick(watch: WatchInfo, tick: WatchTick, changedOutside: string | undefined): Promise<{ alertNote?: AlertNote } | void>;
+}
+
+/** What an observer did about a breach, for its alert: e.g. the automatic fallback of a plan and its outcome. */
+export interface AlertNote {
+  text: string;
+  /** True when traffic is back on the source proxy: the alert then offers no "Request fallback". */
+  fellBack: boolean;
+}
 
 interface Running {
   info: WatchInfo;
@@ -62,6 +82,11 @@ interface Running {
 
 const iso = (t: number) => new Date(t).toISOString();
 
+/** Whether the listener still holds what the watched change applied (the weighted forward with those weights). */
+function holdsApplied(listener: ListenerState, info: WatchInfo): boolean {
+  return listener.weightedToBoth && holdsWeights(listener, info.appliedWeights);
+}
+
 export interface WatcherOptions {
   /**
    * How long after a minute ends it is read (SWITCHOVER_SETTLE_SECONDS, shared with status). Each tick runs
@@ -76,6 +101,7 @@ export class Watcher {
   /** Each stage's newest tick, kept after its watch ends: status shows the watch's judgement from it. */
   private readonly latest = new Map<string, WatchTick>();
   private readonly settleMs: number;
+  private observer?: TickObserver;
 
   constructor(
     private readonly deps: WatchDeps,
@@ -91,6 +117,11 @@ export class Watcher {
     return this.latest.get(stage);
   }
 
+  /** The one observer of every tick (the plan runner). */
+  observe(observer: TickObserver): void {
+    this.observer = observer;
+  }
+
   /** Stages being watched now. */
   active(): WatchInfo[] {
     return [...this.running.values()].map((r) => ({ ...r.info }));
@@ -100,14 +131,19 @@ export class Watcher {
    * Starts watching an applied change: journals `watch.started` (synced) first, then ticks every minute
    * until the window elapses or the switchover completes. A watch already running on the stage is superseded.
    */
-  async start(request: WatchRequest): Promise<WatchInfo> {
+  async start(request: WatchRequest, options: { continuing?: boolean; until?: number } = {}): Promise<WatchInfo> {
     const previous = this.running.get(request.stage);
-    if (previous) await this.finish(previous, 'superseded');
+    // A plan's next step continues its watch (same request, same progress message) from the new weights.
+    const continuing = options.continuing && previous?.info.requestId === request.requestId ? previous : undefined;
+    if (continuing) this.release(continuing);
+    else if (previous) await this.finish(previous, 'superseded');
     const info: WatchInfo = {
+      ...(continuing?.info.messageTs ? { messageTs: continuing.info.messageTs } : {}),
       ...request,
       appliedWeights: { ...request.appliedWeights },
       mode: watchMode(request.appliedWeights),
-      until: request.appliedAt + this.settings.minutes * MINUTE_MS,
+      // A plan asks for longer: its step may be held for several bake periods.
+      until: Math.max(request.appliedAt + this.settings.minutes * MINUTE_MS, options.until ?? 0),
     };
     const record: WatchStarted = {
       type: 'watch.started',
@@ -132,8 +168,15 @@ export class Watcher {
    */
   async resume(): Promise<WatchInfo[]> {
     const records = await this.deps.journal.readAll();
-    const endedIds = new Set(records.filter((r) => r.type === 'watch.ended').map((r) => (r as WatchEnded).requestId));
-    const open = records.filter((r): r is WatchStarted => r.type === 'watch.started' && !endedIds.has(r.requestId));
+    // A request's newest watch.started is its watch (a plan starts one per step); a later watch.ended ends it.
+    const openById = new Map<string, WatchStarted>();
+    for (const r of records) {
+      if (r.type === 'watch.started') {
+        openById.delete(r.requestId); // re-inserted: the map's order is the order the watches started
+        openById.set(r.requestId, r);
+      } else if (r.type === 'watch.ended') openById.delete(r.requestId);
+    }
+    const open = [...openById.values()];
     const now = this.deps.clock.now();
     const resumed: WatchInfo[] = [];
     // Only the newest open watch of a stage is meaningful; older ones were superseded (the bot died in between).
@@ -158,11 +201,11 @@ export class Watcher {
       }
       const alerted = new Set(
         records
-          .filter((x): x is GuardrailBreached => x.type === 'guardrail.breached' && x.requestId === r.requestId)
+          .filter((x): x is GuardrailBreached => x.type === 'guardrail.breached' && x.requestId === r.requestId && Date.parse(x.at) >= Date.parse(r.at))
           .map((x) => x.guardrail as GuardrailName),
       );
       // The outside change already said (if any), so a restart does not say it again.
-      const outside = records.filter((x) => x.type === 'listener.changed-outside' && x.requestId === r.requestId).at(-1);
+      const outside = records.filter((x) => x.type === 'listener.changed-outside' && x.requestId === r.requestId && Date.parse(x.at) >= Date.parse(r.at)).at(-1);
       this.launch(info, latestBaseline(records, r.stage), alerted, outside?.type === 'listener.changed-outside' ? outside.description : undefined);
       resumed.push({ ...info });
     }
@@ -281,6 +324,16 @@ export class Watcher {
     const tick = analyzeTick({ watch: { ...info }, at, window, snapshot, snapshotError, health, baseline: run.baseline, settings });
     this.latest.set(info.stage, tick);
 
+    let alertNote: AlertNote | undefined;
+    if (this.observer) {
+      const changedOutside = listener && !holdsApplied(listener, info) ? describeListener(listener) : undefined;
+      try {
+        alertNote = (await this.observer.onTick({ ...info }, tick, changedOutside))?.alertNote;
+      } catch (error) {
+        this.reporter.log('error', `the observer of the watch of ${info.stage} failed on this minute`, error);
+      }
+    }
+
     await this.report(async () => {
       const ts = await this.reporter.progress(tick);
       if (ts && ts !== info.messageTs) {
@@ -296,7 +349,7 @@ export class Watcher {
       }
     }, `progress of ${info.stage}`);
 
-    await this.guardrails(run, tick);
+    await this.guardrails(run, tick, alertNote);
     if (listener) await this.outsideChange(run, listener);
 
     if (tick.pinned && (run.lastPinnedAt === undefined || at - run.lastPinnedAt >= PINNED_REPEAT_MS)) {
@@ -307,7 +360,7 @@ export class Watcher {
 
     if (tick.completion.complete && !run.ended) {
       run.ended = true;
-      this.running.delete(info.stage);
+      if (this.running.get(info.stage) === run) this.running.delete(info.stage);
       await this.appendEnded(info, 'completed');
       await this.report(() => this.reporter.completed({ ...info }, tick), `completion of ${info.stage}`);
     }
@@ -319,7 +372,7 @@ export class Watcher {
    */
   private async outsideChange(run: Running, listener: ListenerState): Promise<void> {
     const info = run.info;
-    if (listener.weightedToBoth && holdsWeights(listener, info.appliedWeights)) {
+    if (holdsApplied(listener, info)) {
       run.outside = undefined;
       return;
     }
@@ -342,7 +395,7 @@ export class Watcher {
   }
 
   /** One alert per breach episode: a guardrail alerts when it starts breaching, again only after it cleared. */
-  private async guardrails(run: Running, tick: WatchTick): Promise<void> {
+  private async guardrails(run: Running, tick: WatchTick, alertNote?: AlertNote): Promise<void> {
     const info = run.info;
     const breaching = new Set(tick.evaluation.breaches.map((b) => b.guardrail));
     // An episode ends only when the guardrail could be read and no longer shows a breach: no data clears nothing.
@@ -367,7 +420,7 @@ export class Watcher {
         this.reporter.log('error', `could not journal the ${breach.guardrail} breach on ${info.stage}; alerting anyway`, error);
       }
       await this.report(async () => {
-        const ts = await this.reporter.alert({ ...info }, breach, tick);
+        const ts = await this.reporter.alert({ ...info }, breach, tick, alertNote);
         if (!ts) return;
         await this.deps.journal.append({
           type: 'guardrail.alert-posted',
@@ -380,6 +433,13 @@ export class Watcher {
         });
       }, `${breach.guardrail} alert on ${info.stage}`);
     }
+  }
+
+  /** Stops a run's loop without ending its watch in the journal (a plan's next step continues it). */
+  private release(run: Running): void {
+    run.ended = true;
+    run.controller.abort(new Error('watch continued from new weights'));
+    if (this.running.get(run.info.stage) === run) this.running.delete(run.info.stage);
   }
 
   private async finish(run: Running, reason: Exclude<WatchEndReason, 'completed'>): Promise<void> {

@@ -11,6 +11,7 @@ import { describeChange } from '../core/requests/describe';
 import type { ApprovalService } from '../core/requests/approval-service';
 import type { CreateOutcome, SettledOutcome } from '../core/requests/outcomes';
 import type { Preview } from '../core/requests/preview';
+import { stepWatchUntil, type PlanSpec } from '../core/plan/plan';
 import { appliedAt, isFinal, type SwitchoverRequest } from '../core/requests/request';
 import type { Watcher } from '../core/watch';
 import { describeWeights } from '../core/weights';
@@ -32,6 +33,7 @@ export type RequestAnswer = { posted: true; request: SwitchoverRequest; text: st
 
 export type NewRequest =
   | { kind: 'shift'; stage: string; percent: number }
+  | { kind: 'plan'; stage: string; spec: PlanSpec }
   | { kind: 'fallback'; stage: string }
   | { kind: 'forceReconnect'; stage: string };
 
@@ -52,6 +54,9 @@ export class RequestMessages {
     switch (input.kind) {
       case 'shift':
         outcome = await approvals.requestShift({ ...base, percent: input.percent });
+        break;
+      case 'plan':
+        outcome = await approvals.requestPlan({ ...base, spec: input.spec });
         break;
       case 'fallback':
         outcome = await approvals.requestFallback(base);
@@ -141,7 +146,7 @@ export class RequestMessages {
       await this.say(
         request.channel,
         where?.ts,
-        plain(`:hourglass: ${describeChange(request)} (approved by ${approver}) is applying, unconfirmed: ${outcome.reason}`),
+        textMessage(`:hourglass: ${describeChange(request)} (approved by ${approver}) is applying, unconfirmed: ${outcome.reason}`),
         true,
       );
       return;
@@ -150,14 +155,14 @@ export class RequestMessages {
       await this.say(
         request.channel,
         where?.ts,
-        plain(`${approver}: the bot stopped while applying the change you approved; after its restart the listener shows it in place, so it is applied.`),
+        textMessage(`${approver}: the bot stopped while applying the change you approved; after its restart the listener shows it in place, so it is applied.`),
       );
     }
     if (outcome.outcome === 'failed') {
       await this.say(
         request.channel,
         where?.ts,
-        plain(
+        textMessage(
           `:x: ${describeChange(request)} failed (approved by ${mention(request.approver ?? 'unknown')}): ${outcome.error}` +
             (outcome.after ? ` AWS now has ${describeWeights(outcome.after)}.` : ''),
         ),
@@ -167,16 +172,16 @@ export class RequestMessages {
     }
     if (outcome.note && outcome.note !== request.note) {
       // E.g. the journal could not record the outcome: the approver must know, the message alone does not say it.
-      await this.say(request.channel, where?.ts, plain(`:warning: ${outcome.note}`), true);
+      await this.say(request.channel, where?.ts, textMessage(`:warning: ${outcome.note}`), true);
     }
     if (request.status !== 'applied') return;
     if (request.kind === 'forceReconnect') {
-      await this.say(request.channel, where?.ts, plain(`The capture proxy of ${request.stage} is restarting; clients reconnect as their connections close.`));
+      await this.say(request.channel, where?.ts, textMessage(`The capture proxy of ${request.stage} is restarting; clients reconnect as their connections close.`));
     } else if (where && watching && 'until' in watching) {
       await this.say(
         where.channel,
         where.ts,
-        plain(
+        textMessage(
           `Watching ${request.stage} until ${formatTime(watching.until)}: progress every minute in this thread, alerts in the channel. ` +
             `\`/switchover status ${request.stage}\` shows it any time.`,
         ),
@@ -185,7 +190,7 @@ export class RequestMessages {
       await this.say(
         where.channel,
         where.ts,
-        plain(`The change is applied, but watching it could not start (${watching.error}). Use \`/switchover status ${request.stage}\` to follow it.`),
+        textMessage(`The change is applied, but watching it could not start (${watching.error}). Use \`/switchover status ${request.stage}\` to follow it.`),
         true,
       );
     }
@@ -196,15 +201,20 @@ export class RequestMessages {
     if (request.status !== 'applied' || request.kind === 'forceReconnect') return undefined;
     const where = this.where(request);
     if (!where) return undefined;
+    // A plan's first step is watched through its bake and holds; the plan runner watches the later steps.
+    const plan = request.kind === 'plan' ? this.deps.approvals.plans.get(request.id) : undefined;
     try {
-      return await this.deps.watcher.start({
-        stage: request.stage,
-        requestId: request.id,
-        channel: where.channel,
-        threadTs: where.ts,
-        appliedWeights: { ...(request.after ?? request.to) },
-        appliedAt: appliedAt(request),
-      });
+      return await this.deps.watcher.start(
+        {
+          stage: request.stage,
+          requestId: request.id,
+          channel: where.channel,
+          threadTs: where.ts,
+          appliedWeights: { ...(request.after ?? request.to) },
+          appliedAt: appliedAt(request),
+        },
+        plan ? { until: stepWatchUntil(plan) } : {},
+      );
     } catch (error) {
       this.deps.logger.error({ err: error, requestId: request.id }, 'could not start watching the change');
       return { error: errorMessage(error) };
@@ -239,6 +249,6 @@ export class RequestMessages {
 }
 
 /** A plain-text message (mentions and dates as Slack tokens are fine in section text). */
-function plain(text: string): SlackMessage {
+export function textMessage(text: string): SlackMessage {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeText(text) } }] };
 }

@@ -25,7 +25,7 @@ import {
 } from '../blocks/watch';
 import { escapeMrkdwn } from '../blocks/common';
 import type { GuardrailBreach } from '../core/judge';
-import type { WatchEndReason, WatchReporter } from '../core/watch';
+import type { AlertNote, WatchEndReason, WatchReporter } from '../core/watch';
 import type { PinnedConnections, WatchInfo, WatchTick } from '../core/watch-tick';
 import type { Logger } from '../logger';
 import { shareCharts } from './chart-post';
@@ -68,11 +68,11 @@ export class SlackWatchReporter implements WatchReporter {
     return posted.ts;
   }
 
-  async alert(watch: WatchInfo, breach: GuardrailBreach, tick?: WatchTick): Promise<string | undefined> {
+  async alert(watch: WatchInfo, breach: GuardrailBreach, tick?: WatchTick, note?: AlertNote): Promise<string | undefined> {
     const chart = tick && { stage: watch.stage, moment: 'alert' as const, end: tick.window.end, breach: `breach: ${GUARDRAIL_WORDS[breach.guardrail]}` };
     return this.outbox.post(`${breach.guardrail} alert on ${watch.stage}`, {
       channel: watch.channel,
-      message: guardrailAlertMessage(watch, breach),
+      message: guardrailAlertMessage(watch, breach, note),
       ...(chart ? { chart } : {}),
     });
   }

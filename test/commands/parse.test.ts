@@ -35,7 +35,7 @@ describe('parseCommand', () => {
     const message = error('shfit dev 10');
     expect(message).toContain('`shfit` is not a /switchover command');
     expect(message).toContain('Did you mean `/switchover shift`?');
-    expect(message).toContain('`prep`, `shift`, `status`, `fallback`, `history`, `cancel`');
+    expect(message).toContain('`prep`, `shift`, `plan`, `pause`, `resume`, `status`, `fallback`, `history`, `cancel`');
   });
 
   it('makes no guess for a word far from every command', () => {

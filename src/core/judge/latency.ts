@@ -165,6 +165,7 @@ export function judgeLatency(input: LatencyInput, settings: JudgeSettings): Late
 
   let why: string;
   let needed: LatencyVerdict['needed'];
+  let lowVolume = false;
   // The newer half must reach it too: about twice the minutes one sample would need.
   const required = 2 * minutesToReach(healthyAlpha, sameMinutes ? null : reference.length);
   const eligible = all.filter(countsForHealthy).length;
@@ -180,6 +181,7 @@ export function judgeLatency(input: LatencyInput, settings: JudgeSettings): Late
       `(a p99 of fewer requests is about their maximum); ${required} are needed`;
     const busy = eligible / all.length >= 0.5;
     needed = { toShow: 'healthy', minutes: busy ? required - eligible : null };
+    lowVolume = !busy;
   } else {
     why = `the minutes so far do not separate from the tolerance (rank test p = ${pText(p ?? 1)}); more minutes may`;
   }
@@ -191,6 +193,7 @@ export function judgeLatency(input: LatencyInput, settings: JudgeSettings): Late
     ...withoutSentence(d),
     p,
     needed,
+    ...(lowVolume ? { lowVolume: true } : {}),
     text: `${d.sentence}: inconclusive; ${why}`,
   };
 }

@@ -71,6 +71,11 @@ export interface LatencyVerdict extends VerdictBase {
   referenceMinutes: number;
   /** The rank test's one-sided p-value for the verdict reached (or the nearer one when inconclusive). */
   p: number | null;
+  /**
+   * Inconclusive because most minutes carry fewer than 100 requests on the judged side (MIN_REQUESTS_FOR_P99),
+   * whose p99 can show a breach but never health: more minutes at this traffic would not settle it.
+   */
+  lowVolume?: true;
 }
 
 export type SignalVerdict = CountVerdict | LatencyVerdict;

@@ -27,6 +27,107 @@ export function holdsRequested(listener: Pick<ListenerState, 'weights' | 'groups
 
 type ReadBack = { listener: ListenerState } | { error: string };
 
+/** One AWS call, bounded: a call that never answers must not hold the stage's lock. */
+export function boundedAws<T>(ctx: RequestsContext, work: Promise<T>): Promise<T> {
+  return ctx.deadline(work, ctx.settings.awsCallTimeoutMs ?? AWS_CALL_TIMEOUT_MS);
+}
+
+export async function readBack(ctx: RequestsContext, resources: StageResources): Promise<ReadBack> {
+  try {
+    return { listener: await boundedAws(ctx, ctx.deps.loadBalancer.readListener(resources)) };
+  } catch (error) {
+    return { error: errorMessage(error) };
+  }
+}
+
+/** A change of the switchover listener's weights, as an approved request or a plan's step or fallback asks it. */
+export interface WeightsChange {
+  /** The weights the change was decided on: anything else found on the re-read refuses it. Unset: any (a fallback). */
+  from?: Weights;
+  to: Weights;
+  /** Where `from` comes from, for the refusal: "the request" ("since the request ..., requested from ..."), "the plan's last step". */
+  decidedBy: string;
+  /** A change that sends traffic to the target proxy is refused while its group has no healthy target. */
+  needsHealthyTarget: boolean;
+}
+
+export type WriteOutcome =
+  | { outcome: 'applied'; before: Weights; after: Weights; note?: string }
+  | { outcome: 'failed'; error: string; after?: Weights }
+  | { outcome: 'unconfirmed'; reason: string };
+
+/**
+ * The one way the bot changes traffic (call under the stage's lock): re-read the listener, refuse if it moved
+ * since the change was decided or another group carries traffic, one write, read back. A write AWS did not
+ * answer is settled by the read-back; when that fails too the outcome is unconfirmed (never failed).
+ */
+export async function writeWeights(ctx: RequestsContext, resources: StageResources, change: WeightsChange): Promise<WriteOutcome> {
+  const { loadBalancer } = ctx.deps;
+  const aws = <T>(work: Promise<T>) => boundedAws(ctx, work);
+  const wanted = { to: change.to };
+  let current: ListenerState;
+  try {
+    current = await aws(loadBalancer.readListener(resources));
+  } catch (error) {
+    return { outcome: 'failed', error: `the switchover listener could not be re-read before the change (${errorMessage(error)}); nothing changed.` };
+  }
+  if (change.from && !sameWeights(current.weights, change.from)) {
+    return {
+      outcome: 'failed',
+      error: `the weights changed since ${change.decidedBy} (now ${describeWeights(current.weights)}, ${change.decidedBy === 'the request' ? 'requested from' : 'it left'} ${describeWeights(change.from)}); nothing changed. Request again if the change is still wanted.`,
+      after: current.weights,
+    };
+  }
+  const otherGroup = otherGroupRefusal(current, resources.stage);
+  if (otherGroup) return { outcome: 'failed', error: `${otherGroup} Nothing changed.`, after: current.weights };
+  if (change.needsHealthyTarget) {
+    // Health can change between request and approval; a shift never sends clients to a group with nothing healthy.
+    try {
+      const health = summarizeHealth(await aws(loadBalancer.targetHealth(resources.targetProxyTargetGroup)));
+      if (health.healthy === 0) {
+        return {
+          outcome: 'failed',
+          error: `the target proxy group ${resources.targetProxyTargetGroup.name} has no healthy target now (${describeHealth(health)}); nothing changed.`,
+          after: current.weights,
+        };
+      }
+    } catch (error) {
+      return { outcome: 'failed', error: `the target proxy group's health could not be checked (${errorMessage(error)}); nothing changed.`, after: current.weights };
+    }
+  }
+  try {
+    await aws(loadBalancer.setWeights(resources, current, change.to));
+  } catch (writeError) {
+    // AWS may have applied the change even though its answer never arrived: the listener decides.
+    const read = await readBack(ctx, resources);
+    if ('error' in read) {
+      return { outcome: 'unconfirmed', reason: `AWS did not answer the change (${errorMessage(writeError)}) and the listener could not be read back (${read.error})` };
+    }
+    if (holdsRequested(read.listener, wanted)) {
+      return {
+        outcome: 'applied',
+        before: current.weights,
+        after: read.listener.weights,
+        note: `AWS's answer to the change was lost (${errorMessage(writeError)}), but the listener read back holds the requested weights: the change is applied.`,
+      };
+    }
+    const shown = read.listener.weights;
+    return { outcome: 'failed', error: `the new weights could not be written: ${errorMessage(writeError)}. AWS now shows ${describeWeights(shown)}.`, after: shown };
+  }
+  const read = await readBack(ctx, resources);
+  if ('error' in read) {
+    return {
+      outcome: 'applied',
+      before: current.weights,
+      after: change.to,
+      note: `AWS accepted the change, but reading it back failed (${read.error}); the weights shown are the ones written.`,
+    };
+  }
+  const shown = read.listener.weights;
+  const note = holdsRequested(read.listener, wanted) ? undefined : `AWS reports ${describeWeights(shown)}, not the requested ${describeWeights(change.to)}.`;
+  return { outcome: 'applied', before: current.weights, after: shown, ...(note === undefined ? {} : { note }) };
+}
+
 export class Applier {
   /** Requests this process is applying now: approved, but not waiting for a re-read. */
   private readonly applying = new Set<string>();
@@ -116,89 +217,36 @@ export class Applier {
     } catch (error) {
       return this.fail(request, `${errorMessage(error)}; nothing changed.`);
     }
-    const { loadBalancer, ecs } = this.ctx.deps;
     if (request.kind === 'forceReconnect') {
       try {
-        await this.aws(ecs.restartCaptureProxy(resources));
+        await this.aws(this.ctx.deps.ecs.restartCaptureProxy(resources));
       } catch (error) {
         return this.fail(request, `the capture proxy restart (${resources.captureProxyService}) could not be started: ${errorMessage(error)}.`);
       }
       return this.succeed(request, request.from, request.from, `A rolling restart of ${resources.captureProxyService} has started.`);
     }
-    let current: ListenerState;
-    try {
-      current = await this.aws(loadBalancer.readListener(resources));
-    } catch (error) {
-      return this.fail(request, `the switchover listener could not be re-read before the change (${errorMessage(error)}); nothing changed.`);
+    const result = await writeWeights(this.ctx, resources, {
+      from: request.from,
+      to: request.to,
+      decidedBy: 'the request',
+      needsHealthyTarget: request.kind !== 'fallback' && request.to.target > 0,
+    });
+    switch (result.outcome) {
+      case 'applied':
+        return this.succeed(request, result.before, result.after, result.note);
+      case 'failed':
+        return this.fail(request, result.error, result.after);
+      case 'unconfirmed':
+        return this.unconfirmed(request, result.reason);
     }
-    if (!sameWeights(current.weights, request.from)) {
-      return this.fail(
-        request,
-        `the weights changed since the request (now ${describeWeights(current.weights)}, requested from ${describeWeights(request.from)}); nothing changed. Request again if the change is still wanted.`,
-        current.weights,
-      );
-    }
-    const otherGroup = otherGroupRefusal(current, request.stage);
-    if (otherGroup) return this.fail(request, `${otherGroup} Nothing changed.`, current.weights);
-    if (request.kind === 'shift' && request.to.target > 0) {
-      // Health can change between request and approval; a shift never sends clients to a group with nothing healthy.
-      try {
-        const health = summarizeHealth(await this.aws(loadBalancer.targetHealth(resources.targetProxyTargetGroup)));
-        if (health.healthy === 0) {
-          return this.fail(
-            request,
-            `the target proxy group ${resources.targetProxyTargetGroup.name} has no healthy target now (${describeHealth(health)}); nothing changed.`,
-            current.weights,
-          );
-        }
-      } catch (error) {
-        return this.fail(request, `the target proxy group's health could not be checked (${errorMessage(error)}); nothing changed.`, current.weights);
-      }
-    }
-    try {
-      await this.aws(loadBalancer.setWeights(resources, current, request.to));
-    } catch (writeError) {
-      // AWS may have applied the change even though its answer never arrived: the listener decides.
-      const read = await this.readBack(resources);
-      if ('error' in read) {
-        return this.unconfirmed(request, `AWS did not answer the change (${errorMessage(writeError)}) and the listener could not be read back (${read.error})`);
-      }
-      if (holdsRequested(read.listener, request)) {
-        return this.succeed(
-          request,
-          current.weights,
-          read.listener.weights,
-          `AWS's answer to the change was lost (${errorMessage(writeError)}), but the listener read back holds the requested weights: the change is applied.`,
-        );
-      }
-      const shown = read.listener.weights;
-      return this.fail(request, `the new weights could not be written: ${errorMessage(writeError)}. AWS now shows ${describeWeights(shown)}.`, shown);
-    }
-    const read = await this.readBack(resources);
-    if ('error' in read) {
-      return this.succeed(
-        request,
-        current.weights,
-        request.to,
-        `AWS accepted the change, but reading it back failed (${read.error}); the weights shown are the ones written.`,
-      );
-    }
-    const shown = read.listener.weights;
-    const note = holdsRequested(read.listener, request) ? undefined : `AWS reports ${describeWeights(shown)}, not the requested ${describeWeights(request.to)}.`;
-    return this.succeed(request, current.weights, shown, note);
   }
 
-  /** One AWS call, bounded: a call that never answers must not hold the stage's lock. */
   private aws<T>(work: Promise<T>): Promise<T> {
-    return this.ctx.deadline(work, this.ctx.settings.awsCallTimeoutMs ?? AWS_CALL_TIMEOUT_MS);
+    return boundedAws(this.ctx, work);
   }
 
-  private async readBack(resources: StageResources): Promise<ReadBack> {
-    try {
-      return { listener: await this.aws(this.ctx.deps.loadBalancer.readListener(resources)) };
-    } catch (error) {
-      return { error: errorMessage(error) };
-    }
+  private readBack(resources: StageResources): Promise<ReadBack> {
+    return readBack(this.ctx, resources);
   }
 
   private async readListener(stage: string): Promise<ReadBack> {

@@ -7,6 +7,7 @@ import type { JournalRecord, RequestKind } from '../journal';
 import type { CoreDeps } from '../ports';
 import type { StageResources } from '../types';
 import { errorMessage } from '../format';
+import { planProblem, type PlanSpec } from '../plan/plan';
 import { Applier } from './apply';
 import { close, expireStage, openOrRefusal } from './closing';
 import { RequestsContext, type ApprovalSettings } from './context';
@@ -26,8 +27,8 @@ import {
   type SettledOutcome,
 } from './outcomes';
 import { PerKeyQueue } from './per-key-queue';
+import { PlanRunner, type PlanOutcome } from '../plan/runner';
 import type { SwitchoverRequest } from './request';
-import { RequestBook } from './request-book';
 
 export type { ApprovalSettings } from './context';
 export type { RequestInput } from './creation';
@@ -36,10 +37,13 @@ export class ApprovalService {
   private readonly lock = new PerKeyQueue();
   private readonly ctx: RequestsContext;
   private readonly applier: Applier;
+  /** Running plans: same journal, same stage locks, same way of writing weights. */
+  readonly plans: PlanRunner;
 
   constructor(deps: CoreDeps, settings: ApprovalSettings) {
     this.ctx = new RequestsContext(deps, settings);
     this.applier = new Applier(this.ctx, this.lock);
+    this.plans = new PlanRunner(this.ctx, this.lock);
   }
 
   /**
@@ -49,11 +53,12 @@ export class ApprovalService {
    */
   async load(): Promise<LoadReport> {
     const records = await this.ctx.deps.journal.readAll();
-    this.ctx.book = RequestBook.fold(records);
+    this.ctx.fold(records);
     const recovered: SettledOutcome[] = [];
     for (const request of this.ctx.book.withStatus('approved')) {
       recovered.push(await this.applier.settleByReading(request, 'restart'));
     }
+    await this.plans.recover();
     return { requests: this.ctx.book.all().length, recovered };
   }
 
@@ -64,6 +69,16 @@ export class ApprovalService {
       );
     }
     return this.create('shift', input, input.percent);
+  }
+
+  /**
+   * A gradual switchover: approved once, its first step applied like a shift, then advanced by the judge at the
+   * end of each bake and fallen back automatically on a breach (core/plan).
+   */
+  requestPlan(input: RequestInput & { spec: PlanSpec }): Promise<CreateOutcome> {
+    const problem = planProblem(input.spec);
+    if (problem) return Promise.resolve(refused(`That is not a plan: ${problem}. Nothing was requested.`));
+    return this.create('plan', input, input.spec.steps[0]!, input.spec);
   }
 
   /** All new traffic back to the source proxy. Needs only the stage and one listener read: never CloudWatch or charts. */
@@ -104,7 +119,7 @@ export class ApprovalService {
    * write, and every later click finds the request no longer open.
    */
   async approve(input: { requestId: string; userId: string }): Promise<ApproveOutcome> {
-    return this.underRequestLock(input.requestId, async () => {
+    const outcome = await this.underRequestLock(input.requestId, async () => {
       const request = await eligibleOpenRequest(this.ctx, input);
       if (isRefused(request)) return request;
       try {
@@ -114,6 +129,9 @@ export class ApprovalService {
       }
       return this.applier.apply(this.ctx.request(request.id));
     });
+    // An approved fallback overrides a running plan: it must not step traffic back onto the target.
+    if (outcome.outcome === 'applied' && outcome.request.kind === 'fallback') await this.plans.superseded(outcome.request.stage, outcome.request.id);
+    return outcome;
   }
 
   /** Re-reads the listener of each change AWS did not confirm, when its next read is due; returns those now settled. */
@@ -130,17 +148,24 @@ export class ApprovalService {
     });
   }
 
-  /** `/switchover cancel <stage>`: withdraws the stage's open request (same people as reject). */
-  async cancel(input: { stage: string; userId: string }): Promise<CloseOutcome> {
-    return this.lock.run(input.stage, async () => {
+  /**
+   * `/switchover cancel <stage>`: withdraws the stage's open request (same people as reject); without one, ends its
+   * running plan (the weights stay).
+   */
+  async cancel(input: { stage: string; userId: string }): Promise<CloseOutcome | PlanOutcome> {
+    const outcome = await this.lock.run(input.stage, async (): Promise<CloseOutcome | undefined> => {
       await expireStage(this.ctx, input.stage);
       const request = this.ctx.book.inProgress(input.stage);
-      if (!request) return refused(`${input.stage} has no open request to cancel.`);
+      if (!request) {
+        if (this.ctx.plans.active(input.stage)) return undefined;
+        return refused(`${input.stage} has no open request or running plan to cancel.`);
+      }
       if (request.status === 'approved') {
         return refused(`${describeRequest(request)} is ${describeStatus(request)}; it can no longer be cancelled.`, false, request);
       }
       return (await closerRefusal(this.ctx, request, input.userId, 'cancel')) ?? close(this.ctx, request, input.userId, 'cancelled');
     });
+    return outcome ?? this.plans.cancel(input);
   }
 
   /** Expires every open request past its expiry; returns them so their messages can be updated. */
@@ -184,7 +209,7 @@ export class ApprovalService {
     return stageHistory(records, stage, page, pageSize);
   }
 
-  private async create(kind: RequestKind, input: RequestInput, percent: number): Promise<CreateOutcome> {
+  private async create(kind: RequestKind, input: RequestInput, percent: number, plan?: PlanSpec): Promise<CreateOutcome> {
     let resources: StageResources;
     try {
       resources = await this.ctx.deps.resolver.resolve(input.stage);
@@ -193,7 +218,7 @@ export class ApprovalService {
     }
     return this.lock.run(input.stage, async () => {
       await expireStage(this.ctx, input.stage);
-      return createRequest(this.ctx, resources, kind, input, percent);
+      return createRequest(this.ctx, resources, kind, input, percent, plan);
     });
   }
 

@@ -5,6 +5,7 @@ import { errorMessage } from '../format';
 import type { JournalRecord } from '../journal';
 import type { CoreDeps } from '../ports';
 import { RequestBook } from './request-book';
+import { PlanBook } from '../plan/plan';
 import type { SwitchoverRequest } from './request';
 import { withDeadline } from '../deadline';
 
@@ -28,6 +29,8 @@ export interface ApprovalSettings {
 
 export class RequestsContext {
   book = new RequestBook();
+  /** Plans (requests of kind plan, once their first step is applied) folded from the same records. */
+  plans = new PlanBook();
 
   constructor(
     readonly deps: CoreDeps,
@@ -41,7 +44,18 @@ export class RequestsContext {
 
   async append(record: JournalRecord): Promise<void> {
     await this.deps.journal.append(record);
+    this.applyToBooks(record);
+  }
+
+  /** Rebuilds both books from the whole journal. */
+  fold(records: readonly JournalRecord[]): void {
+    this.book = RequestBook.fold(records);
+    this.plans = PlanBook.fold(records);
+  }
+
+  private applyToBooks(record: JournalRecord): void {
     this.book.apply(record);
+    this.plans.apply(record);
   }
 
   /**
@@ -55,7 +69,7 @@ export class RequestsContext {
     } catch (error) {
       return `The journal could not record this (${errorMessage(error)}).`;
     } finally {
-      this.book.apply(record);
+      this.applyToBooks(record);
     }
   }
 

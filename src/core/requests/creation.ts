@@ -11,6 +11,8 @@ import { describeRequest, describeStatus } from './describe';
 import { refused, type CreateOutcome } from './outcomes';
 import { proxyTasks, type Preview } from './preview';
 import { newRequestId } from './request-id';
+import type { PlanSpec } from '../plan/plan';
+import { describePlanShort } from '../plan/words';
 
 export interface RequestInput {
   stage: string;
@@ -28,6 +30,7 @@ export async function createRequest(
   kind: RequestKind,
   input: RequestInput,
   percent: number,
+  plan?: PlanSpec,
 ): Promise<CreateOutcome> {
   const open = ctx.book.inProgress(input.stage);
   if (open) {
@@ -39,6 +42,14 @@ export async function createRequest(
       openRequest: open,
     };
   }
+  // A fallback works at any moment; a shift or another plan would fight the running plan for the weights.
+  const running = ctx.plans.active(input.stage);
+  if (running && (kind === 'shift' || kind === 'plan')) {
+    return refused(
+      `${input.stage} has a running plan (${describePlanShort(running)}). \`/switchover cancel ${input.stage}\` ends it (the weights stay), ` +
+        `\`/switchover fallback ${input.stage}\` asks for all traffic back to the source proxy.`,
+    );
+  }
   let listener: ListenerState;
   try {
     listener = await ctx.deps.loadBalancer.readListener(resources);
@@ -46,7 +57,7 @@ export async function createRequest(
     return refused(`Could not read the switchover listener of ${input.stage}: ${errorMessage(error)}. Nothing was requested.`);
   }
   const current = listener.weights;
-  const proposed = kind === 'shift' ? weightsForPercent(percent) : kind === 'fallback' ? { ...FALLBACK_WEIGHTS } : { ...current };
+  const proposed = kind === 'shift' || kind === 'plan' ? weightsForPercent(percent) : kind === 'fallback' ? { ...FALLBACK_WEIGHTS } : { ...current };
   if (kind !== 'forceReconnect') {
     const refusal = otherGroupRefusal(listener, input.stage);
     if (refusal) return refused(`${refusal} Nothing was requested.`);
@@ -58,7 +69,8 @@ export async function createRequest(
   const now = ctx.deps.clock.now();
   const expiresAt = now + ctx.settings.ttlMinutes * 60_000;
   const preview = await readPreview(ctx, resources, kind, percent, listener, proposed, input.requester, expiresAt);
-  if (kind === 'shift' && percent > 0) {
+  if (plan) preview.plan = { steps: [...plan.steps], bakeMinutes: plan.bakeMinutes };
+  if ((kind === 'shift' || kind === 'plan') && percent > 0) {
     const refusal = noHealthyTargetRefusal(preview);
     if (refusal) return refused(`${refusal} Nothing was requested.`);
   }
@@ -74,6 +86,7 @@ export async function createRequest(
     to: proposed,
     percent,
     expiresAt: new Date(expiresAt).toISOString(),
+    ...(plan ? { plan: { steps: [...plan.steps], bakeMinutes: plan.bakeMinutes } } : {}),
   };
   try {
     await ctx.append(record);

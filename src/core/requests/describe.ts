@@ -4,14 +4,19 @@ import { formatTime, mention } from '../format';
 import { describeWeights } from '../weights';
 import type { RequestKind } from '../journal';
 import type { SwitchoverRequest } from './request';
+import { describeSpec, type PlanSpec } from '../plan/plan';
 
 /** What the request asks for, e.g. "shift 25% of new traffic to the target proxy on dev". */
-export function describeChange(request: Pick<SwitchoverRequest, 'kind' | 'percent' | 'stage'>): string {
-  return `${describeKind(request.kind, request.percent)} on ${request.stage}`;
+export function describeChange(request: Pick<SwitchoverRequest, 'kind' | 'percent' | 'stage' | 'plan'>): string {
+  return `${describeKind(request.kind, request.percent, request.plan)} on ${request.stage}`;
 }
 
-export function describeKind(kind: RequestKind, percent: number): string {
+export function describeKind(kind: RequestKind, percent: number, plan?: PlanSpec): string {
   switch (kind) {
+    case 'plan':
+      return plan
+        ? `switch over gradually: ${describeSpec(plan)}, fallen back automatically on a breach`
+        : `switch over gradually, starting at ${percent}%`;
     case 'shift':
       return `shift ${percent}% of new traffic to the target proxy`;
     case 'fallback':

@@ -51,7 +51,7 @@ export async function closerRefusal(
 }
 
 /** Whether the user is an approver (anyone is when no approver list is set); `error` when that could not be checked. */
-async function onApproverList(ctx: RequestsContext, userId: string): Promise<boolean | { error: string }> {
+export async function onApproverList(ctx: RequestsContext, userId: string): Promise<boolean | { error: string }> {
   if (ctx.settings.approvers.length === 0) return true;
   try {
     return await ctx.deps.people.isListed(userId, ctx.settings.approvers);
@@ -60,7 +60,7 @@ async function onApproverList(ctx: RequestsContext, userId: string): Promise<boo
   }
 }
 
-function nameApprovers(approvers: readonly string[]): string {
+export function nameApprovers(approvers: readonly string[]): string {
   const named = approvers.slice(0, NAMED_APPROVERS).map(mention).join(', ');
   return approvers.length > NAMED_APPROVERS ? `${named} and ${approvers.length - NAMED_APPROVERS} more` : named;
 }

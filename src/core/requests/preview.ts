@@ -3,6 +3,7 @@
 import type { HealthSummary } from '../health';
 import type { RequestKind } from '../journal';
 import type { EcsServiceCounts, ListenerState, Weights } from '../types';
+import type { PlanSpec } from '../plan/plan';
 
 export interface ProxyTasks {
   service: string;
@@ -33,6 +34,8 @@ export interface Preview {
   expiresAt: number;
   /** Warnings and unknowns, in words. */
   notes: string[];
+  /** A plan's steps and bake time (kind plan). */
+  plan?: PlanSpec;
 }
 
 export function proxyTasks(counts: EcsServiceCounts): ProxyTasks {

@@ -28,6 +28,7 @@ export class RequestBook {
         from: { ...record.from },
         to: { ...record.to },
         percent: record.percent,
+        ...(record.plan ? { plan: { steps: [...record.plan.steps], bakeMinutes: record.plan.bakeMinutes } } : {}),
         createdAt: Date.parse(record.at),
         expiresAt: Date.parse(record.expiresAt),
         status: 'open',

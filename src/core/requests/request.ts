@@ -1,6 +1,7 @@
 // A request for a change of traffic (or a capture proxy restart) and where it stands, as rebuilt from the journal.
 import type { RequestKind } from '../journal';
 import type { Weights } from '../types';
+import type { PlanSpec } from '../plan/plan';
 
 /**
  * - open: waiting for approval
@@ -20,8 +21,10 @@ export interface SwitchoverRequest {
   from: Weights;
   /** Proposed weights (forceReconnect: unchanged). */
   to: Weights;
-  /** Percent of new traffic to the target proxy (shift); 0 for fallback. */
+  /** Percent of new traffic to the target proxy (shift; a plan's first step); 0 for fallback. */
   percent: number;
+  /** A gradual switchover's steps and bake time (kind plan). */
+  plan?: PlanSpec;
   /** Epoch ms. */
   createdAt: number;
   expiresAt: number;

@@ -489,7 +489,7 @@ describe('ApprovalService: expiry, reject, cancel', () => {
     const { deps, service } = setup();
     expect(await service.cancel({ stage: 'dev', userId: REQUESTER })).toMatchObject({
       outcome: 'refused',
-      reason: 'dev has no open request to cancel.',
+      reason: 'dev has no open request or running plan to cancel.',
     });
     const { request } = await shift(service);
     const outcome = await service.cancel({ stage: 'dev', userId: REQUESTER });

@@ -27,7 +27,7 @@ describe('/switchover cancel', () => {
   });
 
   it('says so when there is nothing to cancel', async () => {
-    expect(await command(h, 'cancel staging')).toBe('staging has no open request to cancel.');
+    expect(await command(h, 'cancel staging')).toBe('staging has no open request or running plan to cancel.');
   });
 
   it('lets an approver cancel, but refuses someone who is neither requester nor approver', async () => {

@@ -139,7 +139,7 @@ describe('/switchover with channel and operator lists', () => {
   it('lets a member of an operator group through', async () => {
     const sent = await h.slash('cancel dev', { user: GROUP_MEMBER });
     const { body } = await h.responseTo(sent);
-    expect(body.text).toContain('dev has no open request to cancel'); // reached the cancel handler
+    expect(body.text).toContain('dev has no open request or running plan to cancel'); // reached the cancel handler
     const lookup = h.fake.callsOf('usergroups.users.list').at(-1);
     expect(lookup?.args).toEqual({ usergroup: OPS_GROUP });
   });
