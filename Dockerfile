@@ -33,8 +33,14 @@ COPY --from=build /app/dist ./dist
 RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME ["/app/data"]
 USER node
-# HTTP mode listens on PORT (default 3000) at /slack/events, with /healthz for probes; Socket Mode needs no port.
-EXPOSE 3000
+# HTTP mode listens on PORT (default 3000) at /slack/events, with /healthz for probes. Socket Mode needs no port
+# for Slack; its /healthz is on SWITCHOVER_HEALTH_PORT, on by default in the image so HEALTHCHECK works in both.
+ENV SWITCHOVER_HEALTH_PORT=3001
+EXPOSE 3000 3001
+# 200 when the bot can act (Socket Mode: connected to Slack; both: it holds its data directory), else unhealthy.
+# Node rather than curl (not in the image); the start period covers the wait for another bot's data directory lock.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
+  CMD ["node", "-e", "const p=process.env.SLACK_APP_TOKEN?process.env.SWITCHOVER_HEALTH_PORT:process.env.PORT||3000;if(!p){console.error('set SWITCHOVER_HEALTH_PORT');process.exit(1)}fetch('http://127.0.0.1:'+p+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),e=>{console.error(e.message);process.exit(1)})"]
 # Node is PID 1 and handles SIGTERM itself (graceful stop), so `docker stop` is clean. The flags are those of
 # `npm start`: a young generation of 2 MB semi-spaces instead of V8's up to 16 MB, which the bot's small heap
 # does not need and which would otherwise stay resident after a burst (see README, Benchmarks).

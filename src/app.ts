@@ -1,15 +1,17 @@
-// Builds the Bolt app: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT at /slack/events
-// (Slack's signature check on every request). The Web API client honours SLACK_API_URL.
+// Builds the Bolt app: Socket Mode when SLACK_APP_TOKEN is set (slack/socket-mode.ts, with /healthz on
+// SWITCHOVER_HEALTH_PORT when set), otherwise HTTP on PORT at /slack/events (Slack's signature check on every
+// request, /healthz beside it). The Web API client honours SLACK_API_URL.
 import type { AddressInfo } from 'node:net';
-import { App, SocketModeReceiver, type Receiver, type webApi } from '@slack/bolt';
+import { App, type Receiver, type webApi } from '@slack/bolt';
 import type { Config } from './config';
 import type { AppDeps } from './listeners/deps';
 import { registerListeners } from './listeners';
 import { boltLogger } from './slack/bolt-logger';
 import { STARTUP_RETRY, verifyBotToken, type BotIdentity } from './slack/bot-identity';
-import { describeSlackError, slackErrorCode } from './slack/errors';
 import { slackClientOptions } from './slack/client';
+import { startHealthServer, type HealthServer } from './slack/health';
 import { SlackHttpReceiver } from './slack/http-mode';
+import { SocketModeConnection } from './slack/socket-mode';
 
 export type { AppDeps } from './listeners/deps';
 
@@ -21,23 +23,24 @@ export interface CreateAppOptions {
   clientOptions?: webApi.WebClientOptions;
   /** HTTP port, overriding config.slack.port; 0 picks a free one (tests). */
   port?: number;
+  /** Socket Mode health port, overriding config.slack.healthPort; 0 picks a free one (tests). */
+  healthPort?: number;
+  /**
+   * Socket Mode: Slack refused the app token while the bot was running; the caller ends the process (index.ts).
+   * Without it the refusal is only logged.
+   */
+  onFatal?: (error: Error) => void;
 }
 
 export interface SwitchoverApp {
   app: App;
-  /** Checks the bot token (auth.test, short retry budget), then listens. `port` is set in HTTP mode. */
-  start(): Promise<{ port?: number }>;
+  /**
+   * Checks the bot token (auth.test, short retry budget), then listens (HTTP, `port` set) or connects (Socket
+   * Mode, `healthPort` set when the health endpoint is on).
+   */
+  start(): Promise<{ port?: number; healthPort?: number }>;
   stop(): Promise<void>;
 }
-
-/** What to fix when Slack refuses to open a Socket Mode connection with the app token. */
-const APP_TOKEN_REFUSALS = new Map([
-  ['invalid_auth', 'it is not a valid app-level token; create one under Basic Information > App-Level Tokens (xapp-...).'],
-  ['not_authed', 'no token was sent; set SLACK_APP_TOKEN to the app-level token (xapp-...).'],
-  ['missing_scope', 'the app-level token lacks the connections:write scope; create a token with it.'],
-  ['not_allowed_token_type', 'it is not an app-level token (xoxb-/xoxp- go in SLACK_BOT_TOKEN); use the xapp-... token.'],
-  ['token_revoked', 'the token was revoked; create a new app-level token.'],
-]);
 
 export class StartError extends Error {
   constructor(message: string) {
@@ -49,7 +52,12 @@ export class StartError extends Error {
 export function createApp(config: Config, deps: AppDeps, options: CreateAppOptions = {}): SwitchoverApp {
   const logger = boltLogger(deps.logger);
   const clientOptions = slackClientOptions(config, deps.logger, options.clientOptions);
-  const receiver = createReceiver(config, deps, clientOptions);
+  const onFatal = options.onFatal ?? ((error: Error) => deps.logger.fatal(error.message));
+  const socket =
+    config.slack.mode === 'socket'
+      ? new SocketModeConnection({ appToken: config.slack.appToken!, clientOptions, logger: deps.logger, onRefused: onFatal })
+      : undefined;
+  const receiver = socket ?? httpReceiver(config, deps);
   // The token is checked once in start() (verifyBotToken); every request is then authorized with that
   // identity, so Bolt makes no auth.test of its own (which would retry for half an hour if Slack is down).
   // Listeners get a Web API client bound to the bot token through Bolt's `client` argument.
@@ -72,57 +80,55 @@ export function createApp(config: Config, deps: AppDeps, options: CreateAppOptio
   registerListeners(app, deps);
 
   let running = false;
+  let health: HealthServer | undefined;
   return {
     app,
     async start() {
       // A short retry budget of its own (about 15 s), unless a test turned retries off.
       identity = await verifyBotToken(config.slack.botToken, { ...clientOptions, retryConfig: options.clientOptions?.retryConfig ?? STARTUP_RETRY });
       deps.logger.info({ team: identity.team, teamId: identity.teamId, botUserId: identity.botUserId }, 'bot token accepted by Slack');
-      const port = options.port ?? config.slack.port;
-      let started: unknown;
-      try {
-        started = await app.start(port);
-      } catch (error) {
-        const code = config.slack.mode === 'socket' ? slackErrorCode(error) : undefined;
-        if (code && APP_TOKEN_REFUSALS.has(code)) {
-          throw new StartError(`Slack refused SLACK_APP_TOKEN (apps.connections.open: ${code}): ${APP_TOKEN_REFUSALS.get(code)} ${describeSlackError(error)}`);
+      if (socket) {
+        const healthPort = options.healthPort ?? config.slack.healthPort;
+        // Up before the first connection: while Slack cannot be reached, the endpoint says so.
+        if (healthPort !== undefined) {
+          health = await startHealthServer(healthPort, () => ({ slackConnected: socket.connected, dataDirHeld: deps.dataDirHeld() }), deps.logger);
         }
-        throw error;
+        running = true;
+        try {
+          await app.start();
+        } catch (error) {
+          running = false;
+          await health?.close();
+          throw error;
+        }
+        deps.logger.info({ mode: 'socket' }, 'switchover-bot is connected to Slack in Socket Mode');
+        return health ? { healthPort: health.port } : {};
       }
+      const port = options.port ?? config.slack.port;
+      const server = await app.start(port);
       running = true;
-      if (config.slack.mode === 'http') {
-        const address = (started as { address(): AddressInfo | string | null }).address();
-        const actual = typeof address === 'object' && address ? address.port : port;
-        deps.logger.info({ mode: 'http', port: actual, path: EVENTS_PATH }, 'switchover-bot is listening');
-        return { port: actual };
-      }
-      deps.logger.info({ mode: 'socket' }, 'switchover-bot is connected to Slack in Socket Mode');
-      return {};
+      const address = (server as { address(): AddressInfo | string | null }).address();
+      const actual = typeof address === 'object' && address ? address.port : port;
+      deps.logger.info({ mode: 'http', port: actual, path: EVENTS_PATH }, 'switchover-bot is listening');
+      return { port: actual };
     },
     async stop() {
       if (!running) return;
       running = false;
       await app.stop();
+      await health?.close();
       deps.logger.info('switchover-bot stopped');
     },
   };
 }
 
-function createReceiver(config: Config, deps: AppDeps, clientOptions: webApi.WebClientOptions): Receiver {
-  const logger = boltLogger(deps.logger, 'bolt-receiver');
-  if (config.slack.mode === 'socket') {
-    const receiver = new SocketModeReceiver({
-      appToken: config.slack.appToken!,
-      logger: boltLogger(deps.logger, 'bolt-receiver', { withDebug: false }),
-      // apps.connections.open must go to the same Slack as everything else (SLACK_API_URL).
-      installerOptions: { clientOptions: { slackApiUrl: clientOptions.slackApiUrl } },
-    });
-    // Every change of the connection at info, so a bot gone quiet shows in the logs.
-    for (const state of ['connecting', 'authenticated', 'connected', 'reconnecting', 'disconnecting', 'disconnected'] as const) {
-      receiver.client.on(state, () => deps.logger.info({ mode: 'socket', state }, `Socket Mode ${state}`));
-    }
-    return receiver;
-  }
+function httpReceiver(config: Config, deps: AppDeps): Receiver {
   if (!config.slack.signingSecret) throw new StartError('SLACK_SIGNING_SECRET is required in HTTP mode');
-  return new SlackHttpReceiver({ signingSecret: config.slack.signingSecret, eventsPath: EVENTS_PATH, healthPath: HEALTH_PATH, logger });
+  return new SlackHttpReceiver({
+    signingSecret: config.slack.signingSecret,
+    eventsPath: EVENTS_PATH,
+    healthPath: HEALTH_PATH,
+    health: () => ({ dataDirHeld: deps.dataDirHeld() }),
+    logger: boltLogger(deps.logger, 'bolt-receiver'),
+  });
 }

@@ -149,5 +149,6 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
   ];
 
   const reads = new Semaphore(READS_AT_ONCE);
-  return { config, logger, clock, slack, people, core, approvals, requestMessages, outbox, watcher, reads, background, simulation };
+  const dataDirHeld = () => dataDirLock.holds;
+  return { config, logger, clock, slack, people, core, approvals, requestMessages, outbox, watcher, reads, background, dataDirHeld, simulation };
 }

@@ -71,6 +71,11 @@ const schema = z.object({
   }),
   SLACK_API_URL: url(),
   PORT: int(1, 65535, 3000),
+  SWITCHOVER_HEALTH_PORT: optionalText
+    .refine((raw) => raw === undefined || (/^\d+$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 65535), {
+      message: 'must be a whole number from 1 to 65535',
+    })
+    .transform((raw) => (raw === undefined ? undefined : Number(raw))),
   AWS_REGION: optionalText,
   SWITCHOVER_CHANNELS: idList(SLACK_CHANNEL_ID, 'Slack channel IDs (C0123ABCD)'),
   SWITCHOVER_OPERATORS: idList(SLACK_USER_OR_GROUP_ID, 'Slack user IDs (U...) or user group IDs (S...)'),
@@ -108,6 +113,8 @@ export interface Config {
     /** Socket Mode when an app-level token is set, HTTP otherwise. */
     mode: 'socket' | 'http';
     port: number;
+    /** Socket Mode: where GET /healthz is answered (unset: nowhere). HTTP mode answers it on `port`. */
+    healthPort?: number;
   };
   aws: { region?: string; maxAttempts: number };
   access: {
@@ -182,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiUrl: v.SLACK_API_URL,
       mode: v.SLACK_APP_TOKEN ? 'socket' : 'http',
       port: v.PORT,
+      healthPort: v.SWITCHOVER_HEALTH_PORT,
     },
     aws: { region: v.AWS_REGION, maxAttempts: v.SWITCHOVER_AWS_MAX_ATTEMPTS },
     access: {

@@ -2,6 +2,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { createApp, StartError } from './app';
 import { BotTokenError } from './slack/bot-identity';
+import { AppTokenError } from './slack/socket-mode';
 import { StagesFileError } from './adapters/aws/stages-file';
 import { DataDirLockHeldError } from './adapters/journal/data-dir-lock';
 import { startBackground, stopBackground } from './background';
@@ -41,13 +42,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const bot = createApp(config, deps);
-
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  /** Stops the app, then the background work (journal closed, data directory lock given back), then exits. */
+  const shutdown = (code: 0 | 1) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
     // Never hang on shutdown: an orchestrator would kill us anyway, less gracefully.
     setTimeout(() => {
       logger.error('could not stop within 10 s; exiting');
@@ -57,13 +56,24 @@ async function main(): Promise<void> {
       .stop()
       .then(() => stopBackground(deps.background, logger))
       .then(
-        () => process.exit(0),
+        () => process.exit(code),
         (error: unknown) => {
           logger.error({ err: error }, 'error while stopping');
           process.exit(1);
         },
       );
   };
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'stopping');
+    shutdown(0);
+  };
+  // Slack refused the app token while running (revoked, deleted app): one line saying what to fix, then out.
+  const onFatal = (error: Error) => {
+    logger.fatal(error.message);
+    shutdown(1);
+  };
+  const bot = createApp(config, deps, { onFatal });
+
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 
@@ -72,7 +82,11 @@ async function main(): Promise<void> {
     await startBackground(deps.background, logger);
     await bot.start();
   } catch (error) {
-    logger.fatal({ err: error }, error instanceof StartError || error instanceof BotTokenError || error instanceof DataDirLockHeldError ? error.message : 'switchover-bot could not start');
+    if (stopping) return; // a signal came during start-up: the shutdown above exits
+    const plain = [StartError, BotTokenError, DataDirLockHeldError, AppTokenError].some((kind) => error instanceof kind);
+    // A refusal needs no stack trace: the message says what to fix.
+    if (plain) logger.fatal((error as Error).message);
+    else logger.fatal({ err: error }, 'switchover-bot could not start');
     // The journal closed and the data directory lock given back, so the next start need not wait for it.
     await stopBackground(deps.background, logger).catch(() => undefined);
     process.exit(1);

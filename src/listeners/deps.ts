@@ -37,6 +37,8 @@ export interface AppDeps {
   reads: Semaphore;
   /** Started before the app takes requests, stopped on shutdown. */
   background: BackgroundTask[];
+  /** Whether this bot still holds its data directory (the health report). */
+  dataDirHeld: () => boolean;
   /** The simulated stack when SWITCHOVER_SIMULATE=true (rehearsal, tests, benchmarks). */
   simulation?: SimulatedAws;
 }

@@ -15,9 +15,10 @@ const TO_BOLT: Record<string, LogLevel> = {
 
 /**
  * `withDebug: false` drops the component's debug lines at any LOG_LEVEL: the Socket Mode client writes whole
- * envelopes (request bodies, with what users typed) at debug.
+ * envelopes (request bodies, with what users typed) at debug. `errorsAsWarnings` writes its error lines at warn,
+ * for a component whose caller logs the verdict itself (the Socket Mode client's on every dropped link).
  */
-export function boltLogger(parent: Logger, component = 'bolt', { withDebug = true } = {}): BoltLogger {
+export function boltLogger(parent: Logger, component = 'bolt', { withDebug = true, errorsAsWarnings = false } = {}): BoltLogger {
   const log = parent.child({ component });
   const line = (msg: unknown[]) =>
     msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : safeJson(m))).join(' ');
@@ -32,8 +33,9 @@ export function boltLogger(parent: Logger, component = 'bolt', { withDebug = tru
     warn: (...msg: unknown[]) => log.warn(line(msg)),
     error: (...msg: unknown[]) => {
       const error = msg.find((m): m is Error => m instanceof Error);
-      if (error) log.error({ err: error }, line(msg));
-      else log.error(line(msg));
+      const write = errorsAsWarnings ? log.warn.bind(log) : log.error.bind(log);
+      if (error) write({ err: error }, line(msg));
+      else write(line(msg));
     },
     // Our level is set once from LOG_LEVEL; Bolt may only raise it, never make us chattier.
     setLevel: (level: LogLevel) => {

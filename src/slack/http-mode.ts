@@ -5,6 +5,7 @@
 // Bolt reads the whole body before it looks at the headers, so without this an unsigned flood costs memory.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { HTTPReceiver, type Logger } from '@slack/bolt';
+import { answerHealth, type HealthParts } from './health';
 
 /** Slack's own bound on a request's age (either way), against replays. */
 export const MAX_REQUEST_AGE_SEC = 5 * 60;
@@ -27,8 +28,9 @@ export interface HttpModeOptions {
   logger: Logger;
   /** Where Slack POSTs (the app's Request URL path). */
   eventsPath: string;
-  /** GET path answered `200 ok` for load balancers and orchestrators. */
+  /** GET path answered with the health report (slack/health.ts) for load balancers and orchestrators. */
   healthPath: string;
+  health: () => HealthParts;
   /** Seconds since the epoch; tests move it. */
   nowSec?: () => number;
 }
@@ -56,7 +58,7 @@ export class SlackHttpReceiver extends HTTPReceiver {
       logger: options.logger,
       bodyLimit: BODY_LIMIT_BYTES,
       unhandledRequestTimeoutMillis: ACK_TIMEOUT_MS,
-      customRoutes: [{ path: options.healthPath, method: ['GET', 'HEAD'], handler: (_request, response) => answer(response, 200, 'ok') }],
+      customRoutes: [{ path: options.healthPath, method: ['GET', 'HEAD'], handler: (request, response) => answerHealth(options.health(), request, response) }],
     });
     const nowSec = options.nowSec ?? (() => Math.floor(Date.now() / 1000));
     const bolt = this.requestListener;
@@ -103,7 +105,7 @@ export class SlackHttpReceiver extends HTTPReceiver {
   }
 }
 
-function answer(response: ServerResponse, status: number, text?: string): void {
-  response.writeHead(status, text === undefined ? {} : { 'content-type': 'text/plain' });
-  response.end(text);
+function answer(response: ServerResponse, status: number): void {
+  response.writeHead(status);
+  response.end();
 }

@@ -33,6 +33,12 @@ describe('boltLogger', () => {
     expect(parsed().map((l) => l.msg)).toEqual(['Now connected to Slack']);
   });
 
+  it('writes a component’s error lines as warnings when its caller logs the verdict', () => {
+    const { logger, parsed } = capture('info');
+    boltLogger(logger, 'socket-mode', { errorsAsWarnings: true }).error('WebSocket error occurred');
+    expect(parsed().map((l) => [l.level, l.msg])).toEqual([['warn', 'WebSocket error occurred']]);
+  });
+
   it('reports the level it logs at and never lowers it', () => {
     const { logger } = capture('warn');
     const bolt = boltLogger(logger);

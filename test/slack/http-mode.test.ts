@@ -33,11 +33,13 @@ let receiver: SlackHttpReceiver;
 let server: Server;
 let port: number;
 const events: ReceiverEvent[] = [];
+let dataDirHeld = true;
 
 beforeEach(async () => {
+  dataDirHeld = true;
   warnings.length = 0;
   events.length = 0;
-  receiver = new SlackHttpReceiver({ signingSecret: SECRET, logger, eventsPath: EVENTS_PATH, healthPath: '/healthz' });
+  receiver = new SlackHttpReceiver({ signingSecret: SECRET, logger, eventsPath: EVENTS_PATH, healthPath: '/healthz', health: () => ({ dataDirHeld }) });
   const app = {
     processEvent: async (event: ReceiverEvent) => {
       events.push(event);
@@ -134,9 +136,16 @@ describe('HTTP mode on Bolt’s HTTPReceiver', () => {
   it('answers GET and HEAD /healthz with 200, and other paths with 404', async () => {
     const get = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(get.status).toBe(200);
-    expect(await get.text()).toBe('ok');
+    expect(await get.json()).toEqual({ status: 'ok', dataDir: 'held' });
     expect((await fetch(`http://127.0.0.1:${port}/healthz`, { method: 'HEAD' })).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/elsewhere`)).status).toBe(404);
+  });
+
+  it('answers /healthz with 503 once the bot no longer holds its data directory', async () => {
+    dataDirHeld = false;
+    const get = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(get.status).toBe(503);
+    expect(await get.json()).toEqual({ status: 'unhealthy', dataDir: 'not held' });
   });
 
   it('keeps idle connections 65 s (longer than an ALB’s 60 s), times slow requests out, and caps connections', () => {

@@ -38,6 +38,8 @@ export interface FakeMessage {
 interface Failure {
   error?: string;
   retryAfterSeconds?: number;
+  /** An HTTP status other than 200 (a 503 from Slack's edge). */
+  status?: number;
   remaining: number;
 }
 
@@ -56,6 +58,8 @@ export class FakeSlack extends EventEmitter {
   groups: Record<string, string[]> = {};
   /** Channels the bot is not a member of: chat.postMessage answers not_in_channel. */
   notInChannel = new Set<string>();
+  /** apps.connections.open's WebSocket URL, a fresh one per call (FakeSocketMode sets it). */
+  socketModeUrl: (() => string) | undefined;
 
   private readonly failures = new Map<string, Failure>();
   private readonly hung = new Set<string>();
@@ -97,6 +101,11 @@ export class FakeSlack extends EventEmitter {
   /** The next `times` calls of `method` answer `{ ok: false, error }`. */
   fail(method: string, error: string, times = Number.POSITIVE_INFINITY): void {
     this.failures.set(method, { error, remaining: times });
+  }
+
+  /** The next `times` calls of `method` answer HTTP `status` (a 503 from Slack's edge). */
+  failHttp(method: string, status: number, times = 1): void {
+    this.failures.set(method, { status, remaining: times });
   }
 
   /** The next `times` calls of `method` answer HTTP 429 with Retry-After. */
@@ -199,9 +208,10 @@ export class FakeSlack extends EventEmitter {
           res.setHeader('Retry-After', String(failure.retryAfterSeconds));
           return send(res, 429, JSON.stringify({ ok: false, error: 'ratelimited' }));
         }
+        if (failure.status !== undefined) return send(res, failure.status, 'upstream unavailable', 'text/plain');
         return send(res, 200, JSON.stringify({ ok: false, error: failure.error }));
       }
-      const answer = this.answer(method, args);
+      const answer = this.answer(method, args, token);
       this.changed();
       return send(res, 200, JSON.stringify(answer));
     }
@@ -237,13 +247,18 @@ export class FakeSlack extends EventEmitter {
     return undefined;
   }
 
-  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  private answer(method: string, args: Record<string, unknown>, token: string | undefined): Record<string, unknown> {
     const refused = this.refusal(method, args);
     if (refused) {
       this.violations.push(...refused.problems);
       return { ok: false, error: refused.error, response_metadata: { messages: refused.problems } };
     }
     switch (method) {
+      case 'apps.connections.open':
+        // Only an app-level token in the Authorization header (Slack's method reference).
+        if (!token) return { ok: false, error: 'not_authed' };
+        if (!token.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
+        return this.socketModeUrl ? { ok: true, url: this.socketModeUrl() } : { ok: false, error: 'unknown_method' };
       case 'auth.test':
         return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'switchover', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: BOT_ID };
       case 'chat.postMessage': {

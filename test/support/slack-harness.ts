@@ -217,23 +217,7 @@ export function slackSender(url: string, secret: string, fake: FakeSlack): Slack
 
   const signedSlash = (text: string, who: Who = {}): SignedRequest => {
     const responseUrl = fake.newResponseUrl();
-    const user = who.user ?? OPERATOR;
-    const channel = who.channel ?? CHANNEL;
-    const rawBody = new URLSearchParams({
-      token: VERIFICATION_TOKEN,
-      team_id: TEAM_ID,
-      team_domain: 'example',
-      channel_id: channel,
-      channel_name: who.channelName ?? 'switchover',
-      user_id: user,
-      user_name: who.userName ?? user.toLowerCase(),
-      command: '/switchover',
-      text,
-      api_app_id: APP_ID,
-      is_enterprise_install: 'false',
-      response_url: responseUrl,
-      trigger_id: triggerId(),
-    }).toString();
+    const rawBody = new URLSearchParams(slashCommandFields(text, who, responseUrl)).toString();
     const signing = who.signing ?? {};
     const headers = {
       'content-type': 'application/x-www-form-urlencoded',
@@ -259,77 +243,13 @@ export function slackSender(url: string, secret: string, fake: FakeSlack): Slack
     },
     async click(actionId, value, who = {}) {
       const responseUrl = fake.newResponseUrl();
-      const user = who.user ?? OPERATOR;
-      const channel = who.channel ?? CHANNEL;
       const messageTs = who.messageTs ?? '1767268800.000100';
-      const blockId = who.blockId ?? 'actions';
-      const posted = fake.messages.find((m) => m.channel === channel && m.ts === messageTs);
-      const payload = {
-        type: 'block_actions',
-        user: { id: user, username: who.userName ?? user.toLowerCase(), name: who.userName ?? user.toLowerCase(), team_id: TEAM_ID },
-        api_app_id: APP_ID,
-        token: VERIFICATION_TOKEN,
-        container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false },
-        trigger_id: triggerId(),
-        team: { id: TEAM_ID, domain: 'example' },
-        enterprise: null,
-        is_enterprise_install: false,
-        channel: { id: channel, name: who.channelName ?? 'switchover' },
-        message: {
-          type: 'message',
-          subtype: 'bot_message',
-          ts: messageTs,
-          text: posted?.text ?? '',
-          blocks: posted?.blocks ?? [],
-        },
-        state: { values: {} },
-        response_url: responseUrl,
-        actions: [
-          {
-            action_id: actionId,
-            block_id: blockId,
-            text: { type: 'plain_text', text: actionId, emoji: true },
-            value,
-            type: 'button',
-            action_ts: `${Math.floor(Date.now() / 1000)}.000200`,
-          },
-        ],
-      };
+      const posted = fake.messages.find((m) => m.channel === (who.channel ?? CHANNEL) && m.ts === messageTs);
+      const payload = blockActionsPayload(actionId, value, { ...who, messageTs }, responseUrl, posted);
       return send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), who.signing, responseUrl);
     },
     async submitView(callbackId, privateMetadata, user = OPERATOR, values = {}, signing = {}) {
-      const payload = {
-        type: 'view_submission',
-        team: { id: TEAM_ID, domain: 'example' },
-        user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM_ID },
-        api_app_id: APP_ID,
-        token: VERIFICATION_TOKEN,
-        trigger_id: triggerId(),
-        view: {
-          id: 'V0VIEW0001',
-          team_id: TEAM_ID,
-          type: 'modal',
-          blocks: [],
-          private_metadata: privateMetadata,
-          callback_id: callbackId,
-          state: { values },
-          hash: '1767268800.abcdef',
-          title: { type: 'plain_text', text: 'Switchover', emoji: true },
-          clear_on_close: false,
-          notify_on_close: false,
-          close: null,
-          submit: { type: 'plain_text', text: 'Submit', emoji: true },
-          previous_view_id: null,
-          root_view_id: 'V0VIEW0001',
-          app_id: APP_ID,
-          external_id: '',
-          app_installed_team_id: TEAM_ID,
-          bot_id: 'B0SWITCHBOT',
-        },
-        response_urls: [],
-        is_enterprise_install: false,
-        enterprise: null,
-      };
+      const payload = viewSubmissionPayload(callbackId, privateMetadata, user, values);
       return send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), signing, '');
     },
     responsesTo(request) {
@@ -340,6 +260,105 @@ export function slackSender(url: string, secret: string, fake: FakeSlack): Slack
       const path = new URL(request.responseUrl).pathname;
       return fake.waitForResponse((r) => r.path === path);
     },
+  };
+}
+
+/** A slash command's fields as Slack sends them (form fields over HTTP, a JSON object in Socket Mode). */
+export function slashCommandFields(text: string, who: Who, responseUrl: string): Record<string, string> {
+  const user = who.user ?? OPERATOR;
+  return {
+    token: VERIFICATION_TOKEN,
+    team_id: TEAM_ID,
+    team_domain: 'example',
+    channel_id: who.channel ?? CHANNEL,
+    channel_name: who.channelName ?? 'switchover',
+    user_id: user,
+    user_name: who.userName ?? user.toLowerCase(),
+    command: '/switchover',
+    text,
+    api_app_id: APP_ID,
+    is_enterprise_install: 'false',
+    response_url: responseUrl,
+    trigger_id: triggerId(),
+  };
+}
+
+/** A button click's `block_actions` payload, on the message `posted` when the fake Slack has it. */
+export function blockActionsPayload(
+  actionId: string,
+  value: string,
+  who: Who & { messageTs?: string; blockId?: string },
+  responseUrl: string,
+  posted?: { text?: string; blocks?: unknown[] },
+): Record<string, unknown> {
+  const user = who.user ?? OPERATOR;
+  const channel = who.channel ?? CHANNEL;
+  const messageTs = who.messageTs ?? '1767268800.000100';
+  return {
+    type: 'block_actions',
+    user: { id: user, username: who.userName ?? user.toLowerCase(), name: who.userName ?? user.toLowerCase(), team_id: TEAM_ID },
+    api_app_id: APP_ID,
+    token: VERIFICATION_TOKEN,
+    container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false },
+    trigger_id: triggerId(),
+    team: { id: TEAM_ID, domain: 'example' },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: channel, name: who.channelName ?? 'switchover' },
+    message: { type: 'message', subtype: 'bot_message', ts: messageTs, text: posted?.text ?? '', blocks: posted?.blocks ?? [] },
+    state: { values: {} },
+    response_url: responseUrl,
+    actions: [
+      {
+        action_id: actionId,
+        block_id: who.blockId ?? 'actions',
+        text: { type: 'plain_text', text: actionId, emoji: true },
+        value,
+        type: 'button',
+        action_ts: `${Math.floor(Date.now() / 1000)}.000200`,
+      },
+    ],
+  };
+}
+
+/** A modal's `view_submission` payload. */
+export function viewSubmissionPayload(
+  callbackId: string,
+  privateMetadata: string,
+  user = OPERATOR,
+  values: Record<string, Record<string, unknown>> = {},
+): Record<string, unknown> {
+  return {
+    type: 'view_submission',
+    team: { id: TEAM_ID, domain: 'example' },
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM_ID },
+    api_app_id: APP_ID,
+    token: VERIFICATION_TOKEN,
+    trigger_id: triggerId(),
+    view: {
+      id: 'V0VIEW0001',
+      team_id: TEAM_ID,
+      type: 'modal',
+      blocks: [],
+      private_metadata: privateMetadata,
+      callback_id: callbackId,
+      state: { values },
+      hash: '1767268800.abcdef',
+      title: { type: 'plain_text', text: 'Switchover', emoji: true },
+      clear_on_close: false,
+      notify_on_close: false,
+      close: null,
+      submit: { type: 'plain_text', text: 'Submit', emoji: true },
+      previous_view_id: null,
+      root_view_id: 'V0VIEW0001',
+      app_id: APP_ID,
+      external_id: '',
+      app_installed_team_id: TEAM_ID,
+      bot_id: 'B0SWITCHBOT',
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
   };
 }
 

@@ -139,6 +139,11 @@ export class DataDirLock {
     if (holder?.token === me.token) await fs.rm(this.file, { force: true });
   }
 
+  /** Whether this bot holds the lock and refreshed it lately, read without touching the disk (health reports). */
+  get holds(): boolean {
+    return this.held !== undefined && this.lost === undefined && this.now() - this.confirmedAt <= this.staleAfterMs / 2;
+  }
+
   /**
    * Resolves when this bot still holds the lock; otherwise the lock is lost (onLost is told) and this throws
    * DataDirLockLostError. Called before every journal append and AWS write.
