@@ -1,8 +1,8 @@
 // The app under test for the process-level figures (acknowledgement latency, memory): the real app in HTTP mode,
 // built as production builds it (real SDK clients, AWS_ENDPOINT_URL pointing at the simulated AWS in its own
 // process), so neither the load generator, the fake Slack (in the parent) nor AWS's share costs it anything.
-// Talks to the parent over IPC: `ready` once listening, and when asked, the resident memory (after a full GC) or
-// the CPU time it has used.
+// Talks to the parent over IPC: `ready` once listening, and when asked, the resident memory (after a full GC),
+// the CPU time it has used, or to draw charts with the in-process renderer (to measure its memory in the bot).
 // Logs go to stdout as in production.
 //
 // Environment: the app's own (SLACK_*, SWITCHOVER_*, QUICKCHART_URL, LOG_LEVEL, AWS_*), and for investigating:
@@ -20,8 +20,11 @@ import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 const SETTLE_AFTER_GC_MS = 500;
 
 interface Ask {
-  type: 'memory' | 'cpu' | 'stop';
+  type: 'memory' | 'cpu' | 'charts' | 'stop';
 }
+
+/** Each chart kind is drawn this many times when asked to draw (the bot's own renderer is the fake QuickChart). */
+const CHART_DRAWS = 10;
 
 /** Timestamped lines of what the HTTP server and the event loop did. */
 function traceServer(server: Server): string[] {
@@ -99,6 +102,15 @@ async function main(): Promise<void> {
         appendFileSync(join(debugDir, 'v8.jsonl'), `${JSON.stringify({ reading: n, heap: getHeapStatistics(), spaces })}\n`);
       }
       send({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, gc: gc !== undefined });
+    } else if (ask.type === 'charts') {
+      // The in-process renderer, loaded as createChartRenderer loads it when QUICKCHART_URL is empty, drawing in
+      // this bot after its commands: the next memory reading is the bot's RSS with the renderer, measured.
+      const { InProcessChartRenderer } = await import('../src/adapters/charts/in-process');
+      const { benchChartSpecs } = await import('./chart-specs');
+      const renderer = new InProcessChartRenderer();
+      const specs = Object.values(benchChartSpecs());
+      for (let i = 0; i < CHART_DRAWS; i++) for (const spec of specs) await renderer.render(spec);
+      send({ type: 'charts', drawn: CHART_DRAWS * specs.length });
     } else if (ask.type === 'cpu') {
       const { user, system } = process.cpuUsage();
       send({ type: 'cpu', micros: user + system });

@@ -32,11 +32,34 @@ const ACK_ROUNDS = 5;
 
 export interface ProcessFigures {
   /** The median round's p50 and p99, each round's, and the app's CPU time per command over a round (median, µs). */
-  ack: AckFigures & { rounds: { p50: number; p99: number }[]; cpuMicrosPerCommand: number };
+  /** Absent when only the memory was measured (so is onNewConnections). */
+  ack?: AckFigures & { rounds: { p50: number; p99: number }[]; cpuMicrosPerCommand: number };
   /** The same burst with every request on a connection opened for it. */
-  onNewConnections: AckFigures;
-  memory: { rssAt1000MB: number; rssAt5000MB: number; growthPercent: number; gc: boolean; heapUsedAt5000MB: number; commands: number; seconds: number };
-  startup: { medianMs: number; runsMs: number[] };
+  onNewConnections?: AckFigures;
+  memory: {
+    rssAt1000MB: number;
+    rssAt5000MB: number;
+    growthPercent: number;
+    gc: boolean;
+    heapUsedAt5000MB: number;
+    commands: number;
+    seconds: number;
+    /** After the 5,000 commands, the same bot with the in-process chart renderer loaded and `chartsDrawn` drawn. */
+    rssWithRendererMB: number;
+    chartsDrawn: number;
+  };
+  /** Absent when only the memory was measured. */
+  startup?: { medianMs: number; runsMs: number[] };
+}
+
+export interface ProcessFigureOptions {
+  /** Only the memory figures (`npm run bench -- memory`): no start-up or acknowledgement rounds. */
+  memoryOnly?: boolean;
+}
+
+interface ChartsDrawn {
+  type: 'charts';
+  drawn: number;
 }
 
 interface Ready {
@@ -117,7 +140,7 @@ async function stopChild(child: ChildProcess, ask?: unknown): Promise<void> {
   clearTimeout(timer);
 }
 
-export async function measureProcessFigures(built: Built, latencyMs: number, say: (line: string) => void): Promise<ProcessFigures> {
+export async function measureProcessFigures(built: Built, latencyMs: number, say: (line: string) => void, options: ProcessFigureOptions = {}): Promise<ProcessFigures> {
   const fake = await FakeSlack.start();
   const charts = new FakeChartServer();
   await charts.start();
@@ -127,7 +150,7 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
   const debugDir = process.env.BENCH_DEBUG ? resolve(process.env.BENCH_DEBUG) : undefined;
   if (debugDir) await mkdir(debugDir, { recursive: true });
   try {
-    const startup = await measureStartup(built, fake, charts, dataDir, say);
+    const startup = options.memoryOnly ? undefined : await measureStartup(built, fake, charts, dataDir, say);
 
     say('starting the simulated AWS (L per call), the compiled app and the load generator, each in its own process');
     const aws = fork(built.awsProcess, [], { env: { PATH: process.env.PATH ?? '', BENCH_LATENCY_MS: String(latencyMs) }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
@@ -193,45 +216,49 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
       non200: done.statuses.filter((s) => s !== 200).length,
     });
 
-    // Warm-up in the shape of the measurement: the first requests pay for lazy loading and JIT, and for
-    // opening the 50 connections, which a running bot behind a keep-alive client has long done. Two rounds:
-    // after one, the next round still ran about half again slower (V8 was still optimizing the hot paths).
-    for (let round = 0; round < 2; round++) {
-      await drive(alternate(200), 50);
+    let ack: ProcessFigures['ack'];
+    let onNewConnections: ProcessFigures['onNewConnections'];
+    if (!options.memoryOnly) {
+      // Warm-up in the shape of the measurement: the first requests pay for lazy loading and JIT, and for
+      // opening the 50 connections, which a running bot behind a keep-alive client has long done. Two rounds:
+      // after one, the next round still ran about half again slower (V8 was still optimizing the hot paths).
+      for (let round = 0; round < 2; round++) {
+        await drive(alternate(200), 50);
+        await settle(fake);
+      }
+
+      // Five rounds, the median of each percentile: one round's p99 is its second-worst answer, which a single
+      // stall of this shared machine decides.
+      say(`acknowledgement: ${ACK_ROUNDS} rounds of 200 commands (help and status dev), 50 at a time`);
+      const rounds: AckFigures[] = [];
+      const cpuPerCommand: number[] = [];
+      for (let round = 0; round < ACK_ROUNDS; round++) {
+        const before = await cpuNow();
+        const acks = await drive(alternate(200), 50);
+        cpuPerCommand.push(((await cpuNow()).micros - before.micros) / acks.ms.length);
+        rounds.push(ackFigures(acks));
+        if (debugDir) say(`acknowledgement ms, round ${round + 1}, in the order sent: ${acks.ms.map((ms) => ms.toFixed(0)).join(' ')}`);
+        await settle(fake);
+      }
+      ack = {
+        p50: median(rounds.map((r) => r.p50)),
+        p99: median(rounds.map((r) => r.p99)),
+        count: rounds.reduce((n, r) => n + r.count, 0),
+        concurrency: 50,
+        non200: rounds.reduce((n, r) => n + r.non200, 0),
+        rounds: rounds.map(({ p50, p99 }) => ({ p50, p99 })),
+        cpuMicrosPerCommand: median(cpuPerCommand),
+      };
+
+      // The same burst on 50 connections opened at once: Node (libuv 1.45+) accepts one new connection per
+      // event-loop turn, so the last connection waits for ~49 turns of everyone else's requests. Reported, not
+      // judged: how many connections a client keeps open is the client's side.
+      say('acknowledgement again, each of the 50 on a new connection');
+      const fresh = await drive(alternate(200), 50, true);
+      onNewConnections = ackFigures(fresh);
+      if (debugDir) say(`acknowledgement ms on new connections, in the order sent: ${fresh.ms.map((ms) => ms.toFixed(0)).join(' ')}`);
       await settle(fake);
     }
-
-    // Five rounds, the median of each percentile: one round's p99 is its second-worst answer, which a single
-    // stall of this shared machine decides.
-    say(`acknowledgement: ${ACK_ROUNDS} rounds of 200 commands (help and status dev), 50 at a time`);
-    const rounds: AckFigures[] = [];
-    const cpuPerCommand: number[] = [];
-    for (let round = 0; round < ACK_ROUNDS; round++) {
-      const before = await cpuNow();
-      const acks = await drive(alternate(200), 50);
-      cpuPerCommand.push(((await cpuNow()).micros - before.micros) / acks.ms.length);
-      rounds.push(ackFigures(acks));
-      if (debugDir) say(`acknowledgement ms, round ${round + 1}, in the order sent: ${acks.ms.map((ms) => ms.toFixed(0)).join(' ')}`);
-      await settle(fake);
-    }
-    const ack: ProcessFigures['ack'] = {
-      p50: median(rounds.map((r) => r.p50)),
-      p99: median(rounds.map((r) => r.p99)),
-      count: rounds.reduce((n, r) => n + r.count, 0),
-      concurrency: 50,
-      non200: rounds.reduce((n, r) => n + r.non200, 0),
-      rounds: rounds.map(({ p50, p99 }) => ({ p50, p99 })),
-      cpuMicrosPerCommand: median(cpuPerCommand),
-    };
-
-    // The same burst on 50 connections opened at once: Node (libuv 1.45+) accepts one new connection per
-    // event-loop turn, so the last connection waits for ~49 turns of everyone else's requests. Reported, not
-    // judged: how many connections a client keeps open is the client's side.
-    say('acknowledgement again, each of the 50 on a new connection');
-    const fresh = await drive(alternate(200), 50, true);
-    const onNewConnections = ackFigures(fresh);
-    if (debugDir) say(`acknowledgement ms on new connections, in the order sent: ${fresh.ms.map((ms) => ms.toFixed(0)).join(' ')}`);
-    await settle(fake);
 
     say('memory: 5,000 mixed commands, 50 at a time');
     const memoryStart = performance.now();
@@ -241,6 +268,10 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
     await drive(Array.from({ length: 4000 }, (_, i) => MIX[i % MIX.length]!), 50);
     await settle(fake);
     const at5000 = await memoryNow();
+    say('memory: the same bot drawing prep, status and alert pictures in-process');
+    appProcess.send({ type: 'charts' });
+    const drawn = await nextMessage<ChartsDrawn>(appProcess, 'charts', appOutput);
+    const withRenderer = await memoryNow();
     const mb = (bytes: number) => bytes / (1024 * 1024);
     const memory = {
       rssAt1000MB: mb(at1000.rss),
@@ -250,8 +281,10 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
       heapUsedAt5000MB: mb(at5000.heapUsed),
       commands: 5000,
       seconds: (performance.now() - memoryStart) / 1000,
+      rssWithRendererMB: mb(withRenderer.rss),
+      chartsDrawn: drawn.drawn,
     };
-    return { ack, onNewConnections, memory, startup };
+    return { ...(ack ? { ack } : {}), ...(onNewConnections ? { onNewConnections } : {}), memory, ...(startup ? { startup } : {}) };
   } finally {
     // The app first: it stops while the simulated AWS still answers.
     if (app) await stopChild(app, { type: 'stop' });
