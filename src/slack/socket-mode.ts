@@ -51,11 +51,14 @@ export interface SocketModeOptions {
   logger: Logger;
   /** Slack refused the app token after start-up (start() rejects with it before): the process must end. */
   onRefused: (error: AppTokenError) => void;
+  /** OPEN_TIMEOUT_MS and CONNECT_TIMEOUT_MS unless given (tests shorten them). */
+  timeouts?: { openMs: number; connectMs: number };
 }
 
 export class SocketModeConnection extends SocketModeReceiver {
   private readonly log: Logger;
   private readonly sleep: Clock['sleep'];
+  private readonly timeouts: { openMs: number; connectMs: number };
   private stopping = new AbortController();
   private connecting = false;
   private linkUp = false;
@@ -65,14 +68,16 @@ export class SocketModeConnection extends SocketModeReceiver {
 
   constructor(private readonly options: SocketModeOptions) {
     const { slackApiUrl, fetch } = options.clientOptions;
+    const timeouts = options.timeouts ?? { openMs: OPEN_TIMEOUT_MS, connectMs: CONNECT_TIMEOUT_MS };
     super({
       appToken: options.appToken,
       // The client logs whole envelopes (what users typed) at debug: never written. Its error lines (a dropped
       // link, a failed URL request) are warnings: the lines below say what happened and what the bot does.
       logger: boltLogger(options.logger, 'socket-mode', { withDebug: false, errorsAsWarnings: true }),
       autoReconnectEnabled: false,
-      installerOptions: { clientOptions: { slackApiUrl, fetch, timeout: OPEN_TIMEOUT_MS, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true } },
+      installerOptions: { clientOptions: { slackApiUrl, fetch, timeout: timeouts.openMs, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true } },
     });
+    this.timeouts = timeouts;
     this.log = options.logger.child({ component: 'socket-mode' });
     const clock = new SystemClock();
     this.sleep = clock.sleep.bind(clock);
@@ -138,8 +143,8 @@ export class SocketModeConnection extends SocketModeReceiver {
         const opening = this.client.start();
         opening.catch(() => undefined); // an attempt given up on below still settles later
         try {
-          const timedOut = new Error(`no hello from Slack within ${CONNECT_TIMEOUT_MS / 1000} s`);
-          const opened = await withDeadline(opening, CONNECT_TIMEOUT_MS, () => {
+          const timedOut = new Error(`no hello from Slack within ${this.timeouts.connectMs / 1000} s`);
+          const opened = await withDeadline(opening, this.timeouts.connectMs, () => {
             throw timedOut;
           }, this.sleep);
           // Slack may say hello and disconnect in one breath; the link is then gone before this line.
@@ -176,6 +181,8 @@ function disconnectReason(data: unknown): string | undefined {
 }
 
 function describe(error: unknown, code: string | undefined): string {
+  // A request error is the network's (refused, reset, our deadline): its message says which.
+  if (code === 'request_error' && error instanceof Error) return `apps.connections.open: ${error.message}`;
   if (code) return `apps.connections.open: ${code}`;
   if (error instanceof Error) return error.message;
   return 'the WebSocket closed before Slack said hello';

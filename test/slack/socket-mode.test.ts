@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config';
 import type { AppDeps } from '../../src/listeners/deps';
 import { createLogger } from '../../src/logger';
 import { LOCK_FILE } from '../../src/adapters/journal/data-dir-lock';
-import { AppTokenError } from '../../src/slack/socket-mode';
+import { AppTokenError, SocketModeConnection } from '../../src/slack/socket-mode';
 import { FakeChartServer } from '../support/fake-chart-server';
 import { FakeSlack } from '../support/fake-slack';
 import { FakeSocketMode } from '../support/fake-socket-mode';
@@ -109,7 +109,7 @@ describe('Socket Mode end to end', () => {
     expect(String(ack.payload!.text)).toMatch(/\S/);
   });
 
-  it('reconnects through a new apps.connections.open as soon as Slack asks (refresh_requested), and logs why', async () => {
+  it('reconnects through a new apps.connections.open as soon as Slack asks (refresh_requested, warning), and logs why', async () => {
     const opened = slack.callsOf('apps.connections.open').length;
     const old = socket.askToReconnect('refresh_requested');
     // Well before the 5 s the client's own policy would wait (its ping timeout) before even asking for a URL.
@@ -121,11 +121,15 @@ describe('Socket Mode end to end', () => {
     // Envelopes flow on the new link.
     const ack = await socket.deliver('slash_commands', slashCommandFields('help', { user: ALICE }, slack.newResponseUrl()), true);
     expect(ack.envelope_id).toBeDefined();
+    // The same for Slack's warning that the link is about to close.
+    socket.askToReconnect('warning');
+    await socket.waitForLinks(3, 2_500);
+    expect(logged('Socket Mode disconnected; reconnecting at once').at(-1)).toMatchObject({ reason: 'Slack asked (disconnect: warning)' });
   });
 
   it('reconnects at once after a dropped link, and logs it', async () => {
     socket.drop();
-    await socket.waitForLinks(3, 2_500);
+    await socket.waitForLinks(4, 2_500);
     expect(logged('Socket Mode disconnected; reconnecting at once').at(-1)!.reason).toMatch(/without a disconnect message/);
     expect(logged('Socket Mode connected (Slack said hello)').at(-1)!.msWithoutLink).toEqual(expect.any(Number));
   });
@@ -138,7 +142,7 @@ describe('Socket Mode end to end', () => {
     const health = await fetch(healthUrl);
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ slack: 'not connected' });
-    await socket.waitForLinks(4);
+    await socket.waitForLinks(5);
     const failures = logged('Socket Mode could not connect; trying again').slice(failuresBefore);
     expect(failures.map((f) => [f.attempt, f.reason])).toEqual([
       [1, 'apps.connections.open: http_503'],
@@ -186,6 +190,60 @@ describe('Socket Mode start-up', () => {
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: slack.apiUrl, SWITCHOVER_SIMULATE: 'true' });
     const bot = createApp(config, buildDeps(config, createLogger({ level: 'silent' })), { clientOptions: { retryConfig: { retries: 0 } } });
     await expect(bot.start()).rejects.toThrow(new RegExp(`^Slack refused SLACK_APP_TOKEN \\(apps.connections.open: ${code}\\): .*${fix}`));
+  });
+});
+
+describe('the Socket Mode connection when Slack hangs or throttles', () => {
+  let slack: FakeSlack;
+  let socket: FakeSocketMode;
+  let connection: SocketModeConnection;
+  const lines: string[] = [];
+  const failures = () =>
+    lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'Socket Mode could not connect; trying again');
+  beforeEach(async () => {
+    lines.length = 0;
+    slack = await FakeSlack.start();
+    socket = await FakeSocketMode.start(slack);
+    connection = new SocketModeConnection({
+      appToken: APP_TOKEN,
+      clientOptions: { slackApiUrl: slack.apiUrl },
+      logger: createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } }),
+      onRefused: () => undefined,
+      timeouts: { openMs: 300, connectMs: 600 },
+    });
+  });
+  afterEach(async () => {
+    await connection.stop();
+    await socket.stop();
+    await slack.stop();
+  });
+
+  it('gives up on an apps.connections.open that never answers, says so, and connects once Slack answers', async () => {
+    slack.hang('apps.connections.open');
+    const started = connection.start();
+    await waitUntil(() => failures().length === 2);
+    expect(connection.connected).toBe(false);
+    slack.clearFailures();
+    await started;
+    expect(connection.connected).toBe(true);
+    expect(failures().map((f) => f.reason)).toEqual(Array(2).fill(expect.stringMatching(/^apps.connections.open: .*aborted due to timeout/)));
+  });
+
+  it('closes a link on which Slack never says hello, and opens another', async () => {
+    socket.silent = true;
+    const started = connection.start();
+    await waitUntil(() => failures().length === 1);
+    expect(failures()[0]!.reason).toBe('no hello from Slack within 0.6 s');
+    socket.silent = false;
+    await started;
+    expect(connection.connected).toBe(true);
+    expect(socket.unanswered.every((s) => s.readyState === s.CLOSED)).toBe(true);
+  });
+
+  it("waits out Slack's Retry-After on a rate-limited apps.connections.open", async () => {
+    slack.rateLimit('apps.connections.open', 1, 1);
+    await connection.start();
+    expect(failures().map((f) => [f.reason, f.retryInMs])).toEqual([['apps.connections.open: ratelimited', 1_000]]);
   });
 });
 

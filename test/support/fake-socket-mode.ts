@@ -32,6 +32,8 @@ export class FakeSocketMode extends EventEmitter {
   readonly strayFrames: string[] = [];
   /** When set, a new link gets no hello (a Slack that accepts the WebSocket and then says nothing). */
   silent = false;
+  /** The links that got no hello. */
+  readonly unanswered: WebSocket[] = [];
 
   private readonly tickets = new Set<string>();
   private readonly delivered = new Set<string>();
@@ -124,7 +126,10 @@ export class FakeSocketMode extends EventEmitter {
       else this.strayFrames.push(text);
       this.emit('change');
     });
-    if (this.silent) return;
+    if (this.silent) {
+      this.unanswered.push(socket);
+      return;
+    }
     link.helloAt = Date.now();
     this.links.push(link);
     socket.send(
