@@ -248,6 +248,32 @@ describe('the Socket Mode connection when Slack hangs or throttles', () => {
 });
 
 describe('the bot process in Socket Mode', () => {
+  it('stops cleanly on SIGTERM: the link closed, the lock given back, exit code 0', async () => {
+    const slack = await FakeSlack.start();
+    const socket = await FakeSocketMode.start(slack);
+    const dataDir = await mkdtemp(join(tmpdir(), 'switchover-socket-process-'));
+    const bot = runBot({
+      SLACK_BOT_TOKEN: 'xoxb-process-token',
+      SLACK_APP_TOKEN: APP_TOKEN,
+      SLACK_API_URL: slack.apiUrl,
+      SWITCHOVER_SIMULATE: 'true',
+      SWITCHOVER_DATA_DIR: dataDir,
+    });
+    try {
+      await bot.waitForOutput('switchover-bot is connected to Slack in Socket Mode');
+      bot.child.kill('SIGTERM');
+      expect(await bot.exited).toEqual({ code: 0, signal: null });
+      await waitUntil(() => socket.links[0]!.closedAt !== undefined);
+      expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+      expect(bot.stdout()).toContain('Socket Mode disconnected (stopping)');
+    } finally {
+      bot.child.kill('SIGKILL');
+      await socket.stop();
+      await slack.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('passes the container HEALTHCHECK while connected; a token revoked while running ends it with one line, journal and lock closed', async () => {
     const slack = await FakeSlack.start();
     const socket = await FakeSocketMode.start(slack);
