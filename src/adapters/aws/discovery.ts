@@ -1,9 +1,10 @@
 // Stage discovery: a stage name to the resources of its Migration Assistant stack. Resolutions are cached
 // briefly (they cost three calls); weights and health never are, they are read fresh by the other ports.
 import {
-  DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeTargetGroupsCommand,
+  paginateDescribeListeners,
+  paginateDescribeLoadBalancers,
   type ElasticLoadBalancingV2Client,
   type Listener,
   type LoadBalancer,
@@ -99,19 +100,16 @@ export class AwsStageResolver implements StageResolver {
 
   private async discoverStages(): Promise<string[]> {
     const stages = new Set(Object.keys(this.overrides));
-    let marker: string | undefined;
-    do {
-      const page = await awsCall('elasticloadbalancing:DescribeLoadBalancers', '*', () =>
-        this.clients.elbv2.send(new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 })),
-      );
-      for (const lb of page.LoadBalancers ?? []) {
-        const name = lb.LoadBalancerName ?? '';
-        if (!name.startsWith(LOAD_BALANCER_PREFIX)) continue;
-        const stage = name.slice(LOAD_BALANCER_PREFIX.length);
-        if (isValidStageName(stage)) stages.add(stage);
+    await awsCall('elasticloadbalancing:DescribeLoadBalancers', '*', async () => {
+      for await (const page of paginateDescribeLoadBalancers({ client: this.clients.elbv2 }, { PageSize: 400 })) {
+        for (const lb of page.LoadBalancers ?? []) {
+          const name = lb.LoadBalancerName ?? '';
+          if (!name.startsWith(LOAD_BALANCER_PREFIX)) continue;
+          const stage = name.slice(LOAD_BALANCER_PREFIX.length);
+          if (isValidStageName(stage)) stages.add(stage);
+        }
       }
-      marker = page.NextMarker;
-    } while (marker);
+    });
     return [...stages].sort();
   }
 
@@ -163,6 +161,7 @@ export class AwsStageResolver implements StageResolver {
         `Stage \`${stage}\` not found: no load balancer named \`${names.loadBalancerName}\`${from} in ${region}. ${FIX}`,
       );
     try {
+      // By name: one page (AWS pages listings; a lookup by name answers at most as many as it names).
       const out = await awsCall('elasticloadbalancing:DescribeLoadBalancers', names.loadBalancerName, () =>
         this.clients.elbv2.send(new DescribeLoadBalancersCommand({ Names: [names.loadBalancerName] })),
       );
@@ -192,6 +191,7 @@ export class AwsStageResolver implements StageResolver {
     const wanted = [names.sourceTargetGroupName, names.targetTargetGroupName];
     let found: TargetGroup[];
     try {
+      // By name, so one page, as for the load balancer.
       const out = await awsCall('elasticloadbalancing:DescribeTargetGroups', wanted.join(', '), () =>
         this.clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: wanted })),
       );
@@ -238,14 +238,11 @@ export class AwsStageResolver implements StageResolver {
     target: TargetGroupRef,
   ): Promise<Listener> {
     const listeners: Listener[] = [];
-    let marker: string | undefined;
-    do {
-      const page = await awsCall('elasticloadbalancing:DescribeListeners', loadBalancer.LoadBalancerArn!, () =>
-        this.clients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancer.LoadBalancerArn, Marker: marker })),
-      );
-      listeners.push(...(page.Listeners ?? []));
-      marker = page.NextMarker;
-    } while (marker);
+    await awsCall('elasticloadbalancing:DescribeListeners', loadBalancer.LoadBalancerArn!, async () => {
+      for await (const page of paginateDescribeListeners({ client: this.clients.elbv2 }, { LoadBalancerArn: loadBalancer.LoadBalancerArn })) {
+        listeners.push(...(page.Listeners ?? []));
+      }
+    });
 
     // Found by its forward naming a proxy group, in any shape the console leaves it: the weighted forward to
     // both groups first (lowest port), else the only listener forwarding to one of them, else the one known.

@@ -4,7 +4,7 @@
 // "no traffic in that minute", as CloudWatch sends no datapoint then.
 import {
   type CloudWatchClient,
-  GetMetricDataCommand,
+  paginateGetMetricData,
   type MetricDataQuery,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
@@ -18,7 +18,7 @@ import type {
   TargetGroupMetric,
 } from '../../core/types';
 import { MINUTE_MS } from '../../core/types';
-import { AwsCallError, toAwsCallError } from './errors';
+import { AwsCallError, awsCall, toAwsCallError } from './errors';
 
 export const MAX_QUERIES_PER_CALL = 500;
 const NAMESPACE = 'AWS/ApplicationELB';
@@ -202,40 +202,27 @@ export class AwsMetrics implements MetricsPort {
     }
   }
 
-  /** One GetMetricData, following NextToken when CloudWatch splits the datapoints over pages. */
+  /** One GetMetricData, its pages (CloudWatch splits the datapoints over NextToken) joined per query. */
   private async getAll(queries: MetricDataQuery[], start: number, end: number): Promise<Map<string, MetricDataResult>> {
     const merged = new Map<string, MetricDataResult>();
-    let token: string | undefined;
-    do {
-      let out;
-      try {
-        out = await this.cloudwatch.send(
-          new GetMetricDataCommand({
-            MetricDataQueries: queries,
-            StartTime: new Date(start),
-            EndTime: new Date(end),
-            ScanBy: 'TimestampAscending',
-            NextToken: token,
-          }),
-        );
-      } catch (error) {
-        throw toAwsCallError(error, 'cloudwatch:GetMetricData', '*');
-      }
-      for (const result of out.MetricDataResults ?? []) {
-        if (!result.Id) continue;
-        const seen = merged.get(result.Id);
-        if (!seen) {
-          merged.set(result.Id, { ...result, Timestamps: [...(result.Timestamps ?? [])], Values: [...(result.Values ?? [])] });
-        } else {
-          seen.Timestamps!.push(...(result.Timestamps ?? []));
-          seen.Values!.push(...(result.Values ?? []));
-          const failed = seen.StatusCode === 'InternalError' || seen.StatusCode === 'Forbidden';
-          if (!failed) seen.StatusCode = result.StatusCode;
-          seen.Messages = [...(seen.Messages ?? []), ...(result.Messages ?? [])];
+    const input = { MetricDataQueries: queries, StartTime: new Date(start), EndTime: new Date(end), ScanBy: 'TimestampAscending' as const };
+    await awsCall('cloudwatch:GetMetricData', '*', async () => {
+      for await (const out of paginateGetMetricData({ client: this.cloudwatch }, input)) {
+        for (const result of out.MetricDataResults ?? []) {
+          if (!result.Id) continue;
+          const seen = merged.get(result.Id);
+          if (!seen) {
+            merged.set(result.Id, { ...result, Timestamps: [...(result.Timestamps ?? [])], Values: [...(result.Values ?? [])] });
+          } else {
+            seen.Timestamps!.push(...(result.Timestamps ?? []));
+            seen.Values!.push(...(result.Values ?? []));
+            const failed = seen.StatusCode === 'InternalError' || seen.StatusCode === 'Forbidden';
+            if (!failed) seen.StatusCode = result.StatusCode;
+            seen.Messages = [...(seen.Messages ?? []), ...(result.Messages ?? [])];
+          }
         }
       }
-      token = out.NextToken;
-    } while (token);
+    });
     return merged;
   }
 }

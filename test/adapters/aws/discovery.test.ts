@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ManualClock } from '../../../src/adapters/clock';
 import { AwsStageResolver, RESOLUTION_TTL_MS, StageNotFoundError } from '../../../src/adapters/aws/discovery';
 import { AwsCallError } from '../../../src/adapters/aws/errors';
+import { sentInputs } from '../../support/aws-pages';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '123456789012';
@@ -97,16 +98,19 @@ describe('AwsStageResolver.resolve', () => {
     const { mock, resolver } = setup();
     stack(mock, 'old', []);
     const lb = lbArn('MigrationAssistant-old');
-    mock
-      .on(DescribeListenersCommand, { LoadBalancerArn: lb, Marker: undefined })
-      .resolves({ Listeners: [single(80, 'MigrationAssistant-old', 'ALBSourceProxy-old-TG')], NextMarker: 'page2' })
-      .on(DescribeListenersCommand, { LoadBalancerArn: lb, Marker: 'page2' })
-      .resolves({ Listeners: [weighted(9200, 'MigrationAssistant-old', 'ALBSourceProxy-old-TG', 'ALBTargetProxy-old-TG')] });
+    const sent = sentInputs(mock, DescribeListenersCommand, { LoadBalancerArn: lb }, (input) =>
+      input.Marker === 'page2'
+        ? { Listeners: [weighted(9200, 'MigrationAssistant-old', 'ALBSourceProxy-old-TG', 'ALBTargetProxy-old-TG')] }
+        : { Listeners: [single(80, 'MigrationAssistant-old', 'ALBSourceProxy-old-TG')], NextMarker: 'page2' },
+    );
 
     const resources = await resolver.resolve('old');
 
     expect(resources.switchoverListener.port).toBe(9200);
-    expect(mock.commandCalls(DescribeListenersCommand).map((c) => c.args[0].input.Marker)).toEqual([undefined, 'page2']);
+    expect(sent).toStrictEqual([
+      { LoadBalancerArn: lb, Marker: undefined },
+      { LoadBalancerArn: lb, Marker: 'page2' },
+    ]);
   });
 
   it('uses the stages file names, and its listener port', async () => {
@@ -266,18 +270,18 @@ describe('AwsStageResolver.resolve', () => {
 describe('AwsStageResolver.listStages', () => {
   it('lists the stages file stages and every MigrationAssistant-<stage> load balancer, across pages', async () => {
     const { mock, resolver } = setup({ blue: { loadBalancerName: 'custom-alb' } });
-    mock
-      .on(DescribeLoadBalancersCommand, { Marker: undefined, PageSize: 400 })
-      .resolves({
-        LoadBalancers: [{ LoadBalancerName: 'MigrationAssistant-gamma' }, { LoadBalancerName: 'some-other-alb' }],
-        NextMarker: 'm2',
-      })
-      .on(DescribeLoadBalancersCommand, { Marker: 'm2', PageSize: 400 })
-      .resolves({ LoadBalancers: [{ LoadBalancerName: 'MigrationAssistant-dev' }, { LoadBalancerName: 'MigrationAssistant-way-too-long-stage' }] });
+    const sent = sentInputs(mock, DescribeLoadBalancersCommand, {}, (input) =>
+      input.Marker === 'm2'
+        ? { LoadBalancers: [{ LoadBalancerName: 'MigrationAssistant-dev' }, { LoadBalancerName: 'MigrationAssistant-way-too-long-stage' }] }
+        : { LoadBalancers: [{ LoadBalancerName: 'MigrationAssistant-gamma' }, { LoadBalancerName: 'some-other-alb' }], NextMarker: 'm2' },
+    );
 
     expect(await resolver.listStages()).toEqual(['blue', 'dev', 'gamma']);
     expect(await resolver.listStages()).toEqual(['blue', 'dev', 'gamma']);
-    expect(mock.commandCalls(DescribeLoadBalancersCommand)).toHaveLength(2);
+    expect(sent).toStrictEqual([
+      { PageSize: 400, Marker: undefined },
+      { PageSize: 400, Marker: 'm2' },
+    ]);
   });
 });
 

@@ -5,6 +5,7 @@ import {
   ModifyListenerCommand,
   type Action,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { sentInputs } from '../../support/aws-pages';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsCallError } from '../../../src/adapters/aws/errors';
 import { AwsLoadBalancer } from '../../../src/adapters/aws/load-balancer';
@@ -86,14 +87,15 @@ describe('AwsLoadBalancer', () => {
   it('reads every page of rules through the SDK paginator', async () => {
     const { mock, lb } = setup();
     const rule = (p: string) => ({ RuleArn: `${LISTENER}/${p}`, Priority: p, Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['a.example.com'] } }], Actions: [{ Type: 'fixed-response' as const }], IsDefault: false });
-    mock
-      .on(DescribeRulesCommand, { ListenerArn: LISTENER, PageSize: 400 })
-      .resolves({ Rules: [rule('2')], NextMarker: 'm2' })
-      .on(DescribeRulesCommand, { ListenerArn: LISTENER, PageSize: 400, Marker: 'm2' })
-      .resolves(rulesWith(actions, [rule('1')]));
+    const sent = sentInputs(mock, DescribeRulesCommand, { ListenerArn: LISTENER }, (input) =>
+      input.Marker === 'm2' ? rulesWith(actions, [rule('1')]) : { Rules: [rule('2')], NextMarker: 'm2' },
+    );
     const state = await lb.readListener(resources);
     expect(state.rules.map((r) => `${r.priority}: ${r.conditions} → ${r.action}`)).toEqual(['1: host a.example.com → fixed-response', '2: host a.example.com → fixed-response']);
-    expect(mock.commandCalls(DescribeRulesCommand)).toHaveLength(2);
+    expect(sent).toStrictEqual([
+      { ListenerArn: LISTENER, PageSize: 400, Marker: undefined },
+      { ListenerArn: LISTENER, PageSize: 400, Marker: 'm2' },
+    ]);
   });
 
   it('counts a weight AWS left out as 1, its default', async () => {

@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ManualClock } from '../../../src/adapters/clock';
 import { AwsMetrics, QUERIES_PER_SNAPSHOT } from '../../../src/adapters/aws/metrics';
 import { MINUTE_MS } from '../../../src/core/types';
+import { sentInputs } from '../../support/aws-pages';
 import { stageResources } from '../../support/fake-ports';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 30); // 30 s into an incomplete minute
@@ -131,15 +132,22 @@ describe('AwsMetrics.snapshot', () => {
 
   it('follows NextToken and joins the pages of a series', async () => {
     const { mock, metrics } = setup();
-    mock
-      .on(GetMetricDataCommand, { NextToken: undefined })
-      .resolves({ MetricDataResults: [{ ...complete('q0_source_requests', [[T0, 10]]), StatusCode: 'PartialData' }], NextToken: 'next' })
-      .on(GetMetricDataCommand, { NextToken: 'next' })
-      .resolves({ MetricDataResults: [complete('q0_source_requests', [[T0 + MINUTE_MS, 20]])] });
+    const sent = sentInputs(mock, GetMetricDataCommand, {}, (input) =>
+      input.NextToken === 'next'
+        ? { MetricDataResults: [complete('q0_source_requests', [[T0 + MINUTE_MS, 20]])] }
+        : { MetricDataResults: [{ ...complete('q0_source_requests', [[T0, 10]]), StatusCode: 'PartialData' as const }], NextToken: 'next' },
+    );
 
     const snap = await metrics.snapshot(stageResources('dev'), { start: T0, end: T0 + 5 * MINUTE_MS });
 
-    expect(mock.calls()).toHaveLength(2);
+    // The same request twice, the second with the first page's token.
+    const request = { MetricDataQueries: expect.any(Array), StartTime: new Date(T0), EndTime: new Date(T0 + 5 * MINUTE_MS), ScanBy: 'TimestampAscending', MaxDatapoints: undefined };
+    expect(sent).toStrictEqual([
+      { ...request, NextToken: undefined },
+      { ...request, NextToken: 'next' },
+    ]);
+    expect(sent[1]!.MetricDataQueries).toEqual(sent[0]!.MetricDataQueries);
+    expect(sent[0]!.MetricDataQueries).toHaveLength(QUERIES_PER_SNAPSHOT);
     expect(snap.source.requests).toEqual([
       { t: T0, v: 10 },
       { t: T0 + MINUTE_MS, v: 20 },
