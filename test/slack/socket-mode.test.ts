@@ -18,7 +18,7 @@ import { FakeChartServer } from '../support/fake-chart-server';
 import { FakeSlack } from '../support/fake-slack';
 import { FakeSocketMode } from '../support/fake-socket-mode';
 import { runHealthcheck } from '../support/healthcheck';
-import { freePort, runBot } from '../support/run-bot';
+import { freePort, runBot, type BotProcess } from '../support/run-bot';
 import { blockActionsPayload, botEnv, CHANNEL, slashCommandFields, viewSubmissionPayload } from '../support/slack-harness';
 
 const APP_TOKEN = 'xapp-1-A0SWITCHOVER-socket-test-token';
@@ -248,70 +248,63 @@ describe('the Socket Mode connection when Slack hangs or throttles', () => {
 });
 
 describe('the bot process in Socket Mode', () => {
-  it('stops cleanly on SIGTERM: the link closed, the lock given back, exit code 0', async () => {
-    const slack = await FakeSlack.start();
-    const socket = await FakeSocketMode.start(slack);
-    const dataDir = await mkdtemp(join(tmpdir(), 'switchover-socket-process-'));
-    const bot = runBot({
+  let slack: FakeSlack;
+  let socket: FakeSocketMode;
+  let dataDir: string;
+  let bot: BotProcess | undefined;
+  beforeEach(async () => {
+    slack = await FakeSlack.start();
+    socket = await FakeSocketMode.start(slack);
+    dataDir = await mkdtemp(join(tmpdir(), 'switchover-socket-process-'));
+  });
+  afterEach(async () => {
+    bot?.child.kill('SIGKILL');
+    await socket.stop();
+    await slack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  const startBot = async (env: Record<string, string> = {}) => {
+    bot = runBot({
       SLACK_BOT_TOKEN: 'xoxb-process-token',
       SLACK_APP_TOKEN: APP_TOKEN,
       SLACK_API_URL: slack.apiUrl,
       SWITCHOVER_SIMULATE: 'true',
       SWITCHOVER_DATA_DIR: dataDir,
+      ...env,
     });
-    try {
-      await bot.waitForOutput('switchover-bot is connected to Slack in Socket Mode');
-      bot.child.kill('SIGTERM');
-      expect(await bot.exited).toEqual({ code: 0, signal: null });
-      await waitUntil(() => socket.links[0]!.closedAt !== undefined);
-      expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
-      expect(bot.stdout()).toContain('Socket Mode disconnected (stopping)');
-    } finally {
-      bot.child.kill('SIGKILL');
-      await socket.stop();
-      await slack.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    await bot.waitForOutput('switchover-bot is connected to Slack in Socket Mode');
+    return bot;
+  };
+
+  it('stops cleanly on SIGTERM: the link closed, the lock given back, exit code 0', async () => {
+    const bot = await startBot();
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toEqual({ code: 0, signal: null });
+    await waitUntil(() => socket.links[0]!.closedAt !== undefined);
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+    expect(bot.stdout()).toContain('Socket Mode disconnected (stopping)');
   });
 
   it('passes the container HEALTHCHECK while connected; a token revoked while running ends it with one line, journal and lock closed', async () => {
-    const slack = await FakeSlack.start();
-    const socket = await FakeSocketMode.start(slack);
-    const dataDir = await mkdtemp(join(tmpdir(), 'switchover-socket-process-'));
-    const healthPort = await freePort();
-    const bot = runBot({
-      SLACK_BOT_TOKEN: 'xoxb-process-token',
-      SLACK_APP_TOKEN: APP_TOKEN,
-      SLACK_API_URL: slack.apiUrl,
-      SWITCHOVER_SIMULATE: 'true',
-      SWITCHOVER_DATA_DIR: dataDir,
-      SWITCHOVER_HEALTH_PORT: String(healthPort),
-    });
-    try {
-      await bot.waitForOutput('switchover-bot is connected to Slack in Socket Mode');
-      expect(existsSync(join(dataDir, LOCK_FILE))).toBe(true);
-      expect(await runHealthcheck({ SLACK_APP_TOKEN: APP_TOKEN, SWITCHOVER_HEALTH_PORT: String(healthPort) })).toBe(0);
+    const healthPort = String(await freePort());
+    const bot = await startBot({ SWITCHOVER_HEALTH_PORT: healthPort });
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(true);
+    expect(await runHealthcheck({ SLACK_APP_TOKEN: APP_TOKEN, SWITCHOVER_HEALTH_PORT: healthPort })).toBe(0);
 
-      slack.fail('apps.connections.open', 'token_revoked');
-      socket.drop();
-      expect(await bot.exited).toEqual({ code: 1, signal: null });
-      const lines = bot.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-      const fatal = lines.filter((l) => l.level === 'fatal');
-      expect(fatal).toEqual([
-        expect.objectContaining({ msg: 'Slack refused SLACK_APP_TOKEN (apps.connections.open: token_revoked): the token was revoked; create a new app-level token.' }),
-      ]);
-      expect(fatal[0]).not.toHaveProperty('err');
-      expect(lines.at(-1)).toMatchObject({ msg: 'switchover-bot stopped' });
-      // No unhandled rejection, no stack trace (Node 20 prints the AWS SDK's notice about Node 22 there).
-      expect(bot.stderr()).not.toMatch(/Unhandled|Error|\n\s+at /);
-      expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false); // given back for the next start
-      expect(bot.stdout()).not.toContain(APP_TOKEN);
-    } finally {
-      bot.child.kill('SIGKILL');
-      await socket.stop();
-      await slack.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    slack.fail('apps.connections.open', 'token_revoked');
+    socket.drop();
+    expect(await bot.exited).toEqual({ code: 1, signal: null });
+    const lines = bot.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const fatal = lines.filter((l) => l.level === 'fatal');
+    expect(fatal).toEqual([
+      expect.objectContaining({ msg: 'Slack refused SLACK_APP_TOKEN (apps.connections.open: token_revoked): the token was revoked; create a new app-level token.' }),
+    ]);
+    expect(fatal[0]).not.toHaveProperty('err');
+    expect(lines.at(-1)).toMatchObject({ msg: 'switchover-bot stopped' });
+    // No unhandled rejection, no stack trace (Node 20 prints the AWS SDK's notice about Node 22 there).
+    expect(bot.stderr()).not.toMatch(/Unhandled|Error|\n\s+at /);
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false); // given back for the next start
+    expect(bot.stdout()).not.toContain(APP_TOKEN);
   });
 });
 

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { messageViolations, modalViolations } from './block-kit-rules';
+import { waitForChange } from './wait-for';
 
 export interface RecordedCall {
   method: string;
@@ -129,22 +130,7 @@ export class FakeSlack extends EventEmitter {
 
   /** Resolves with the first recorded item that matches, now or when it arrives. */
   waitFor<T>(find: () => T | undefined, what = 'a matching Slack call', timeoutMs = 5_000): Promise<T> {
-    const found = find();
-    if (found !== undefined) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.off('change', check);
-        reject(new Error(`timed out waiting for ${what}`));
-      }, timeoutMs);
-      const check = () => {
-        const item = find();
-        if (item === undefined) return;
-        clearTimeout(timer);
-        this.off('change', check);
-        resolve(item);
-      };
-      this.on('change', check);
-    });
+    return waitForChange(this, find, what, timeoutMs);
   }
 
   waitForCall(method: string, match: (call: RecordedCall) => boolean = () => true): Promise<RecordedCall> {

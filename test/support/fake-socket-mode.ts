@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FakeSlack } from './fake-slack';
 import { APP_ID } from './slack-harness';
+import { waitForChange } from './wait-for';
 
 export interface Link {
   ticket: string;
@@ -69,7 +70,7 @@ export class FakeSocketMode extends EventEmitter {
 
   /** Resolves when `count` links in all have had their hello. */
   waitForLinks(count: number, timeoutMs = 10_000): Promise<Link> {
-    return this.waitFor(() => (this.links.length >= count ? this.links[count - 1] : undefined), `link ${count}`, timeoutMs);
+    return waitForChange(this, () => (this.links.length >= count ? this.links[count - 1] : undefined), `link ${count}`, timeoutMs);
   }
 
   /** Sends an envelope on the current link; resolves with the app's acknowledgement. */
@@ -79,7 +80,7 @@ export class FakeSocketMode extends EventEmitter {
     const envelopeId = randomUUID();
     this.delivered.add(envelopeId);
     link.socket.send(JSON.stringify({ envelope_id: envelopeId, payload, type, accepts_response_payload: acceptsResponsePayload }));
-    return this.waitFor(() => this.acks.find((a) => a.envelope_id === envelopeId), `the ack of a ${type} envelope`, 5_000);
+    return waitForChange(this, () => this.acks.find((a) => a.envelope_id === envelopeId), `the ack of a ${type} envelope`, 5_000);
   }
 
   /** Slack's routine refresh: a `disconnect` message on the current link; Slack then waits for the app to go. */
@@ -141,24 +142,5 @@ export class FakeSocketMode extends EventEmitter {
       }),
     );
     this.emit('change');
-  }
-
-  private waitFor<T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
-    const found = find();
-    if (found !== undefined) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.off('change', check);
-        reject(new Error(`timed out waiting for ${what}`));
-      }, timeoutMs);
-      const check = () => {
-        const item = find();
-        if (item === undefined) return;
-        clearTimeout(timer);
-        this.off('change', check);
-        resolve(item);
-      };
-      this.on('change', check);
-    });
   }
 }
