@@ -8,6 +8,8 @@ import type { Preview, ProxyTasks } from '../core/requests/preview';
 import type { SwitchoverRequest } from '../core/requests/request';
 import { describeWeights } from '../core/weights';
 import { clipText, context, escapeText, FIELD_TEXT_MAX, header, MAX_BLOCKS, plain, section, type SlackMessage } from './common';
+import type { Plan } from '../core/plan/plan';
+import { planMessage, planPreviewBlocks } from './plan';
 
 export const APPROVE_ACTION = 'switchover_approve';
 export const REJECT_ACTION = 'switchover_reject';
@@ -16,7 +18,8 @@ export const REQUEST_ACTIONS_BLOCK = 'switchover_request_actions';
 
 const MAX_PROBLEMS_SHOWN = 3;
 
-export function requestMessage(request: SwitchoverRequest, preview?: Preview): SlackMessage {
+/** The request message; a plan request, once applied, is the plan message (`plan`: where the plan stands). */
+export function requestMessage(request: SwitchoverRequest, preview?: Preview, plan?: Plan): SlackMessage {
   switch (request.status) {
     case 'open':
       return openMessage(request, preview);
@@ -25,7 +28,7 @@ export function requestMessage(request: SwitchoverRequest, preview?: Preview): S
         ? finalMessage(request, 'Applying, unconfirmed', `Approved by ${mention(request.approver ?? 'unknown')}. ${escapeText(request.unconfirmed)}`)
         : finalMessage(request, 'Applying', `Approved by ${mention(request.approver ?? 'unknown')}; applying now.`);
     case 'applied':
-      return appliedMessage(request);
+      return plan ? planMessage(request, plan) : appliedMessage(request);
     case 'failed':
       return finalMessage(
         request,
@@ -83,6 +86,7 @@ export function approveConfirmView(request: SwitchoverRequest, unchecked = false
 function openMessage(request: SwitchoverRequest, preview?: Preview): SlackMessage {
   const blocks: types.KnownBlock[] = [header(`Request: ${describeChange(request)}`)];
   blocks.push(section(weightsText(request, preview)));
+  if (request.plan) blocks.push(...planPreviewBlocks(request.plan, request.stage, request.createdAt));
   if (preview) {
     blocks.push({
       type: 'section',
@@ -158,7 +162,7 @@ function weightsText(request: SwitchoverRequest, preview?: Preview): string {
       '*Action:* a rolling restart of the capture proxy, so clients pinned to it by keep-alive reconnect and follow the weights.'
     );
   }
-  return `*Weights now:* ${current}\n*Proposed:* ${describeWeights(request.to)}`;
+  return `*Weights now:* ${current}\n*Proposed${request.kind === 'plan' ? ' (step 1)' : ''}:* ${describeWeights(request.to)}`;
 }
 
 function healthText(health: HealthSummary | null): string {

@@ -6,6 +6,8 @@ import type { Known, LastAppliedSummary, OpenRequestSummary, SideStatus, StageLi
 import type { EcsServiceCounts } from '../core/types';
 import type { SeenBreach, WatchState } from '../core/watch-state';
 import { describeWeights } from '../core/weights';
+import type { Plan } from '../core/plan/plan';
+import { describePlanShort, expectedEndText } from '../core/plan/words';
 import { type Block, channelLink, clipText, context, escapeMrkdwn, header, HEADER_TEXT_MAX, MAX_BLOCKS, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
 import { GUARDRAIL_WORDS, judgementLines } from './watch';
 
@@ -75,15 +77,18 @@ export function openRequestText(request: OpenRequestSummary | undefined): string
   const what =
     request.kind === 'shift'
       ? `shift ${request.percent}% to the target proxy`
-      : request.kind === 'fallback'
-        ? 'fall back to the source proxy'
-        : 'force reconnect (capture proxy restart)';
+      : request.kind === 'plan'
+        ? `gradual switchover plan from ${request.percent}%`
+        : request.kind === 'fallback'
+          ? 'fall back to the source proxy'
+          : 'force reconnect (capture proxy restart)';
   return `${request.id}: ${what}, by ${mention(request.requester)}, expires ${hhmm(request.expiresAt)} UTC`;
 }
 
 export function lastAppliedText(applied: LastAppliedSummary | undefined): string {
   if (!applied) return 'none recorded';
-  const what = applied.kind === 'shift' ? `shift ${applied.percent}%` : applied.kind === 'fallback' ? 'fallback' : 'force reconnect';
+  const what =
+    applied.kind === 'shift' ? `shift ${applied.percent}%` : applied.kind === 'plan' ? `plan, first step ${applied.percent}%` : applied.kind === 'fallback' ? 'fallback' : 'force reconnect';
   const who = applied.approver ? `, approved by ${mention(applied.approver)}` : '';
   return `${applied.id}: ${what} at ${formatTime(applied.appliedAt)}${who}; ${describeWeights(applied.before)} → ${describeWeights(applied.after)}`;
 }
@@ -166,6 +171,7 @@ export function statusMessage(status: StageStatus): SlackMessage {
   const blocks: Block[] = [
     header(clipText(`Switchover status: ${status.stage}`, HEADER_TEXT_MAX)),
     ...(status.watch ? [section(clipText(`*Watch:* ${watchStateText(status.watch)}`))] : []),
+    ...(status.plan ? [section(clipText(`*Plan:* ${planStatusText(status.plan)}`))] : []),
     section(clipText(`*Traffic:* ${escapeMrkdwn(status.verdict)}`)),
     section(
       clipText(
@@ -195,13 +201,25 @@ export function statusMessage(status: StageStatus): SlackMessage {
   return { text: clipText(`Switchover status of ${status.stage}: ${watch ? `${watch}; ` : ''}${status.verdict}`), blocks };
 }
 
+/** The plan in status: where it stands, and the judgement so far (the watch line above has the newest minute). */
+export function planStatusText(plan: Plan): string {
+  const parts = [`${escapeMrkdwn(describePlanShort(plan))} (${plan.steps.join(' → ')} %, every ${plan.bakeMinutes} min, ${plan.id})`];
+  const end = expectedEndText(plan);
+  if (end) parts.push(end);
+  if (plan.status === 'running' && plan.holds > 0 && plan.lastVerdict) parts.push(`held because ${escapeMrkdwn(plan.lastVerdict)}`);
+  if (plan.pause?.detail) parts.push(escapeMrkdwn(plan.pause.detail));
+  if (plan.ended?.detail) parts.push(escapeMrkdwn(plan.ended.detail));
+  return parts.join('; ');
+}
+
 function lineText(line: StageLine): string {
   const weights = escapeMrkdwn(line.description);
   const open = line.openRequest ? `  :hourglass_flowing_sand: open request ${openRequestText(line.openRequest)}` : '';
   const breached = line.breaches?.length
     ? `  :rotating_light: guardrail breached: ${line.breaches.map((b) => `${escapeMrkdwn(guardrailWords(b.guardrail))} since ${utc(b.since)}`).join(', ')}`
     : '';
-  return `• *${escapeMrkdwn(line.stage)}*: ${weights}${breached}${open}`;
+  const plan = line.plan ? `  :arrow_forward: plan ${escapeMrkdwn(describePlanShort(line.plan))}` : '';
+  return `• *${escapeMrkdwn(line.stage)}*: ${weights}${breached}${plan}${open}`;
 }
 
 /** `/switchover status` without a stage: every stage on one line. */

@@ -19,14 +19,16 @@ function kindLabel(kind: RequestKind | undefined, percent: number | undefined): 
       return 'fallback';
     case 'forceReconnect':
       return 'force reconnect';
+    case 'plan':
+      return `plan ${percent ?? '?'}%`;
     default:
       return 'change';
   }
 }
 
-/** A change in words, from its chart label: "the 25% shift", "the fallback". */
+/** A change in words, from its chart label: "the 25% shift", "the fallback", "the plan's 5% step". */
 export function changeWords(mark: Pick<ChangeMark, 'label'>): string {
-  return `the ${mark.label.replace(/^shift (\d+%)$/, '$1 shift')}`;
+  return `the ${mark.label.replace(/^shift (\d+%)$/, '$1 shift').replace(/^plan (\d+%)$/, "plan's $1 step")}`;
 }
 
 /** Applied changes of a stage, oldest first, labelled for the charts ("shift 10%", "fallback"). */
@@ -41,6 +43,18 @@ export function appliedChanges(records: readonly JournalRecord[], stage: string)
       if (Number.isNaN(at)) continue;
       const c = created.get(r.requestId);
       marks.push({ at, label: kindLabel(c?.kind, c?.percent), targetPercent: { before: targetPercent(r.before), after: targetPercent(r.after) } });
+    }
+    // A running plan's later steps and its automatic fallback change the weights without a request of their own.
+    const planChange =
+      r.type === 'plan.step-applied'
+        ? { label: `plan ${targetPercent(r.after)}%`, before: r.before, after: r.after }
+        : r.type === 'plan.ended' && r.before && r.after
+          ? { label: 'automatic fallback', before: r.before, after: r.after }
+          : undefined;
+    if (planChange) {
+      const at = Date.parse(r.at);
+      if (Number.isNaN(at)) continue;
+      marks.push({ at, label: planChange.label, targetPercent: { before: targetPercent(planChange.before), after: targetPercent(planChange.after) } });
     }
   }
   return marks.sort((a, b) => a.at - b.at);

@@ -9,6 +9,7 @@ import type { CoreDeps } from './ports';
 import type { ObservedSplit, SideTotals } from './traffic';
 import { DEFAULT_SETTLE_MS, firstFullMinute, loadBalancerAverage, noDataSince, observedSplit, RECENT_MINUTES, recentWindowSince, settledWindow, sideTotals } from './traffic';
 import type { SeenBreach, WatchState } from './watch-state';
+import type { Plan } from './plan/plan';
 import type { MetricsSnapshot, MetricsWindow, ProxyServices, Side, StageResources, Weights } from './types';
 import { MINUTE_MS } from './types';
 import { configuredTargetPercent, describeListener, groupShares, ruleWarnings } from './listener';
@@ -62,6 +63,8 @@ export interface StatusContext {
   settleMs?: number;
   /** What the watch has seen on the stage (core/watch-state.ts); shown first, in the watch's words. */
   watch?: WatchState;
+  /** The stage's running plan, or its newest one if it ended since the last change. */
+  plan?: Plan;
 }
 
 /** The minutes status reads the split and each side's figures over, and how it says them. */
@@ -86,7 +89,14 @@ function latestChange(context: StatusContext): TrafficWindow['change'] {
   const applied = context.lastApplied;
   const mark = context.changes.reduce<ChangeMark | undefined>((newest, c) => (!newest || c.at > newest.at ? c : newest), undefined);
   if (applied && (!mark || applied.appliedAt >= mark.at)) {
-    const words = applied.kind === 'shift' ? `the ${applied.percent}% shift` : applied.kind === 'fallback' ? 'the fallback' : 'the force reconnect';
+    const words =
+      applied.kind === 'shift'
+        ? `the ${applied.percent}% shift`
+        : applied.kind === 'plan'
+          ? `the plan's ${applied.percent}% step`
+          : applied.kind === 'fallback'
+            ? 'the fallback'
+            : 'the force reconnect';
     return { at: applied.appliedAt, words, before: applied.before, after: applied.after };
   }
   return mark ? { at: mark.at, words: changeWords(mark) } : undefined;
@@ -152,6 +162,8 @@ export interface StageStatus {
   at: number;
   /** The watch's guardrail state, as the watch judged it; absent when the stage was never watched. */
   watch?: WatchState;
+  /** The stage's plan (running, or the newest when it ended). */
+  plan?: Plan;
   resources: StageResources;
   listener: Known<ListenerStatus>;
   proxies: Known<ProxyServices>;
@@ -348,6 +360,7 @@ export async function gatherStatus(deps: StatusDeps, stage: string, context: Sta
     stage,
     at,
     ...(context.watch ? { watch: context.watch } : {}),
+    ...(context.plan ? { plan: context.plan } : {}),
     resources,
     listener,
     proxies,
@@ -387,12 +400,15 @@ export interface StageLine {
   openRequest?: OpenRequestSummary;
   /** Breaches of the running watch it has not seen clear (core/watch-state.ts). */
   breaches?: SeenBreach[];
+  /** The stage's running plan. */
+  plan?: Plan;
 }
 
 export interface StageListEntry {
   stage: string;
   openRequest?: OpenRequestSummary;
   breaches?: SeenBreach[];
+  plan?: Plan;
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

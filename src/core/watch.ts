@@ -102,6 +102,8 @@ export class Watcher {
   private readonly latest = new Map<string, WatchTick>();
   private readonly settleMs: number;
   private observer?: TickObserver;
+  /** Ticks running now (a plan's step may be writing the listener in one). */
+  private ticking = 0;
 
   constructor(
     private readonly deps: WatchDeps,
@@ -115,6 +117,11 @@ export class Watcher {
   /** The stage's newest tick since this process started, if any: what the watch last judged. */
   latestTick(stage: string): WatchTick | undefined {
     return this.latest.get(stage);
+  }
+
+  /** True when no watch is in the middle of a minute (tests and the bench wait for it before moving time on). */
+  get idle(): boolean {
+    return this.ticking === 0;
   }
 
   /** The one observer of every tick (the plan runner). */
@@ -281,10 +288,13 @@ export class Watcher {
         await this.finish(run, 'window-elapsed');
         return;
       }
+      this.ticking++;
       try {
         await this.tick(run);
       } catch (error) {
         this.reporter.log('error', `watch tick of ${run.info.stage} failed; trying again next minute`, error);
+      } finally {
+        this.ticking--;
       }
     }
   }

@@ -11,7 +11,8 @@ import { describeChange } from '../core/requests/describe';
 import type { ApprovalService } from '../core/requests/approval-service';
 import type { CreateOutcome, SettledOutcome } from '../core/requests/outcomes';
 import type { Preview } from '../core/requests/preview';
-import { stepWatchUntil, type PlanSpec } from '../core/plan/plan';
+import { isActive, stepWatchUntil, type Plan, type PlanSpec } from '../core/plan/plan';
+import { describePlanShort } from '../core/plan/words';
 import { appliedAt, isFinal, type SwitchoverRequest } from '../core/requests/request';
 import type { Watcher } from '../core/watch';
 import { describeWeights } from '../core/weights';
@@ -121,13 +122,15 @@ export class RequestMessages {
       if (isFinal(request)) await this.say(request.channel, undefined, requestMessage(request));
       return;
     }
-    const message = requestMessage(request);
+    const plan = this.planOf(request);
+    const message = requestMessage(request, undefined, plan);
     try {
       if (await this.deps.outbox.update(`message of request ${request.id}`, { ...where, message })) return;
     } catch (error) {
       this.deps.logger.warn({ err: error, requestId: request.id }, 'Slack refused to update the request message');
     }
-    if (isFinal(request)) await this.say(where.channel, where.ts, message);
+    // A running plan's message changes with every step, each said in its thread anyway: no copy of it there.
+    if (isFinal(request) && !(plan && isActive(plan))) await this.say(where.channel, where.ts, message);
   }
 
   /**
@@ -177,6 +180,17 @@ export class RequestMessages {
     if (request.status !== 'applied') return;
     if (request.kind === 'forceReconnect') {
       await this.say(request.channel, where?.ts, textMessage(`The capture proxy of ${request.stage} is restarting; clients reconnect as their connections close.`));
+    } else if (where && watching && 'until' in watching && this.planOf(request)) {
+      const plan = this.planOf(request)!;
+      await this.say(
+        where.channel,
+        where.ts,
+        textMessage(
+          `:arrow_forward: Plan approved by ${approver}: ${describePlanShort(plan)}; AWS now has ${describeWeights(plan.weights)}. ` +
+            `Progress every minute and every step in this thread; a guardrail breach falls back to the source proxy automatically. ` +
+            `\`/switchover pause ${request.stage}\`, \`resume\` and \`cancel\` at any moment.`,
+        ),
+      );
     } else if (where && watching && 'until' in watching) {
       await this.say(
         where.channel,
@@ -202,7 +216,7 @@ export class RequestMessages {
     const where = this.where(request);
     if (!where) return undefined;
     // A plan's first step is watched through its bake and holds; the plan runner watches the later steps.
-    const plan = request.kind === 'plan' ? this.deps.approvals.plans.get(request.id) : undefined;
+    const plan = this.planOf(request);
     try {
       return await this.deps.watcher.start(
         {
@@ -240,6 +254,11 @@ export class RequestMessages {
     } catch (error) {
       this.deps.logger.warn({ err: error, channel, user }, 'could not send an ephemeral message');
     }
+  }
+
+  /** Where the plan of a plan request stands, once it runs (its message is then the plan message). */
+  private planOf(request: SwitchoverRequest): Plan | undefined {
+    return request.kind === 'plan' ? this.deps.approvals.plans.get(request.id) : undefined;
   }
 
   private where(request: SwitchoverRequest): { channel: string; ts: string } | undefined {

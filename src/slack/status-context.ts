@@ -74,6 +74,9 @@ export async function statusContext(deps: StatusContextDeps, stage: string): Pro
   if (open) context.openRequest = open;
   const applied = lastAppliedSummary(deps.approvals.lastApplied(stage));
   if (applied) context.lastApplied = applied;
+  // The running plan; an ended one while its step is still the last change (its outcome is news).
+  const plan = deps.approvals.plans.active(stage) ?? deps.approvals.plans.latest(stage);
+  if (plan && (plan.status !== 'ended' || !applied || applied.id === plan.id)) context.plan = plan;
   return journalProblem ? { context, journalProblem } : { context };
 }
 
@@ -87,7 +90,8 @@ export async function stageListEntries(deps: StatusContextDeps): Promise<StageLi
   return stages.map((stage) => {
     const openRequest = openRequestSummary(deps.approvals.openRequest(stage));
     const breaches = currentBreaches(watchState(records, stage, deps.watcher.latestTick(stage)));
-    return { stage, ...(openRequest ? { openRequest } : {}), ...(breaches.length > 0 ? { breaches } : {}) };
+    const plan = deps.approvals.plans.active(stage);
+    return { stage, ...(openRequest ? { openRequest } : {}), ...(breaches.length > 0 ? { breaches } : {}), ...(plan ? { plan } : {}) };
   });
 }
 

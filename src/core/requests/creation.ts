@@ -69,7 +69,6 @@ export async function createRequest(
   const now = ctx.deps.clock.now();
   const expiresAt = now + ctx.settings.ttlMinutes * 60_000;
   const preview = await readPreview(ctx, resources, kind, percent, listener, proposed, input.requester, expiresAt);
-  if (plan) preview.plan = { steps: [...plan.steps], bakeMinutes: plan.bakeMinutes };
   if ((kind === 'shift' || kind === 'plan') && percent > 0) {
     const refusal = noHealthyTargetRefusal(preview);
     if (refusal) return refused(`${refusal} Nothing was requested.`);

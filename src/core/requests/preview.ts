@@ -3,7 +3,6 @@
 import type { HealthSummary } from '../health';
 import type { RequestKind } from '../journal';
 import type { EcsServiceCounts, ListenerState, Weights } from '../types';
-import type { PlanSpec } from '../plan/plan';
 
 export interface ProxyTasks {
   service: string;
@@ -34,8 +33,6 @@ export interface Preview {
   expiresAt: number;
   /** Warnings and unknowns, in words. */
   notes: string[];
-  /** A plan's steps and bake time (kind plan). */
-  plan?: PlanSpec;
 }
 
 export function proxyTasks(counts: EcsServiceCounts): ProxyTasks {

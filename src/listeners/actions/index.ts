@@ -11,6 +11,7 @@ import { approveButton } from './approve';
 import { answer, clickLogger, type Button } from './common';
 import { historyPageButton } from './history-page';
 import { rejectButton } from './reject';
+import { planPauseButton, planResumeButton } from './plan-control';
 import { requestFallbackButton } from './request-fallback';
 import { requestForceReconnectButton } from './request-force-reconnect';
 import { requestShiftButton } from './request-shift';
@@ -22,6 +23,8 @@ export const BUTTONS: readonly Button[] = [
   requestFallbackButton,
   requestForceReconnectButton,
   historyPageButton,
+  planPauseButton,
+  planResumeButton,
 ];
 
 /** Whether a click with this action_id is for this button. */
