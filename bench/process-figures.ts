@@ -50,6 +50,8 @@ export interface ProcessFigures {
   };
   /** Absent when only the memory was measured. */
   startup?: { medianMs: number; runsMs: number[] };
+  /** `help` acknowledged one at a time, with the bot idle and while it draws pictures in-process (ms). */
+  acksWhileDrawing: { idle: { p50: number; p99: number }; drawing: { p50: number; p99: number; max: number }; commands: number; charts: number };
 }
 
 export interface ProcessFigureOptions {
@@ -272,6 +274,21 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
     appProcess.send({ type: 'charts' });
     const drawn = await nextMessage<ChartsDrawn>(appProcess, 'charts', appOutput);
     const withRenderer = await memoryNow();
+
+    // An acknowledgement that arrives while a picture is drawn on the event loop waits for the whole draw.
+    say('acknowledgement of help, one at a time: the bot idle, then while it draws pictures');
+    const helps = () => Array.from({ length: 60 }, () => 'help');
+    const idle = await drive(helps(), 1);
+    appProcess.send({ type: 'charts' });
+    const drawing = nextMessage<ChartsDrawn>(appProcess, 'charts', appOutput);
+    const busy = await drive(helps(), 1);
+    const drawnMeanwhile = await drawing;
+    const acksWhileDrawing = {
+      idle: { p50: percentile(idle.ms, 50), p99: percentile(idle.ms, 99) },
+      drawing: { p50: percentile(busy.ms, 50), p99: percentile(busy.ms, 99), max: Math.max(...busy.ms) },
+      commands: busy.ms.length,
+      charts: drawnMeanwhile.drawn,
+    };
     const mb = (bytes: number) => bytes / (1024 * 1024);
     const memory = {
       rssAt1000MB: mb(at1000.rss),
@@ -284,7 +301,7 @@ export async function measureProcessFigures(built: Built, latencyMs: number, say
       rssWithRendererMB: mb(withRenderer.rss),
       chartsDrawn: drawn.drawn,
     };
-    return { ...(ack ? { ack } : {}), ...(onNewConnections ? { onNewConnections } : {}), memory, ...(startup ? { startup } : {}) };
+    return { ...(ack ? { ack } : {}), ...(onNewConnections ? { onNewConnections } : {}), memory, acksWhileDrawing, ...(startup ? { startup } : {}) };
   } finally {
     // The app first: it stops while the simulated AWS still answers.
     if (app) await stopChild(app, { type: 'stop' });

@@ -57,15 +57,30 @@ function memoryWithRenderer(memory: ProcessFigures['memory'] | undefined): Figur
   };
 }
 
-/** `npm run bench -- memory`: the memory figures alone (5,000 commands, then the renderer), about a minute. */
+/** Whether drawing holds up acknowledgements: `help` acknowledged while the bot draws pictures. */
+function acksWhileDrawing(figures: ProcessFigures['acksWhileDrawing'] | undefined): Figure {
+  return {
+    figure: 'acknowledgement while charts draw, p99',
+    value: figures ? figures.drawing.p99 : null,
+    unit: 'ms',
+    comparison: '<',
+    target: 100,
+    note: figures
+      ? `${figures.commands} help commands one at a time while the bot drew ${figures.charts} pictures in-process: p50 ${figures.drawing.p50.toFixed(0)} ms, max ${figures.drawing.max.toFixed(0)} ms; idle p50 ${figures.idle.p50.toFixed(0)} ms, p99 ${figures.idle.p99.toFixed(0)} ms`
+      : undefined,
+  };
+}
+
+/** `npm run bench -- memory`: the memory figures alone (5,000 commands, then the renderer) and the acknowledgements while it draws. */
 async function memoryOnly(): Promise<void> {
   process.stderr.write(`switchover-bot bench, memory only: L = ${L} ms per simulated AWS call, ${cpus().length} CPUs, Node ${process.version}\n`);
   const built = buildForBench();
   if (built.diagnostics) say(`tsc reported problems (compiled anyway):\n${built.diagnostics}`);
-  const { memory } = await measureProcessFigures(built, L, say, { memoryOnly: true });
+  const { memory, acksWhileDrawing: whileDrawing } = await measureProcessFigures(built, L, say, { memoryOnly: true });
   const figures: Figure[] = [
     { figure: 'resident memory after 5,000 commands', value: memory.rssAt5000MB, unit: 'MB', comparison: '<', target: 150, note: `${memory.rssAt1000MB.toFixed(0)} MB after 1,000; growth ${memory.growthPercent.toFixed(1)} %` },
     memoryWithRenderer(memory),
+    acksWhileDrawing(whileDrawing),
   ];
   process.stdout.write(`\n${formatTable(figures)}\n`);
 }
@@ -247,6 +262,7 @@ async function main(): Promise<void> {
         : missing('charts'),
     },
     memoryWithRenderer(proc?.memory),
+    acksWhileDrawing(proc?.acksWhileDrawing),
   );
 
   const table = formatTable(figures);
