@@ -23,8 +23,11 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # 3. Runtime: compiled code + production node_modules, owned by root and read-only to the app user.
 FROM ${NODE_IMAGE}
+# MALLOC_MMAP_THRESHOLD_ as in `npm start`: glibc's malloc then unmaps each chart's freed pixel buffers at once
+# (it otherwise raises the threshold and keeps them); musl (this Alpine image) does so anyway and ignores it.
 ENV NODE_ENV=production \
-    SWITCHOVER_DATA_DIR=/app/data
+    SWITCHOVER_DATA_DIR=/app/data \
+    MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY package.json ./
 COPY --from=deps /app/node_modules ./node_modules

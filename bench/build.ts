@@ -53,10 +53,24 @@ export function buildForBench(): Built {
   };
 }
 
+/** package.json's start script: `NAME=value ... node --flags ... script`. */
+function startScript(): { env: Record<string, string>; command: string | undefined; words: string[] } {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const all = pkg.scripts.start.trim().split(/\s+/);
+  const assignments = all.filter((w, i) => all.slice(0, i + 1).every((x) => /^[A-Z_][A-Z0-9_]*=/.test(x)));
+  const env = Object.fromEntries(assignments.map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
+  const [command, ...words] = all.slice(assignments.length);
+  return { env, command, words };
+}
+
 /** The `--flags` between `node` and the script in package.json's start script. */
 export function startNodeFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const [command, ...words] = pkg.scripts.start.trim().split(/\s+/);
+  const { command, words } = startScript();
   if (command !== 'node') throw new Error(`package.json's start script should run node, not ${command}`);
   return words.filter((w) => w.startsWith('--'));
+}
+
+/** The environment the start script sets before `node` (the allocator's settings). */
+export function startEnv(): Record<string, string> {
+  return startScript().env;
 }

@@ -15,7 +15,7 @@ import { FakeChartServer } from '../test/support/fake-chart-server';
 import { FakeSlack } from '../test/support/fake-slack';
 import { freePort } from '../test/support/run-bot';
 import { CHANNEL, SIGNING_SECRET, botEnv, slackSender, type SlackSender } from '../test/support/slack-harness';
-import type { Built } from './build';
+import { startEnv, type Built } from './build';
 import type { LoadDone, LoadRun } from './load-process';
 import { median, percentile } from './stats';
 
@@ -90,6 +90,8 @@ interface Memory {
 function appEnv(fake: FakeSlack, charts: FakeChartServer, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
+    // What `npm start` sets before node (see package.json).
+    ...startEnv(),
     ...botEnv(fake, charts, dataDir),
     LOG_LEVEL: 'info',
     // The AWS SDK's "upgrade Node" notice is not the bot's output.

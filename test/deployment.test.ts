@@ -1,4 +1,4 @@
-// The container runs the bot exactly as `npm start` does (same Node flags, same entry point), and its
+// The container runs the bot exactly as `npm start` does (same environment, Node flags and entry point), and its
 // HEALTHCHECK asks the right /healthz in either mode.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -15,7 +15,12 @@ describe('deployment', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
     const cmd = /^CMD (\[.*\])$/m.exec(dockerfile());
     expect(cmd).not.toBeNull();
-    expect(JSON.parse(cmd![1]!)).toEqual(pkg.scripts.start.trim().split(/\s+/));
+    const words = pkg.scripts.start.trim().split(/\s+/);
+    const settings = words.filter((w, i) => words.slice(0, i + 1).every((x) => /^[A-Z_][A-Z0-9_]*=/.test(x)));
+    expect(JSON.parse(cmd![1]!)).toEqual(words.slice(settings.length));
+    // What npm start sets before node, the image sets as its environment.
+    expect(settings).not.toEqual([]);
+    for (const setting of settings) expect(dockerfile()).toMatch(new RegExp(`^(ENV)?\\s+${setting}( \\\\)?$`, 'm'));
   });
 
   describe('HEALTHCHECK', () => {

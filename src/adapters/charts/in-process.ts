@@ -1,57 +1,32 @@
-// ChartRenderer that draws in this process: Chart.js 4 on @napi-rs/canvas (Skia, shipped as npm binaries for
-// glibc and musl), with the annotation plugin QuickChart also bundles, so one configuration renders the same
-// here and there. Text is drawn with DejaVu Sans from the dejavu-fonts-ttf package, registered by path, so a
-// picture looks the same on a laptop, in CI and in the Alpine image whatever fonts the system has.
-import { Chart, registerables } from 'chart.js';
-import annotationPlugin from 'chartjs-plugin-annotation';
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
+// ChartRenderer that draws inside the bot, off its event loop: one worker thread from a piscina pool runs
+// draw-worker.ts (Chart.js 4 on @napi-rs/canvas, see draw.ts). Drawing a picture is some 80-250 ms of CPU;
+// on the event loop it held up every acknowledgement that arrived meanwhile (the bench measured 386 ms).
+// The worker starts with the first chart and ends after a minute without one, giving its memory back.
+import { join } from 'node:path';
+import Piscina from 'piscina';
 import type { ChartRenderer, ChartSpec } from '../../core/ports';
+import type { DrawTask } from './draw-worker';
 import { ChartRenderError } from './errors';
 
-/** The family every chart is drawn in: DejaVu Sans from the bot's own dependencies, under a name no system font has. */
-export const CHART_FONT_FAMILY = 'Switchover Sans';
-
-/** A chart larger than this is refused: drawing is synchronous CPU, so its cost is bounded by its size. */
+/** A chart larger than this is refused: its drawing is bounded by its size. */
 export const MAX_CHART_PIXELS = 1600 * 1600;
-/** Likewise for the number of values drawn (a 90-minute window of 3 panels with 2 sides is some 600). */
+/** Likewise for the number of values drawn (a 12-hour switchover of 3 panels with 2 sides is some 4,300). */
 export const MAX_CHART_VALUES = 5000;
-
-let registered = false;
-
-/** A transparent PNG shows black in some Slack clients' dark mode: paint white first, as QuickChart does. */
-const WHITE_BACKGROUND = {
-  id: 'whiteBackground',
-  beforeDraw(chart: Chart) {
-    const { ctx, width, height } = chart;
-    ctx.save();
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, width, height);
-    ctx.restore();
-  },
-};
-
-/** Registers Chart.js's parts, the annotation plugin and the font once per process. */
-function ensureRegistered(): void {
-  if (registered) return;
-  Chart.register(...registerables, annotationPlugin);
-  const regular = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
-  // Regular only: under one alias the last face registered wins for every weight, and a bold tick label
-  // reads worse; titles are emboldened by Skia.
-  if (!GlobalFonts.registerFromPath(regular, CHART_FONT_FAMILY)) {
-    throw new ChartRenderError(`The chart font could not be loaded from ${regular}.`);
-  }
-  Chart.defaults.font.family = CHART_FONT_FAMILY;
-  Chart.defaults.color = '#222222';
-  registered = true;
-}
+/** Charts waiting for the worker beyond the one it draws; more are refused at once (the renderer is busy). */
+export const MAX_WAITING_CHARTS = 8;
+/**
+ * The worker's V8 heap, small as the bot's own (`npm start` runs with 2 MB semi-spaces; a worker takes no V8
+ * flags and would otherwise grow a young generation of tens of MB). A picture needs a few MB of JavaScript heap.
+ */
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 64 };
+/** The worker ends after this long without a chart. */
+const IDLE_MS = 60_000;
 
 export interface InProcessOptions {
   /** Default 2: sharp on high-DPI screens (and how QuickChart is asked too). */
   devicePixelRatio?: number;
-  /** Longest wait for this chart's turn, default 5 s (see render). */
+  /** Longest a chart may take, waiting for its turn and the worker's start included; default 10 s. */
   timeoutMs?: number;
-  /** Epoch ms; tests pass their own so the deadline does not depend on how busy the machine is. */
-  now?: () => number;
 }
 
 /** How many values a configuration asks to draw. */
@@ -60,72 +35,61 @@ function valueCount(config: Record<string, unknown>): number {
   return (data?.datasets ?? []).reduce((n, d) => n + (Array.isArray(d.data) ? d.data.length : 0), 0);
 }
 
+/**
+ * The worker's module: compiled JavaScript beside this file in production; from the TypeScript sources (tests,
+ * tsx), the worker needs tsx's loader to read it, which only development installs.
+ */
+function workerModule(): { filename: string; execArgv: string[] } {
+  if (__filename.endsWith('.ts')) return { filename: join(__dirname, 'draw-worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
+  return { filename: join(__dirname, 'draw-worker.js'), execArgv: [] };
+}
+
 export class InProcessChartRenderer implements ChartRenderer {
   private readonly devicePixelRatio: number;
   private readonly timeoutMs: number;
-  private readonly now: () => number;
-  /** Renders run one after another; each waits for the previous one here. */
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly pool: Piscina<DrawTask, Uint8Array>;
 
   constructor(options: InProcessOptions = {}) {
     this.devicePixelRatio = options.devicePixelRatio ?? 2;
-    this.timeoutMs = options.timeoutMs ?? 5_000;
-    this.now = options.now ?? Date.now;
-    ensureRegistered();
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    // One thread: the bot's 2 cores are shared with its own work; pictures are drawn one after another.
+    this.pool = new Piscina<DrawTask, Uint8Array>({
+      ...workerModule(),
+      minThreads: 0,
+      maxThreads: 1,
+      idleTimeout: IDLE_MS,
+      maxQueue: MAX_WAITING_CHARTS,
+      resourceLimits: WORKER_HEAP,
+    });
   }
 
   /**
-   * Drawing is synchronous CPU (some 20-60 ms a chart, see the bench) and cannot be interrupted, so it is
-   * bounded by refusing oversized charts; the deadline covers the wait for a turn, so a burst of charts
-   * cannot queue up behind each other without end. Each render starts on a fresh macrotask, letting acks and
-   * timers that are due run first.
+   * The PNG, or a ChartRenderError saying why not. A chart not drawn within the deadline is given up, its
+   * worker stopped mid-draw if need be (the next chart starts a new one).
    */
-  render(chart: ChartSpec): Promise<Buffer> {
-    const pixels = chart.width * chart.height * this.devicePixelRatio ** 2;
-    if (!(pixels > 0) || chart.width * chart.height > MAX_CHART_PIXELS) {
-      return Promise.reject(new ChartRenderError(`"${chart.filename}" is too large to draw (${chart.width}x${chart.height}).`));
+  async render(chart: ChartSpec): Promise<Buffer> {
+    if (!(chart.width * chart.height > 0) || chart.width * chart.height > MAX_CHART_PIXELS) {
+      throw new ChartRenderError(`"${chart.filename}" is too large to draw (${chart.width}x${chart.height}).`);
     }
     const values = valueCount(chart.config);
-    if (values > MAX_CHART_VALUES) {
-      return Promise.reject(new ChartRenderError(`"${chart.filename}" has too many values to draw (${values}).`));
+    if (values > MAX_CHART_VALUES) throw new ChartRenderError(`"${chart.filename}" has too many values to draw (${values}).`);
+    if (this.pool.queueSize >= MAX_WAITING_CHARTS) {
+      throw new ChartRenderError(`"${chart.filename}" was not drawn: ${MAX_WAITING_CHARTS} charts are already waiting (the renderer is busy).`);
     }
-    const queuedAt = this.now();
-    const turn = this.tail.then(
-      () =>
-        new Promise<Buffer>((resolve, reject) => {
-          setImmediate(() => {
-            if (this.now() - queuedAt > this.timeoutMs) {
-              reject(new ChartRenderError(`"${chart.filename}" was not drawn within ${this.timeoutMs / 1000} s (the renderer is busy).`));
-              return;
-            }
-            try {
-              resolve(this.draw(chart));
-            } catch (error) {
-              reject(new ChartRenderError(`"${chart.filename}" could not be drawn: ${error instanceof Error ? error.message : String(error)}.`));
-            }
-          });
-        }),
-    );
-    this.tail = turn.catch(() => undefined);
-    return turn;
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const png = await this.pool.run({ spec: chart, devicePixelRatio: this.devicePixelRatio }, { signal });
+      return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+    } catch (error) {
+      if (signal.aborted) throw new ChartRenderError(`"${chart.filename}" was not drawn within ${this.timeoutMs / 1000} s (the renderer is busy).`);
+      // The worker's error reaches here as its text ("Error: Cannot determine type of 'share' axis. ...").
+      const why = (error instanceof Error ? error.message : String(error)).replace(/^Error: /, '').replace(/\.$/, '');
+      throw new ChartRenderError(`"${chart.filename}" could not be drawn: ${why}.`);
+    }
   }
 
-  private draw(spec: ChartSpec): Buffer {
-    // Chart.js runs its BasicPlatform here (no DOM): it takes the canvas at the chart's CSS size and scales it
-    // by the pixel ratio itself. A copy of the configuration: Chart.js writes into it.
-    const canvas = createCanvas(spec.width, spec.height);
-    const config = JSON.parse(JSON.stringify(spec.config)) as { options?: Record<string, unknown>; plugins?: unknown[] };
-    config.options = { ...config.options, responsive: false, animation: false, devicePixelRatio: this.devicePixelRatio };
-    config.plugins = [WHITE_BACKGROUND];
-    // Chart.js's types want a DOM canvas context (lib "dom" is off here); Skia's implements the same 2D API.
-    const rendered = new Chart(canvas.getContext('2d') as never, config as never);
-    try {
-      return canvas.toBuffer('image/png');
-    } finally {
-      rendered.destroy();
-      // Frees the 7 MB of pixels now rather than at some later GC: RSS then stays flat over many charts.
-      canvas.width = 1;
-      canvas.height = 1;
-    }
+  /** Stops the worker (at shutdown). */
+  async close(): Promise<void> {
+    await this.pool.destroy();
   }
 }

@@ -1,4 +1,4 @@
-import { InProcessChartRenderer, MAX_CHART_VALUES } from '../../../src/adapters/charts/in-process';
+import { InProcessChartRenderer, MAX_CHART_VALUES, MAX_WAITING_CHARTS } from '../../../src/adapters/charts/in-process';
 import type { ChartSpec } from '../../../src/core/ports';
 import { readPng } from '../../support/png';
 
@@ -17,6 +17,7 @@ const chart: ChartSpec = {
 
 describe('InProcessChartRenderer', () => {
   const renderer = new InProcessChartRenderer();
+  afterAll(() => renderer.close());
 
   it('draws a PNG at twice the chart size, on white, with the data in its colour', async () => {
     const png = await renderer.render(chart);
@@ -38,20 +39,21 @@ describe('InProcessChartRenderer', () => {
     await expect(renderer.render(bad)).rejects.toThrow(/"dev-test.png" could not be drawn: Cannot determine type of 'share' axis/);
   });
 
-  it('gives up on charts that waited past the deadline for their turn, and draws the next ones', async () => {
-    // Our own clock: drawing the first chart takes "10 s", so the three queued behind it are past their 5 s.
-    let now = 0;
-    const hurried = new InProcessChartRenderer({ now: () => now });
-    const first = hurried.render(chart).then((png) => {
-      now += 10_000;
-      return png;
-    });
-    const results = await Promise.allSettled([first, ...[2, 3, 4].map(() => hurried.render(chart))]);
-    expect(results[0]!.status).toBe('fulfilled');
-    for (const r of results.slice(1)) {
-      expect(r.status).toBe('rejected');
-      expect(String((r as PromiseRejectedResult).reason)).toMatch(/not drawn within 5 s \(the renderer is busy\)/);
+  it('gives up on a chart not drawn within its deadline, stopping the worker, and draws the next ones', async () => {
+    const hurried = new InProcessChartRenderer({ timeoutMs: 1 });
+    try {
+      await expect(hurried.render(chart)).rejects.toThrow('"dev-test.png" was not drawn within 0.001 s (the renderer is busy).');
+    } finally {
+      await hurried.close();
     }
-    await expect(hurried.render(chart)).resolves.toBeInstanceOf(Buffer);
+    await expect(renderer.render(chart)).resolves.toBeInstanceOf(Buffer);
+  });
+
+  it('refuses at once when too many charts are waiting', async () => {
+    const results = await Promise.allSettled(Array.from({ length: MAX_WAITING_CHARTS + 3 }, () => renderer.render(chart)));
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0]).toMatch(/charts are already waiting \(the renderer is busy\)/);
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(MAX_WAITING_CHARTS);
   });
 });
