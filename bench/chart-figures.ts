@@ -1,5 +1,5 @@
-// The in-process chart renderer's figures: draw time per chart kind and what it adds to a process's memory,
-// measured in a fresh compiled process (bench/chart-process.ts) so the bench's own heap does not count.
+// The in-process chart renderer's draw time per chart kind, measured in a fresh compiled process
+// (bench/chart-process.ts) so the bench's own work does not count.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -9,8 +9,6 @@ export interface ChartFigures {
   /** Median draw time per chart kind (prep, status, alert). */
   ms: Record<string, number>;
   draws: number;
-  rssBeforeMb: number;
-  rssAfterMb: number;
 }
 
 export async function measureCharts(chartProcess: string, say: (line: string) => void): Promise<ChartFigures> {
