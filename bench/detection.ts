@@ -25,10 +25,10 @@ import {
 import { median, percentile } from './stats';
 
 const MINUTE = 60_000;
-const REQUESTS_PER_MINUTE = DEFAULT_STAGES[0]!.requestsPerMinute;
+export const REQUESTS_PER_MINUTE = DEFAULT_STAGES[0]!.requestsPerMinute;
 const LATENCY_SIGMA = 0.5;
 /** The prep baseline's window (prep's default), at 100 %. */
-const BASELINE_MINUTES = 30;
+export const BASELINE_MINUTES = 30;
 /** The breach starts this many minutes into the watch, and is looked for this many minutes after. */
 const ONSET_MINUTE = 10;
 const HORIZON_MINUTES = 30;
@@ -50,20 +50,20 @@ export const BREACHES: Breach[] = [
   { name: 'p99 x3', signal: 'p99-latency', factor: 3 },
 ];
 
-interface SideTruth {
+export interface SideTruth {
   error5xx: number;
   /** Seconds. */
   p99: number;
 }
 
-interface SideMinute {
+export interface SideMinute {
   requests: number;
   http5xx: number;
   p99: number | null;
 }
 
 /** One simulated minute of one side carrying `expected` requests on average. */
-function simulateSide(expected: number, truth: SideTruth): SideMinute {
+export function simulateSide(expected: number, truth: SideTruth): SideMinute {
   const http5xx = expected > 0 ? jStat.poisson.sample(expected * truth.error5xx) : 0;
   const ok = expected > 0 ? jStat.poisson.sample(expected * (1 - truth.error5xx)) : 0;
   const requests = http5xx + ok;
@@ -82,8 +82,8 @@ interface Watch {
   baseline?: { counts: { events: number; requests: number }; p99s: number[] };
 }
 
-const HEALTHY_SOURCE: SideTruth = { error5xx: SOURCE_PROFILE.error5xx, p99: SOURCE_PROFILE.latencyP99 };
-const HEALTHY_TARGET: SideTruth = { error5xx: TARGET_PROFILE.error5xx, p99: TARGET_PROFILE.latencyP99 };
+export const HEALTHY_SOURCE: SideTruth = { error5xx: SOURCE_PROFILE.error5xx, p99: SOURCE_PROFILE.latencyP99 };
+export const HEALTHY_TARGET: SideTruth = { error5xx: TARGET_PROFILE.error5xx, p99: TARGET_PROFILE.latencyP99 };
 
 function newWatch(share: number, random: Random): Watch {
   const watch: Watch = { target: [], source: [] };
@@ -297,27 +297,34 @@ function goals(rows: DetectionRow[], falseRows: FalseBreachRow[]): Goal[] {
   ];
 }
 
+/**
+ * Runs `work` with every random draw seeded (jstat's samplers, and Math.random, which jstat's Poisson sampler
+ * for means of 10 and more calls itself past setRandom), so a table repeats run after run.
+ */
+export function seeded<T>(seed: number, work: (random: Random) => T): T {
+  const random = new Random(seed);
+  const next = () => random.next();
+  const mathRandom = Math.random;
+  jStat.setRandom(next);
+  Math.random = next;
+  try {
+    return work(random);
+  } finally {
+    Math.random = mathRandom;
+    jStat.setRandom(mathRandom);
+  }
+}
+
 export function measureDetection(options: { runs?: number; days?: number; seed?: number } = {}): DetectionResults {
   const started = Date.now();
   const settings = { ...DEFAULT_JUDGE_SETTINGS };
   const runs = options.runs ?? 200;
   const days = options.days ?? 7;
-  const random = new Random(options.seed ?? 15);
-  const seeded = () => random.next();
-  jStat.setRandom(seeded);
-  // jstat's Poisson sampler for means of 10 and more calls Math.random itself, past setRandom: seeded too,
-  // for the length of the measurement, so the table repeats run after run.
-  const mathRandom = Math.random;
-  Math.random = seeded;
   const rows: DetectionRow[] = [];
-  let falseBreaches: FalseBreachRow[];
-  try {
+  const falseBreaches = seeded(options.seed ?? 15, (random) => {
     for (const breach of BREACHES) for (const share of SHARES) rows.push(detectionRow(breach, share, runs, random, settings));
-    falseBreaches = SHARES.map((share) => falseBreachRow(share, days, random, settings));
-  } finally {
-    Math.random = mathRandom;
-    jStat.setRandom(mathRandom);
-  }
+    return SHARES.map((share) => falseBreachRow(share, days, random, settings));
+  });
   return {
     settings,
     model: {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { measureStatusAndFallback, measureWatch } from './app-figures';
 import { buildForBench } from './build';
 import { formatDetection, measureDetection, type DetectionResults } from './detection';
+import { formatPlans, measurePlans, type PlanBenchResults } from './plan';
 import { measureCharts } from './chart-figures';
 import { measureProcessFigures, type ProcessFigures } from './process-figures';
 import { formatTable, median, verdict, type Figure } from './stats';
@@ -41,6 +42,21 @@ function detectionOnly(): void {
   const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
   writeFileSync(RESULTS, `${JSON.stringify({ ...previous, detection: results }, null, 2)}\n`);
   process.stdout.write(`Written to ${RESULTS} (detection only).\n`);
+}
+
+function plans(): PlanBenchResults {
+  process.stderr.write('  plan table: gradual plans on simulated minutes (seconds)\n');
+  const results = measurePlans();
+  process.stdout.write(`\n${formatPlans(results)}\n`);
+  return results;
+}
+
+/** `npm run bench -- plan`: the plan table alone, written into the results of the last full run. */
+function plansOnly(): void {
+  const results = plans();
+  const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(RESULTS, `${JSON.stringify({ ...previous, plans: results }, null, 2)}\n`);
+  process.stdout.write(`Written to ${RESULTS} (plans only).\n`);
 }
 
 /** The bot's RSS with the in-process renderer, measured in the bot after its 5,000 commands. */
@@ -88,6 +104,7 @@ async function memoryOnly(): Promise<void> {
 async function main(): Promise<void> {
   if (process.argv.slice(2).includes('detection')) return detectionOnly();
   if (process.argv.slice(2).includes('memory')) return memoryOnly();
+  if (process.argv.slice(2).includes('plan')) return plansOnly();
   const started = Date.now();
   const deadline = setTimeout(() => {
     process.stderr.write(`bench: still running after ${DEADLINE_MS / 1000} s; stopping.\n`);
@@ -268,6 +285,7 @@ async function main(): Promise<void> {
   const table = formatTable(figures);
   process.stdout.write(`\n${table}\n`);
   const detected = detection();
+  const planned = plans();
   process.stdout.write('\n');
   const results = {
     at: new Date().toISOString(),
@@ -277,6 +295,7 @@ async function main(): Promise<void> {
     figures: figures.map((f) => ({ ...f, result: verdict(f) })),
     raw: { process: proc ?? null, statusAndFallback: app ?? null, watch: watch ?? null, charts: charts ?? null },
     detection: detected,
+    plans: planned,
     problems,
   };
   const out = RESULTS;

@@ -109,6 +109,21 @@ async function main(): Promise<void> {
     return n;
   };
 
+  /**
+   * Simulated minutes for a running plan: a step's AWS calls each sleep on the clock for their deadline, so each
+   * minute waits until no watch is mid-tick rather than counting sleepers.
+   */
+  const planMinutes = async (n: number, stopWhen?: () => boolean) => {
+    for (let i = 0; i < n; i++) {
+      await clock.advance(MINUTE_MS);
+      await wait(() => (h.deps.watcher.idle ? true : undefined), 'the watch tick');
+      await sleep(5);
+      transcript.flush();
+      if (stopWhen?.()) return i + 1;
+    }
+    return n;
+  };
+
   const slash = async (user: string, text: string) => {
     await banner(names[user]!, `/switchover ${text}`);
     const { rawBody, headers, responseUrl } = h.signedSlash(text, { user });
@@ -130,13 +145,13 @@ async function main(): Promise<void> {
   const hasButton = (actionId: string) => (m: FakeMessage) => buttonOf(m, actionId) !== undefined;
 
   /** A change requested by alice and approved by bob, from the request message to "Applied". */
-  const approveByBob = async (request: FakeMessage) => {
+  const approveByBob = async (request: FakeMessage, state = 'Applied') => {
     const before = h.fake.callsOf('views.open').length;
     const requestId = await click(BOB, 'Approve', request, APPROVE_ACTION);
     await wait(() => (h.fake.callsOf('views.open').length > before ? true : undefined), 'the Approve dialog for bob');
     await banner('bob', 'clicks "Apply" in the dialog');
     await h.submitView(APPROVE_CONFIRM_CALLBACK, requestId, BOB);
-    await wait(() => (/^Applied/.test(latest(h, request.ts).text ?? '') ? true : undefined), 'the request message to say Applied');
+    await wait(() => ((latest(h, request.ts).text ?? '').startsWith(state) ? true : undefined), `the request message to say ${state}`);
     await sleep(50);
   };
 
@@ -232,12 +247,49 @@ async function main(): Promise<void> {
       'the history shows the 10% and 100% shifts and the fallback, newest first',
     );
 
+    // 9. A gradual plan that breaches at 25 % and falls back by itself.
+    await banner('time', 'the target proxy is fixed; ten simulated minutes pass on the source proxy');
+    await planMinutes(10);
+    from = h.fake.messages.length;
+    await slash(ALICE, `plan ${STAGE} 5,25,100 every 5m`);
+    const breachPlan = await wait(() => newMessages(from, hasButton(APPROVE_ACTION)), 'the plan request message');
+    check(/automatic fallback to the source proxy/.test(JSON.stringify(breachPlan.blocks)), 'the plan request says that approving it approves an automatic fallback');
+    await approveByBob(breachPlan, 'Plan on');
+    check(weights().target === 5, 'step 1 of the plan: 5% of new traffic to the target proxy');
+    await banner('time', 'simulated minutes pass until the plan reaches 25%');
+    await planMinutes(40, () => weights().target === 25);
+    check(weights().target === 25, 'the plan stepped to 25% on its own after a healthy bake');
+    await banner('simulation', 'the target proxy starts answering 20% of requests with 5xx');
+    sim.stack.setErrorSpike(STAGE, 0.2);
+    const modifiesBefore = sim.stack.calls.ModifyListener ?? 0;
+    from = h.fake.messages.length;
+    await planMinutes(10, () => weights().target === 0);
+    check(weights().target === 0 && (sim.stack.calls.ModifyListener ?? 0) === modifiesBefore + 1, 'the plan fell back by itself: one ModifyListener, all new traffic on the source proxy');
+    const autoAlert = await wait(() => newMessages(from, (m) => /Automatic fallback/.test(m.text ?? '')), 'the alert of the automatic fallback');
+    check(autoAlert.text!.includes(`approved by <@${BOB}> with the plan`), 'the alert names who approved the plan');
+    sim.stack.setErrorSpike(STAGE, undefined);
+
+    // 10. A gradual plan that runs to completion.
+    await banner('time', 'fifteen simulated minutes pass on the source proxy');
+    await planMinutes(15);
+    from = h.fake.messages.length;
+    await slash(ALICE, `plan ${STAGE} 1,5,25,100 every 30m`);
+    const fullPlan = await wait(() => newMessages(from, hasButton(APPROVE_ACTION)), 'the plan request message');
+    await approveByBob(fullPlan, 'Plan on');
+    await banner('time', 'simulated minutes pass while the judge advances the plan');
+    const plan = () => h.deps.approvals.plans.latest(STAGE);
+    await planMinutes(300, () => plan()?.status === 'ended' || plan()?.status === 'paused');
+    check(plan()?.ended?.reason === 'completed', `the plan ran to completion (${plan()?.status} at step ${plan()?.step})`);
+    check(weights().source === 0 && weights().target === 100, 'all new traffic on the target proxy');
+
     await quiet();
-    // Real pictures, one per moment: prep's, status's and the guardrail alert's.
+    // Real pictures, one per moment: prep's, status's, the guardrail alert's and the plan's automatic fallback's.
     const pictures = transcript.charts.map((name) => ({ name, bytes: readFileSync(join(OUTPUT, name)) }));
     check(
-      pictures.length === 3 && pictures.every((p) => p.bytes.length > 10_000 && p.bytes.subarray(1, 4).toString() === 'PNG'),
-      'prep, status and the guardrail alert each shared one real chart',
+      pictures.length === 4 &&
+        pictures.filter((p) => /guardrail-breach/.test(p.name)).length === 2 &&
+        pictures.every((p) => p.bytes.length > 10_000 && p.bytes.subarray(1, 4).toString() === 'PNG'),
+      "prep, status, the guardrail alert and the automatic fallback's alert each shared one real chart",
     );
     if (process.argv.includes('--docs')) {
       // The README's pictures are the rehearsal's own: `npm run rehearse -- --docs` refreshes them.
