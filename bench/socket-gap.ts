@@ -60,8 +60,9 @@ async function main(): Promise<void> {
   await bot.stop();
   await stopBackground(deps.background, logger);
 
-  // The client's own policy: automatic reconnection after its ping timeout (5 s by default).
-  process.stderr.write(`  the Socket Mode client's own policy: ${SDK_ROUNDS} rounds of about 5 s each\n`);
+  // The client's own policy: automatic reconnection after its ping timeout (5 s by default), once the old
+  // connection has ended (after a disconnect message, only when its pong watchdog gives up: 5 s more).
+  process.stderr.write(`  the Socket Mode client's own policy: ${SDK_ROUNDS} rounds of 5 to 12 s each\n`);
   const sdk = new SocketModeReceiver({ appToken: APP_TOKEN, logger: boltLogger(logger), installerOptions: { clientOptions: { slackApiUrl: slack.apiUrl } } });
   await sdk.client.start();
   const theirs = await measure(socket, SDK_ROUNDS);

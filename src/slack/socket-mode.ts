@@ -1,7 +1,8 @@
 // Socket Mode on Bolt's SocketModeReceiver. Slack's SocketModeClient speaks the protocol (apps.connections.open,
 // hello, acknowledgements, pings, Slack's disconnect messages); this receiver only decides when to connect again,
-// with the client's own reconnection turned off, because that policy goes quiet: after every routine refresh or
-// dropped link it waits its ping timeout (5 s) before asking for a new URL, retries apps.connections.open up to
+// with the client's own reconnection turned off, because that policy goes quiet: after a dropped link it waits its
+// ping timeout (5 s) before asking for a new URL, after a routine refresh 5 to 12 s (it first waits for the
+// connection to end, which Slack leaves to the client's pong watchdog), retries apps.connections.open up to
 // 100 times without a log line (forever on missing_scope), and a token revoked while running ends in an unhandled
 // rejection.
 import { SocketModeReceiver, type webApi } from '@slack/bolt';
@@ -104,7 +105,8 @@ export class SocketModeConnection extends SocketModeReceiver {
     // Slack's `disconnect` message (refresh_requested, warning, ...). The client has just sent its close frame and
     // would wait for the TCP connection to end, which Slack leaves to the pong watchdog; nothing more can be
     // acknowledged on a closing link, so it is let go now and the next one opened at once. `ws_message` is the
-    // client's event for every frame (the SDK emits no event for disconnect messages).
+    // client's internal event for every frame, not one it documents: it emits none for disconnect messages. The
+    // Socket Mode tests (whose fake, like Slack, keeps the TCP connection) fail if an upgrade breaks this.
     this.client.on('ws_message', (data: unknown) => {
       const reason = disconnectReason(data);
       if (reason === undefined) return;

@@ -2,10 +2,12 @@
 // apps.connections.open with a one-time ws:// URL to this server; on connecting, the server sends `hello`; it
 // delivers envelopes ({envelope_id, type, payload, accepts_response_payload}) and records the app's
 // acknowledgements ({envelope_id, payload?}); it can ask the app to reconnect (`disconnect` with a reason) or
-// drop the link without a word.
+// drop the link without a word. Like Slack, it answers the app's close frame but leaves the TCP connection
+// open (@slack/socket-mode's changelog, #2752): an app that waits for the connection to end waits for its own
+// pong watchdog.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FakeSlack } from './fake-slack';
 import { APP_ID } from './slack-harness';
@@ -24,7 +26,8 @@ export interface Ack {
   payload?: Record<string, unknown>;
 }
 
-export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
+/** The envelopes the bot receives (it subscribes to no Events API events). */
+export type EnvelopeType = 'slash_commands' | 'interactive';
 
 export class FakeSocketMode extends EventEmitter {
   readonly links: Link[] = [];
@@ -115,6 +118,11 @@ export class FakeSocketMode extends EventEmitter {
   }
 
   private accept(socket: WebSocket, ticket: string): void {
+    // ws ends the TCP connection once the close frames have crossed; Slack does not, so neither does the fake:
+    // the link ends when the app closes the connection (or at stop()).
+    const tcp = (socket as unknown as { _socket: Socket })._socket;
+    tcp.end = (() => tcp) as Socket['end'];
+    tcp.once('end', () => tcp.destroy());
     const link: Link = { ticket, socket, helloAt: 0 };
     socket.on('close', () => {
       link.closedAt ??= Date.now();
