@@ -89,6 +89,8 @@ export interface SlackOutboxDeps {
 export class SlackOutbox {
   private records: OutboxRecord[] = [];
   private sending?: Promise<void>;
+  /** Posts and edits tried at once and not yet answered: stop() waits for them as for the sweep. */
+  private readonly direct = new Set<Promise<unknown>>();
   /** The record the sweep is sending: an edit arriving meanwhile does not replace it. */
   private inFlight?: string;
   private timer?: AbortController;
@@ -121,14 +123,15 @@ export class SlackOutbox {
   }
 
   /**
-   * For shutdown: no more retries; a call under way is let finish (it has its deadline) so that the file says
-   * whether Slack took it; what is kept is logged (the next start sends it).
+   * For shutdown: no more retries; calls under way (the sweep's, and posts tried at once) are let finish (they
+   * have their deadline) so that the file says whether Slack took them; what is kept is logged (the next start
+   * sends it).
    */
   async stop(): Promise<void> {
     this.stopped = true;
     this.timer?.abort(new Error('outbox stopped'));
     this.timer = undefined;
-    await this.sending;
+    await Promise.allSettled([this.sending, ...this.direct]);
     if (this.records.length > 0) {
       const next = this.deps.store ? '; the next start sends them' : '';
       this.deps.logger.warn({ unsent: this.records.map((r) => r.what) }, `Slack messages still unsent at shutdown${next}`);
@@ -182,6 +185,17 @@ export class SlackOutbox {
       if (!this.timer) void this.sweep();
       return undefined;
     }
+    const attempt = this.tryNow(record);
+    this.direct.add(attempt);
+    try {
+      return await attempt;
+    } finally {
+      this.direct.delete(attempt);
+    }
+  }
+
+  /** The first try of a post or edit; kept for the sweep when Slack fails for a passing reason. */
+  private async tryNow(record: OutboxRecord): Promise<string | undefined> {
     try {
       return await this.call(record);
     } catch (error) {

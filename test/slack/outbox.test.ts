@@ -98,6 +98,23 @@ describe('SlackOutbox', () => {
     expect(posted('Stopped watching dev')).toHaveLength(1);
   });
 
+  it('a post still under way at shutdown: stop waits for its answer, so the next run has it when Slack never answered', async () => {
+    const first = start();
+    fake.hang('chat.postMessage');
+    const posting = first.post('5xx alert on dev', { channel: CHANNEL, message: alert('Guardrail breached on dev') });
+    await fake.waitFor(() => (fake.callsOf('chat.postMessage').length === 1 ? true : undefined), 'the post, unanswered');
+    await first.stop(); // the process exits right after this
+    outboxes.splice(outboxes.indexOf(first), 1);
+    expect(JSON.parse(await fs.readFile(file(), 'utf8'))).toEqual([expect.objectContaining({ what: '5xx alert on dev' })]);
+    expect(await posting).toBeUndefined();
+
+    fake.clearFailures();
+    const second = start();
+    await second.start();
+    await second.sweep();
+    expect(posted('Guardrail breached on dev')).toHaveLength(1); // the unanswered call showed nothing here
+  });
+
   it('keeps posts to one place in order: a new one waits behind a kept one, another thread does not', async () => {
     const outbox = start();
     fake.rateLimit('chat.postMessage', 30, 1);
