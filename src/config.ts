@@ -104,6 +104,9 @@ const schema = z.object({
     }),
 });
 
+/** Every variable the bot reads: the README's Settings table and .env.example explain exactly these. */
+export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
+
 export interface Config {
   slack: {
     botToken: string;
@@ -153,6 +156,9 @@ const DEPRECATED: Array<[name: string, notice: string]> = [
     'SWITCHOVER_GUARD_P99_MINUTES is no longer read: a p99 breach is now called by a rank test over the minutes at SWITCHOVER_BREACH_CONFIDENCE',
   ],
 ];
+
+/** Variables still accepted but no longer read (the README's table says so). */
+export const NO_LONGER_READ: readonly string[] = DEPRECATED.map(([name]) => name);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

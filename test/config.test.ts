@@ -1,8 +1,8 @@
 // Start-up configuration: every missing or malformed variable named in one message; the process exits 1.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig, NO_LONGER_READ, SETTING_NAMES } from '../src/config';
 import { runBot } from './support/run-bot';
 
 const VALID = {
@@ -148,22 +148,101 @@ describe('start-up with a bad configuration', () => {
 describe('documentation of the settings', () => {
   const root = join(__dirname, '..');
   const read = (file: string) => readFileSync(join(root, file), 'utf8');
-  // The variables the schema in src/config.ts reads.
-  const variables = [...read('src/config.ts').matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!);
+  const accepts = (name: string, value: string) => {
+    try {
+      loadConfig({ ...VALID, [name]: value });
+      return true;
+    } catch (error) {
+      if (error instanceof ConfigError) return false;
+      throw error;
+    }
+  };
+  /** A number setting: some number passes, a huge one does not (SWITCHOVER_SIMULATE takes 0 and 1 as words). */
+  const bounded = (name: string) => ['5', '60', '99'].some((v) => accepts(name, v)) && !accepts(name, '1000000000');
 
-  it('finds the variables', () => {
-    expect(variables).toEqual(expect.arrayContaining(['SLACK_BOT_TOKEN', 'SWITCHOVER_CHANNELS', 'LOG_LEVEL']));
+  /** The README's Settings table: each row's variables, meaning, range (`1-1440`) and default (`15`). */
+  const rows = (() => {
+    const readme = read('README.md');
+    const start = readme.indexOf('\n## Settings\n');
+    const section = readme.slice(start, readme.indexOf('\n#', start + 1));
+    return section
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => {
+        const [, names = '', meaning = '', fallback = ''] = line.split('|').map((cell) => cell.trim());
+        const range = /(?<![\d.,])(\d[\d,]*(?:\.\d+)?)-(\d[\d,]*(?:\.\d+)?)(?![\d])/.exec(meaning);
+        return {
+          names: [...names.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]!),
+          meaning,
+          range: range ? ([range[1]!, range[2]!].map((n) => n.replace(/,/g, '')) as [string, string]) : undefined,
+          fallback: /^`([^`]+)`$/.exec(fallback)?.[1],
+        };
+      });
+  })();
+  const row = (name: string) => rows.find((r) => r.names.includes(name));
+
+  it('lists in the README table exactly the variables the bot reads, and those it no longer reads as such', () => {
+    expect(SETTING_NAMES).toEqual(expect.arrayContaining(['SLACK_BOT_TOKEN', 'SWITCHOVER_CHANNELS', 'LOG_LEVEL']));
+    expect(rows.flatMap((r) => r.names).sort()).toEqual([...SETTING_NAMES, ...NO_LONGER_READ].sort());
+    for (const name of NO_LONGER_READ) {
+      expect(row(name)!.meaning).toContain('No longer read');
+      expect(loadConfig({ ...VALID, [name]: '2' }).deprecated).toEqual([expect.stringMatching(new RegExp(`^${name} is no longer read`))]);
+    }
   });
 
-  it('lists every variable in .env.example, which loads once the Slack credentials are filled in', () => {
-    const example = parse(read('.env.example'));
-    expect(Object.keys(example).sort()).toEqual([...variables].sort());
+  it("states each number setting's range as the bot checks it", () => {
+    const wrong: string[] = [];
+    const step = (n: string) => (n.includes('.') ? 0.01 : 1);
+    for (const name of SETTING_NAMES.filter(bounded)) {
+      const range = row(name)?.range;
+      if (!range) {
+        wrong.push(`${name}: no range in the README`);
+        continue;
+      }
+      const [min, max] = range;
+      const outside = [Number(min) - step(min), Number(max) + step(max)].map((n) => String(Number(n.toFixed(4))));
+      // A setting that takes fractions is also refused just past a whole-number bound.
+      if (accepts(name, String(Number(min) + 0.5))) outside.push(String(Number(min) - 0.01), String(Number(max) + 0.01));
+      for (const v of [min, max]) if (!accepts(name, v)) wrong.push(`${name}=${v} is refused, but the README's range is ${min}-${max}`);
+      for (const v of outside) if (accepts(name, v)) wrong.push(`${name}=${v} is accepted, but the README's range is ${min}-${max}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('states the defaults the bot applies', () => {
+    const withDefaults = rows.flatMap((r) => (r.fallback === undefined ? [] : r.names.map((name) => [name, r.fallback!] as const)));
+    expect(withDefaults.length).toBeGreaterThan(10);
+    for (const [name, fallback] of withDefaults) expect([name, loadConfig({ ...VALID, [name]: fallback })]).toEqual([name, loadConfig(VALID)]);
+  });
+
+  it('lists every variable in .env.example with the same ranges and defaults, and it loads once the Slack credentials are filled in', () => {
+    const text = read('.env.example');
+    const example = parse(text);
+    expect(Object.keys(example).sort()).toEqual([...SETTING_NAMES].sort());
+    const wrong: string[] = [];
+    for (const name of SETTING_NAMES) {
+      // The comment lines right above the variable.
+      const lines = text.split('\n');
+      const at = lines.findIndex((l) => l.startsWith(`${name}=`));
+      let first = at;
+      while (first > 0 && lines[first - 1]!.startsWith('#')) first -= 1;
+      const comment = lines.slice(first, at).join(' ').replace(/\s+#\s*/g, ' ');
+      const { range, fallback } = row(name) ?? {};
+      if (range && !comment.replace(/(\d),(\d)/g, '$1$2').includes(range.join('-'))) {
+        wrong.push(`${name}: the comment does not give the range ${range.join('-')}`);
+      }
+      if (fallback !== undefined && example[name] !== '' && example[name] !== fallback) wrong.push(`${name}=${example[name]}, default ${fallback}`);
+    }
+    expect(wrong).toEqual([]);
     const config = loadConfig({ ...example, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' });
     expect(config.slack.mode).toBe('http');
   });
 
-  it('explains every variable in the README', () => {
-    const readme = read('README.md');
-    for (const name of variables) expect(readme).toContain(`\`${name}\``);
+  it('reads the environment only through config.ts', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    const readers = files('src').filter((file) => /process\.env\b/.test(read(file)));
+    expect(readers.sort()).toEqual([join('src', 'config.ts'), join('src', 'index.ts')]);
+    expect(read('src/index.ts').match(/process\.env\b.*/g)).toEqual(['process.env);']);
   });
 });

@@ -23,6 +23,13 @@ describe('deployment', () => {
     for (const setting of settings) expect(dockerfile()).toMatch(new RegExp(`^(ENV)?\\s+${setting}( \\\\)?$`, 'm'));
   });
 
+  it('sets in its environment only variables the README explains', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const set = [...dockerfile().matchAll(/^(?:ENV)?\s+([A-Z][A-Z0-9_]*)=\S*( \\)?$/gm)].map((m) => m[1]!);
+    expect(set).toEqual(expect.arrayContaining(['SWITCHOVER_DATA_DIR', 'SWITCHOVER_HEALTH_PORT']));
+    expect(set.filter((name) => !readme.includes(`\`${name}\``) && !readme.includes(`\`${name}=`))).toEqual([]);
+  });
+
   describe('HEALTHCHECK', () => {
     let server: Server;
     let port: number;
