@@ -1,8 +1,9 @@
 // manifest.yml against Slack's app manifest schema (slackapi/manifest-schema, schemas/manifest.schema.2.0.0.json):
 // the fields this app uses, their types and length limits, and that the scopes cover every Web API method
 // the bot calls (chat.getPermalink, views.open and auth.test need no scope).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { COMMANDS, SLASH_COMMAND } from '../src/commands/usage';
 
 // js-yaml is a devDependency; no types needed for one call.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -13,6 +14,20 @@ const manifest = yaml.load(readFileSync(join(__dirname, '..', 'manifest.yml'), '
 
 function only(obj: Obj, allowed: string[]) {
   expect(Object.keys(obj).filter((k) => !allowed.includes(k))).toEqual([]);
+}
+
+/** Web API methods the source calls on a WebClient (`client.chat.update(`, `this.slack.usergroups.users.list(` ...). */
+function webApiMethodsCalled(): string[] {
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  const methods = new Set<string>();
+  for (const file of files(join(__dirname, '..', 'src'))) {
+    const source = readFileSync(file, 'utf8');
+    for (const [, method] of source.matchAll(/\b(?:client|slack)\.([a-z]+(?:\.[a-zA-Z]+)+)\(/g)) methods.add(method!);
+    // The SDK's upload helper is two Web API calls.
+    if (/\.filesUploadV2\(/.test(source)) methods.add('files.getUploadURLExternal').add('files.completeUploadExternal');
+  }
+  return [...methods].sort();
 }
 
 describe('manifest.yml', () => {
@@ -48,7 +63,19 @@ describe('manifest.yml', () => {
     for (const key of ['org_deploy_enabled', 'socket_mode_enabled', 'token_rotation_enabled']) expect(typeof manifest.settings[key]).toBe('boolean');
   });
 
+  it('hints at every command form the bot accepts, as help gives them', () => {
+    const [command] = manifest.features.slash_commands as Obj[];
+    expect(command!.command).toBe(SLASH_COMMAND);
+    // `pause|resume <stage>` stands for both forms.
+    const hinted = (command!.usage_hint as string).split(' | ').flatMap((part) => {
+      const [, names = '', rest = ''] = /^([a-z|]+)(.*)$/.exec(part) ?? [];
+      return names.split('|').map((name) => `${SLASH_COMMAND} ${name}${rest}`);
+    });
+    expect(hinted.sort()).toEqual(COMMANDS.map((c) => c.form).sort());
+  });
+
   it('asks for the scopes of every Web API method the bot calls, and no more', () => {
+    // Slack's scope of each method (api.slack.com/methods); the methods are those the code calls.
     const needed: Record<string, string | null> = {
       'chat.postMessage': 'chat:write',
       'chat.update': 'chat:write',
@@ -60,7 +87,10 @@ describe('manifest.yml', () => {
       'views.open': null,
       'auth.test': null,
     };
-    const scopes = new Set<string>(['commands', ...Object.values(needed).filter((s): s is string => s !== null)]);
+    const called = webApiMethodsCalled();
+    expect(called).toEqual(expect.arrayContaining(['chat.postMessage', 'usergroups.users.list', 'files.completeUploadExternal']));
+    expect(called.filter((method) => !(method in needed))).toEqual([]);
+    const scopes = new Set<string>(['commands', ...called.map((method) => needed[method]).filter((s): s is string => s !== null && s !== undefined)]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...scopes].sort());
   });
 });

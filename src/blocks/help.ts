@@ -26,13 +26,14 @@ export function helpBlocks(input: HelpInput): Block[] {
       ? `someone other than the requester from ${listInWords(input.approvers.map(mention))}`
       : 'someone other than the requester';
   const rule =
-    `*Two-person rule:* every change of traffic (\`shift\`, \`fallback\`) is posted as a request that ${approvers} ` +
-    `must approve with its button within ${input.approvalTtlMinutes} minutes; the weights are re-read before they are applied.`;
+    `*Two-person rule:* every change of traffic (\`shift\`, \`plan\`, \`fallback\`) is posted as a request that ${approvers} ` +
+    `must approve with its button within ${input.approvalTtlMinutes} minutes; the weights are re-read before they are applied. ` +
+    `A plan is approved once, for all its steps and its automatic fallback on a breach.`;
   const who: string[] = [`A stage is ${STAGE_NAME_RULE} (e.g. \`dev\`).`];
   if (input.channels.length > 0) who.push(`Commands are accepted in ${listInWords(input.channels.map(channelLink))}.`);
   if (input.operators.length > 0) {
     const operatorCommands = COMMANDS.filter((c) => c.operatorOnly).map((c) => `\`${c.name}\``);
-    who.push(`${listInWords(operatorCommands)} are for ${listInWords(input.operators.map(mention))}.`);
+    who.push(`${listInWords(operatorCommands, 'and')} are for ${listInWords(input.operators.map(mention))}.`);
   }
   return [header('Switchover: move client traffic to the target cluster'), section(commands), section(rule), context(who.join(' '))];
 }
