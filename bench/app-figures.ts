@@ -48,7 +48,7 @@ const stage = (name: string, targets: number, weights: Weights = { source: 1, ta
 });
 
 /** Real-time arrival of every fake Slack call, stamped the moment it is recorded. */
-function stampCalls(fake: FakeSlack): number[] {
+export function stampCalls(fake: FakeSlack): number[] {
   const stamps: number[] = [];
   fake.on('change', () => {
     const now = performance.now();
@@ -58,7 +58,7 @@ function stampCalls(fake: FakeSlack): number[] {
 }
 
 /** Real-time arrival of every AWS call at the simulated transport, before its latency. */
-function stampAws(sim: SimulatedAws): { operation: string; at: number }[] {
+export function stampAws(sim: SimulatedAws): { operation: string; at: number }[] {
   const arrivals: { operation: string; at: number }[] = [];
   const transport = sim.requestHandler;
   const handle = transport.handle.bind(transport);
@@ -72,7 +72,7 @@ function stampAws(sim: SimulatedAws): { operation: string; at: number }[] {
   return arrivals;
 }
 
-async function until<T>(find: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(find: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const found = find();
@@ -82,13 +82,13 @@ async function until<T>(find: () => T | undefined, what: string, timeoutMs = 10_
   }
 }
 
-function findCall(fake: FakeSlack, from: number, match: (call: RecordedCall) => boolean): number | undefined {
+export function findCall(fake: FakeSlack, from: number, match: (call: RecordedCall) => boolean): number | undefined {
   for (let i = from; i < fake.calls.length; i++) if (match(fake.calls[i]!)) return i;
   return undefined;
 }
 
 /** Stops the harness once the bot has finished what it started; a cleanup problem never costs the figures. */
-async function stopQuietly(h: Harness): Promise<void> {
+export async function stopQuietly(h: Harness): Promise<void> {
   let seen = -1;
   for (let i = 0; i < 100; i++) {
     const now = h.fake.calls.length + h.fake.responses.length;
@@ -213,7 +213,7 @@ function lastTs(fake: FakeSlack): string | undefined {
   return fake.messages[fake.messages.length - 1]?.ts;
 }
 
-function findButton(blocks: unknown, actionId: string): { value: string; blockId?: string } | undefined {
+export function findButton(blocks: unknown, actionId: string): { value: string; blockId?: string } | undefined {
   for (const block of (Array.isArray(blocks) ? blocks : []) as { block_id?: string; elements?: unknown[]; accessory?: unknown }[]) {
     for (const el of [...(block.elements ?? []), block.accessory] as { action_id?: string; value?: string }[]) {
       if (el?.action_id === actionId) return { value: el.value ?? '', blockId: block.block_id };

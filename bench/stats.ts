@@ -33,7 +33,7 @@ export interface Figure {
   figure: string;
   /** What was measured, in the unit of `unit`. */
   value: number | null;
-  unit: 'ms' | 'xL' | 'calls' | 'MB' | '%' | 's' | 'calls/min/stage';
+  unit: 'ms' | 'xL' | 'calls' | 'MB' | '%' | 's' | 'calls/min/stage' | 'ticks';
   comparison: Comparison;
   target: number;
   /** Extra words: how it was measured, or why it could not be. */

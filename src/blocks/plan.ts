@@ -5,7 +5,6 @@ import type { types } from '@slack/bolt';
 import { formatTime, hhmm, mention } from '../core/format';
 import { isActive, MAX_HOLDS, type Plan, type PlanSpec } from '../core/plan/plan';
 import { describePlanShort, endWords, expectedEndText } from '../core/plan/words';
-import type { SwitchoverRequest } from '../core/requests/request';
 import { MINUTE_MS } from '../core/types';
 import { describeWeights } from '../core/weights';
 import { clipText, context, escapeText, header, section, type Block, type SlackMessage } from './common';
@@ -49,7 +48,7 @@ export function planPreviewBlocks(spec: PlanSpec, stage: string, now: number): B
 const MARKS = { done: ':white_check_mark:', current: ':arrow_forward:', next: ':white_circle:' };
 
 /** The plan message: the plan request's message once approved, updated in place as the plan goes. */
-export function planMessage(request: SwitchoverRequest, plan: Plan): SlackMessage {
+export function planMessage(plan: Plan): SlackMessage {
   const where = describePlanShort(plan);
   const steps = plan.steps.map((percent, i) => {
     const step = i + 1;

@@ -8,7 +8,7 @@ import type { Preview, ProxyTasks } from '../core/requests/preview';
 import type { SwitchoverRequest } from '../core/requests/request';
 import { describeWeights } from '../core/weights';
 import { clipText, context, escapeText, FIELD_TEXT_MAX, header, MAX_BLOCKS, plain, section, type SlackMessage } from './common';
-import type { Plan } from '../core/plan/plan';
+import type { Plan, PlanSpec } from '../core/plan/plan';
 import { planMessage, planPreviewBlocks } from './plan';
 
 export const APPROVE_ACTION = 'switchover_approve';
@@ -28,7 +28,7 @@ export function requestMessage(request: SwitchoverRequest, preview?: Preview, pl
         ? finalMessage(request, 'Applying, unconfirmed', `Approved by ${mention(request.approver ?? 'unknown')}. ${escapeText(request.unconfirmed)}`)
         : finalMessage(request, 'Applying', `Approved by ${mention(request.approver ?? 'unknown')}; applying now.`);
     case 'applied':
-      return plan ? planMessage(request, plan) : appliedMessage(request);
+      return plan ? planMessage(plan) : appliedMessage(request);
     case 'failed':
       return finalMessage(
         request,
@@ -60,7 +60,8 @@ export function approveConfirmView(request: SwitchoverRequest, unchecked = false
         `*Weights stay:* ${describeWeights(request.to)}`
       : `*Change:* ${escapeText(describeChange(request))}\n` +
         `*Weights now:* ${describeWeights(request.from)}\n` +
-        `*Will become:* ${describeWeights(request.to)}`;
+        `*Will become:* ${describeWeights(request.to)}` +
+        (request.plan ? `\n${planThen(request.plan)}` : '');
   return {
     type: 'modal',
     callback_id: APPROVE_CONFIRM_CALLBACK,
@@ -81,6 +82,13 @@ export function approveConfirmView(request: SwitchoverRequest, unchecked = false
         : []),
     ],
   };
+}
+
+/** What approving a plan approves besides its first step. */
+function planThen(plan: PlanSpec): string {
+  const later = plan.steps.slice(1);
+  const then = later.length > 0 ? `*Then:* ${later.join(' %, ')} %, every ${plan.bakeMinutes} min, each only if the judge finds the step before healthy. ` : '';
+  return `${then}*You also approve the automatic fallback* to the source proxy on a guardrail breach.`;
 }
 
 function openMessage(request: SwitchoverRequest, preview?: Preview): SlackMessage {

@@ -23,6 +23,11 @@ export function holdsWeights(state: Pick<ListenerState, 'weights' | 'groups'>, w
   return sameWeights(state.weights, weights) && otherGroupsWithTraffic(state).length === 0;
 }
 
+/** The weighted forward to both proxy groups the bot writes, with these weights: what the bot left in place. */
+export function holdsWeightedForward(state: Pick<ListenerState, 'weights' | 'groups' | 'weightedToBoth'>, weights: Weights): boolean {
+  return state.weightedToBoth && holdsWeights(state, weights);
+}
+
 /** Share of new traffic the default forward sends to the target proxy, counting every group it names. */
 export function configuredTargetPercent(state: Pick<ListenerState, 'groups'>): number {
   return groupShares(state).find((g) => g.role === 'target')?.percent ?? 0;

@@ -10,7 +10,7 @@ import type { CoreDeps } from './ports';
 import { errorMessage } from './format';
 import { DEFAULT_SETTLE_MS, nextSettledMoment, settledWindow } from './traffic';
 import type { ListenerState, MetricsSnapshot } from './types';
-import { describeListener, holdsWeights } from './listener';
+import { describeListener, holdsWeightedForward } from './listener';
 import { MINUTE_MS } from './types';
 import type { PinnedConnections, WatchInfo, WatchRequest, WatchTick } from './watch-tick';
 import { analyzeTick, watchMode, watchWindow } from './watch-tick';
@@ -82,10 +82,6 @@ interface Running {
 
 const iso = (t: number) => new Date(t).toISOString();
 
-/** Whether the listener still holds what the watched change applied (the weighted forward with those weights). */
-function holdsApplied(listener: ListenerState, info: WatchInfo): boolean {
-  return listener.weightedToBoth && holdsWeights(listener, info.appliedWeights);
-}
 
 export interface WatcherOptions {
   /**
@@ -336,7 +332,7 @@ export class Watcher {
 
     let alertNote: AlertNote | undefined;
     if (this.observer) {
-      const changedOutside = listener && !holdsApplied(listener, info) ? describeListener(listener) : undefined;
+      const changedOutside = listener && !holdsWeightedForward(listener, info.appliedWeights) ? describeListener(listener) : undefined;
       try {
         alertNote = (await this.observer.onTick({ ...info }, tick, changedOutside))?.alertNote;
       } catch (error) {
@@ -382,7 +378,7 @@ export class Watcher {
    */
   private async outsideChange(run: Running, listener: ListenerState): Promise<void> {
     const info = run.info;
-    if (holdsApplied(listener, info)) {
+    if (holdsWeightedForward(listener, info.appliedWeights)) {
       run.outside = undefined;
       return;
     }

@@ -1,7 +1,7 @@
 // The plan's Block Kit as data: the preview's words, the plan message in each state with its buttons, and the
 // plan in status; every message within Slack's limits.
 import { planMessage, planPreviewBlocks, PLAN_PAUSE_ACTION, PLAN_RESUME_ACTION } from '../../src/blocks/plan';
-import { requestMessage } from '../../src/blocks/request';
+import { approveConfirmView, requestMessage } from '../../src/blocks/request';
 import { planStatusText } from '../../src/blocks/status';
 import { REQUEST_FALLBACK_ACTION } from '../../src/blocks/watch';
 import type { Plan } from '../../src/core/plan/plan';
@@ -46,7 +46,7 @@ describe('plan blocks', () => {
   });
 
   it('shows a running plan with where it stands and Pause / Request fallback', () => {
-    const message = planMessage(switchoverRequest({ kind: 'plan', status: 'applied', plan: SPEC }), plan());
+    const message = planMessage(plan());
     expect(message.text).toBe('Plan on dev (1, 5, 25, 50, 100 %): step 3 of 5 · 25 % · next step at 12:30 UTC if healthy.');
     expect(JSON.stringify(message.blocks)).toContain(':white_check_mark: 2. 5 %   :arrow_forward: 3. 25 %   :white_circle: 4. 50 %');
     expect(actionIds(message)).toEqual([`"action_id":"${PLAN_PAUSE_ACTION}"`, `"action_id":"${REQUEST_FALLBACK_ACTION}"`]);
@@ -54,16 +54,20 @@ describe('plan blocks', () => {
   });
 
   it('offers Resume on a paused plan, and no buttons once it ended', () => {
-    const paused = planMessage(switchoverRequest({ kind: 'plan', status: 'applied' }), plan({ status: 'paused', pause: { reason: 'inconclusive', at: T0, detail: 'still not shown healthy' } }));
+    const paused = planMessage(plan({ status: 'paused', pause: { reason: 'inconclusive', at: T0, detail: 'still not shown healthy' } }));
     expect(actionIds(paused)).toEqual([`"action_id":"${PLAN_RESUME_ACTION}"`, `"action_id":"${REQUEST_FALLBACK_ACTION}"`]);
     expect(JSON.stringify(paused.blocks)).toContain('*Paused because:* still not shown healthy');
-    const ended = planMessage(
-      switchoverRequest({ kind: 'plan', status: 'applied' }),
-      plan({ status: 'ended', ended: { reason: 'fell-back', at: T0 + 25 * MINUTE_MS, before: { source: 75, target: 25 }, after: { source: 100, target: 0 } } }),
+    const ended = planMessage(plan({ status: 'ended', ended: { reason: 'fell-back', at: T0 + 25 * MINUTE_MS, before: { source: 75, target: 25 }, after: { source: 100, target: 0 } } }),
     );
     expect(actionIds(ended)).toEqual([]);
     expect(ended.text).toContain('fallen back automatically to the source proxy at step 3 of 5');
     expect(JSON.stringify(ended.blocks)).toContain('AWS now has source 100 / target 0');
+  });
+
+  it('says in the approval dialog what approving the plan approves', () => {
+    const text = JSON.stringify(approveConfirmView(switchoverRequest({ kind: 'plan', percent: 1, to: { source: 99, target: 1 }, plan: SPEC })).blocks);
+    expect(text).toContain('*Then:* 5 %, 25 %, 50 %, 100 %, every 10 min, each only if the judge finds the step before healthy.');
+    expect(text).toContain('*You also approve the automatic fallback* to the source proxy on a guardrail breach.');
   });
 
   it('says the plan in status, with the reason it is held', () => {

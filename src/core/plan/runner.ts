@@ -5,8 +5,8 @@
 // listener. What is said in Slack goes through the PlanReporter after the lock is released, and never decides
 // anything.
 import { errorMessage, mention } from '../format';
-import type { JournalRecord, PlanRecord } from '../journal';
-import { holdsWeights } from '../listener';
+import type { PlanRecord } from '../journal';
+import { holdsWeightedForward } from '../listener';
 import type { StageResources, Weights } from '../types';
 import type { AlertNote, TickObserver } from '../watch';
 import type { WatchInfo, WatchRequest, WatchTick } from '../watch-tick';
@@ -138,8 +138,8 @@ export class PlanRunner implements TickObserver {
       const read = await readBack(this.ctx, resources);
       if ('error' in read) return refused(`The switchover listener could not be read (${read.error}); the plan stays paused. Try again.`);
       const pending = plan.pending;
-      const atStep = holdsWeights(read.listener, plan.weights) && read.listener.weightedToBoth;
-      const atPending = pending !== undefined && holdsWeights(read.listener, pending.to) && read.listener.weightedToBoth;
+      const atStep = holdsWeightedForward(read.listener, plan.weights);
+      const atPending = pending !== undefined && holdsWeightedForward(read.listener, pending.to);
       if (!atStep && !atPending) {
         return refused(
           `The switchover listener now has ${describeWeights(read.listener.weights)}, not the plan's ${stepText(plan)} (${describeWeights(plan.weights)}): ` +
@@ -329,7 +329,7 @@ export class PlanRunner implements TickObserver {
     const read = 'error' in resources ? resources : await readBack(this.ctx, resources);
     const lead = `Step ${pending.step} of ${plan.steps.length} (${stepPercent(plan, pending.step)} %), which the bot was applying when it stopped,`;
     if ('error' in read) return this.stepOutcome(plan, pending.step, { outcome: 'unconfirmed', reason: `the listener could not be read after the restart (${read.error})` }, lead);
-    if (holdsWeights(read.listener, pending.to)) {
+    if (holdsWeightedForward(read.listener, pending.to)) {
       return this.stepOutcome(plan, pending.step, { outcome: 'applied', before: pending.from, after: read.listener.weights, note: 'Recorded after the bot restarted while applying it: AWS shows the step.' }, lead);
     }
     return this.stepOutcome(

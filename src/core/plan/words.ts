@@ -2,7 +2,7 @@
 import { hhmm, mention } from '../format';
 import type { PlanEndReason, PlanPauseReason } from '../journal';
 import { describeWeights } from '../weights';
-import { expectedEnd, MAX_HOLDS, stepPercent, type Plan } from './plan';
+import { expectedEnd, isLastStep, MAX_HOLDS, stepPercent, type Plan } from './plan';
 
 const PAUSE_WORDS: Record<PlanPauseReason, string> = {
   operator: 'paused by an operator',
@@ -39,8 +39,7 @@ export function stepText(plan: Pick<Plan, 'step' | 'steps'>): string {
 export function describePlanShort(plan: Plan): string {
   switch (plan.status) {
     case 'running': {
-      const last = plan.step >= plan.steps.length;
-      const next = last ? `done at ${hhmm(plan.bakeEndsAt)} UTC if healthy` : `next step at ${hhmm(plan.bakeEndsAt)} UTC if healthy`;
+      const next = isLastStep(plan) ? `done at ${hhmm(plan.bakeEndsAt)} UTC if healthy` : `next step at ${hhmm(plan.bakeEndsAt)} UTC if healthy`;
       const held = plan.holds > 0 ? ` (held ${plan.holds} of ${MAX_HOLDS})` : '';
       return `${stepText(plan)} · ${next}${held}`;
     }
