@@ -23,6 +23,11 @@ export interface PlanObservation {
   healthError?: string;
   /** The listener as read, in words, when it no longer holds what the plan applied (changed outside the bot). */
   changedOutside?: string;
+  /**
+   * The watch found the switchover complete (the source proxy quiet while the target carries traffic) and ends
+   * with this minute: at the plan's last step there is nothing left to wait for.
+   */
+  switchoverComplete?: boolean;
 }
 
 export type PlanAction =
@@ -82,6 +87,9 @@ export function decide(plan: Plan, seen: PlanObservation): PlanAction {
   }
   // A tick of the step before (the watch restarts with each step) judges other minutes: only its breaches count.
   if (!sameWeights(seen.watchedWeights, plan.weights)) return { action: 'none' };
+  if (seen.switchoverComplete && isLastStep(plan)) {
+    return { action: 'complete', verdict: `the source proxy is quiet: the switchover is complete (the judge so far: ${stepGate(seen.evaluation, seen.healthError).text})` };
+  }
   if (seen.at < plan.bakeEndsAt) return { action: 'none' };
   const gate = stepGate(seen.evaluation, seen.healthError);
   if (gate.pass) {

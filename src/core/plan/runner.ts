@@ -89,6 +89,7 @@ export class PlanRunner implements TickObserver {
       evaluation: tick.evaluation,
       ...('error' in tick.health ? { healthError: tick.health.error } : {}),
       ...(changedOutside !== undefined ? { changedOutside } : {}),
+      ...(tick.completion.complete ? { switchoverComplete: true } : {}),
     };
     if (decide(found, seen).action === 'none') return;
     const acted = await this.lock.run(found.stage, async () => {

@@ -44,6 +44,17 @@ describe('decide', () => {
     });
   });
 
+  it('completes at the last step when the watch finds the switchover complete (the watch ends there)', () => {
+    const last = plan({ step: 4, weights: { source: 0, target: 100 } });
+    const at100 = { watchedWeights: { source: 0, target: 100 }, switchoverComplete: true };
+    expect(decide(last, seen(T0 + 6 * MINUTE_MS, evaluation('inconclusive'), at100))).toMatchObject({
+      action: 'complete',
+      verdict: expect.stringContaining('the source proxy is quiet: the switchover is complete'),
+    });
+    // Not before the last step: a quiet source at a lower share is no reason to skip steps.
+    expect(decide(plan(), seen(T0 + 6 * MINUTE_MS, evaluation('healthy'), { switchoverComplete: true }))).toEqual({ action: 'none' });
+  });
+
   it('holds an inconclusive step for another bake, at most three times, then pauses', () => {
     expect(decide(plan(), seen(END, evaluation('inconclusive')))).toMatchObject({ action: 'hold', holds: 1 });
     expect(decide(plan({ holds: MAX_HOLDS - 1 }), seen(END, evaluation('inconclusive')))).toMatchObject({ action: 'hold', holds: MAX_HOLDS });

@@ -235,6 +235,21 @@ describe('PlanRunner', () => {
     expect(s.deps.loadBalancer.weights).toEqual({ source: 100, target: 0 });
   });
 
+  it('refuses to apply an approved plan when the weights moved since the request, like any request', async () => {
+    const s = setup();
+    const created = await s.service.requestPlan({ stage: 'dev', requester: ALICE, channel: 'C1', spec: SPEC });
+    if (created.outcome !== 'created') throw new Error(created.reason);
+    s.deps.loadBalancer.weights = { source: 90, target: 10 };
+    expect(await s.service.approve({ requestId: created.request.id, userId: BOB })).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringContaining('the weights changed since the request'),
+    });
+    expect(s.service.plans.get(created.request.id)).toBeUndefined();
+    expect(s.deps.loadBalancer.writes).toEqual([]);
+    // Used once: a second approval finds it closed.
+    expect(await s.service.approve({ requestId: created.request.id, userId: BOB })).toMatchObject({ outcome: 'refused' });
+  });
+
   it('refuses a plan whose shape is wrong, and checks the target proxy like a shift', async () => {
     const s = setup();
     expect(await s.service.requestPlan({ stage: 'dev', requester: ALICE, channel: 'C1', spec: { steps: [5, 1], bakeMinutes: 10 } })).toMatchObject({

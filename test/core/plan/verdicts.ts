@@ -52,5 +52,5 @@ export function evaluation(verdict: Verdict, p99: Verdict | 'low-volume' = verdi
 
 /** A tick of the watch of `watch`, as the plan runner reads it. */
 export function tick(watch: WatchInfo, at: number, judged: GuardrailEvaluation): WatchTick {
-  return { watch, at, evaluation: judged, health: HEALTHY_TARGETS } as unknown as WatchTick;
+  return { watch, at, evaluation: judged, health: HEALTHY_TARGETS, completion: { applies: false, quietMinutes: 0, needed: 5, complete: false } } as unknown as WatchTick;
 }
