@@ -1,7 +1,8 @@
-// The maps of the code (docs/architecture.md and the README's Development section) against the src tree: every
-// file and folder they name exists, and every folder and top-level file of src/ is on them.
+// The documents against the code: the maps of src/ (docs/architecture.md and the README's Development section)
+// against the tree, and the README's Commands table against the command table help and the parser use.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { COMMANDS, SLASH_COMMAND } from '../src/commands/usage';
 
 const ROOT = join(__dirname, '..');
 const SRC = join(ROOT, 'src');
@@ -74,6 +75,26 @@ describe('docs/architecture.md', () => {
     const block = tree('docs/architecture.md');
     for (const module of ['core/plan/', 'outbox.ts', 'socket-mode.ts', 'health.ts', 'draw-worker.ts', 'switchover-charts.ts', 'changes.ts']) {
       expect(block).toContain(module);
+    }
+  });
+});
+
+describe("the README's Commands table", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('\n## Commands\n');
+  const rows = readme
+    .slice(start, readme.indexOf('\n#', start + 1))
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .map((line) => line.split('|').map((cell) => cell.trim()));
+
+  it('gives every command the bot accepts, in its form, and operators for exactly the commands they alone may run', () => {
+    expect(rows).toHaveLength(COMMANDS.length - 1); // pause and resume share a row
+    for (const c of COMMANDS) {
+      const form = c.form.slice(SLASH_COMMAND.length + 1);
+      const row = rows.find(([, first = '']) => first.includes(`\`${c.form}\``) || first.includes(`\`${form}\``));
+      expect([c.name, row !== undefined]).toEqual([c.name, true]);
+      expect([c.name, row![3] === 'operators']).toEqual([c.name, c.operatorOnly]);
     }
   });
 });
