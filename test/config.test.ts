@@ -1,9 +1,10 @@
 // Start-up configuration: every missing or malformed variable named in one message; the process exits 1.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
 import { ConfigError, loadConfig, NO_LONGER_READ, SETTING_NAMES } from '../src/config';
 import { runBot } from './support/run-bot';
+import { filesUnder } from './support/source-files';
 
 const VALID = {
   SLACK_BOT_TOKEN: 'xoxb-1-valid',
@@ -239,10 +240,8 @@ describe('documentation of the settings', () => {
   });
 
   it('reads the environment only through config.ts', () => {
-    const files = (dir: string): string[] =>
-      readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
-    const readers = files('src').filter((file) => /process\.env\b/.test(read(file)));
-    expect(readers.sort()).toEqual([join('src', 'config.ts'), join('src', 'index.ts')]);
+    const readers = filesUnder(join(root, 'src')).filter((file) => /process\.env\b/.test(readFileSync(file, 'utf8')));
+    expect(readers.sort()).toEqual([join(root, 'src', 'config.ts'), join(root, 'src', 'index.ts')]);
     expect(read('src/index.ts').match(/process\.env\b.*/g)).toEqual(['process.env);']);
   });
 });

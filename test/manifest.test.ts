@@ -1,9 +1,10 @@
 // manifest.yml against Slack's app manifest schema (slackapi/manifest-schema, schemas/manifest.schema.2.0.0.json):
 // the fields this app uses, their types and length limits, and that the scopes cover every Web API method
 // the bot calls (chat.getPermalink, views.open and auth.test need no scope).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, SLASH_COMMAND } from '../src/commands/usage';
+import { filesUnder } from './support/source-files';
 
 // js-yaml is a devDependency; no types needed for one call.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -18,10 +19,8 @@ function only(obj: Obj, allowed: string[]) {
 
 /** Web API methods the source calls on a WebClient (`client.chat.update(`, `this.slack.usergroups.users.list(` ...). */
 function webApiMethodsCalled(): string[] {
-  const files = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
   const methods = new Set<string>();
-  for (const file of files(join(__dirname, '..', 'src'))) {
+  for (const file of filesUnder(join(__dirname, '..', 'src'))) {
     const source = readFileSync(file, 'utf8');
     for (const [, method] of source.matchAll(/\b(?:client|slack)\.([a-z]+(?:\.[a-zA-Z]+)+)\(/g)) methods.add(method!);
     // The SDK's upload helper is two Web API calls.

@@ -2,8 +2,9 @@
 // paginators the AWS adapters import (a new command without its permission fails here, and so does a permission
 // no code uses), and its resources reach the stage's own listener and proxy services, nothing next to them.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { defaultStageNames } from '../../../src/adapters/aws/naming';
+import { filesUnder } from '../../support/source-files';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const ADAPTERS = join(ROOT, 'src', 'adapters', 'aws');
@@ -42,15 +43,6 @@ function actionsTheCodeSends(): string[] {
   return [...actions].sort();
 }
 
-/** Every source file outside the AWS adapters (and the simulated stack, which answers them) imports no SDK client. */
-function filesImportingSdkClients(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return filesImportingSdkClients(path);
-    return /from '@aws-sdk\/client-/.test(readFileSync(path, 'utf8')) ? [path.slice(ROOT.length + 1)] : [];
-  });
-}
-
 /** IAM's wildcard match: `*` any run of characters, `?` one. */
 function matches(pattern: string, arn: string): boolean {
   const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
@@ -78,7 +70,8 @@ describe('docs/iam-policy.json', () => {
   });
 
   it('leaves the SDK clients to the AWS adapters', () => {
-    expect(filesImportingSdkClients(join(ROOT, 'src')).filter((f) => !f.startsWith(join('src', 'adapters', 'aws')))).toEqual([]);
+    const importing = filesUnder(join(ROOT, 'src')).filter((file) => /from '@aws-sdk\/client-/.test(readFileSync(file, 'utf8')));
+    expect(importing.filter((file) => !file.startsWith(ADAPTERS + sep))).toEqual([]);
   });
 
   it("reaches the stage's switchover listener and proxy services, nothing next to them", () => {
