@@ -92,4 +92,15 @@ describe('manifest.yml', () => {
     const scopes = new Set<string>(['commands', ...called.map((method) => needed[method]).filter((s): s is string => s !== null && s !== undefined)]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...scopes].sort());
   });
+
+  it('is the app the README tells you to create: its scopes, Socket Mode and interactivity', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const start = readme.indexOf('\n## Create the Slack app');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const scopesNamed = [...section.matchAll(/`([a-z]+:[a-z]+|commands)`/g)].map((m) => m[1]!).filter((s) => s !== 'connections:write');
+    expect([...new Set(scopesNamed)].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+    expect(section).toContain('Socket Mode');
+    expect(section).toContain('interactivity');
+  });
 });
