@@ -239,6 +239,17 @@ describe('documentation of the settings', () => {
     expect(config.slack.mode).toBe('http');
   });
 
+  it('names no variable the bot does not read, in the documents or in what it tells users', () => {
+    const known = new Set([...SETTING_NAMES, ...NO_LONGER_READ]);
+    const texts = [
+      ...['README.md', '.env.example', 'manifest.yml', 'Dockerfile', 'docs/architecture.md'].map((file) => ({ file, pattern: /\b(?:SWITCHOVER|SLACK|QUICKCHART)_[A-Z0-9_]*[A-Z0-9]\b/g, text: read(file) })),
+      // In the code, SLACK_ also starts constants' names; every SWITCHOVER_ name is a setting.
+      ...filesUnder(join(root, 'src')).map((file) => ({ file, pattern: /\bSWITCHOVER_[A-Z0-9_]*[A-Z0-9]\b/g, text: readFileSync(file, 'utf8') })),
+    ];
+    const unknown = texts.flatMap(({ file, pattern, text }) => [...text.matchAll(pattern)].map((m) => m[0]).filter((name) => !known.has(name)).map((name) => `${file}: ${name}`));
+    expect(unknown).toEqual([]);
+  });
+
   it('reads the environment only through config.ts', () => {
     const readers = filesUnder(join(root, 'src')).filter((file) => /process\.env\b/.test(readFileSync(file, 'utf8')));
     expect(readers.sort()).toEqual([join(root, 'src', 'config.ts'), join(root, 'src', 'index.ts')]);
