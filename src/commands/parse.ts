@@ -118,9 +118,13 @@ function parsePlan(words: string[], stage: string, fail: (message: string) => Pa
   if (stepWords.length === 0) {
     return fail(`the steps are missing: the percents of new traffic to the target proxy, in order, separated by commas. Try \`${example}\`.`);
   }
-  const raw = stepWords.join('').split(',');
+  // Words are joined with a space, not glued: `1 5` is two numbers without a comma, never the step 15.
+  const raw = stepWords.join(' ').split(',').map((item) => item.trim());
   const steps: number[] = [];
   for (const item of raw) {
+    if (/^\d{1,3}%?(\s+\d{1,3}%?)+$/.test(item)) {
+      return fail(`\`${echo(item)}\` is more than one number: separate the steps with commas, e.g. \`${item.split(/\s+/).join(',')}\`. Try \`${example}\`.`);
+    }
     const match = /^(\d{1,3})%?$/.exec(item);
     if (!match) {
       return fail(
@@ -131,6 +135,10 @@ function parsePlan(words: string[], stage: string, fail: (message: string) => Pa
   }
   let bakeMinutes = DEFAULT_BAKE_MINUTES;
   if (every !== -1) {
+    // `every 10 m` is read as `every 10m`: the unit may stand apart from the number.
+    const unit = words[every + 2];
+    const unitApart = unit !== undefined && /^(m|min|mins|minutes?)$/i.test(unit) && /^\d{1,4}$/.test(words[every + 1] ?? '');
+    if (unitApart) words = [...words.slice(0, every + 1), `${words[every + 1]}${unit}`, ...words.slice(every + 3)];
     const bake = words[every + 1];
     const match = bake === undefined ? null : /^(\d{1,4})(m|min|mins|minutes?)?$/i.exec(bake);
     if (!match) {

@@ -15,6 +15,9 @@ describe('parsing plan, pause and resume', () => {
     ['PLAN gamma 50 EVERY 120', { name: 'plan', stage: 'gamma', steps: [50], bakeMinutes: 120 }],
     ['plan dev 10,20 every 15 ', { name: 'plan', stage: 'dev', steps: [10, 20], bakeMinutes: 15 }],
     ['plan dev 1,2,3,4,5,6,7,8,9,10 every 5min', { name: 'plan', stage: 'dev', steps: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], bakeMinutes: 5 }],
+    [' plan dev  1 , 5 ', { name: 'plan', stage: 'dev', steps: [1, 5], bakeMinutes: 10 }],
+    ['plan dev 1,5 every 10 m', { name: 'plan', stage: 'dev', steps: [1, 5], bakeMinutes: 10 }],
+    ['plan dev 1,5 every 20 minutes', { name: 'plan', stage: 'dev', steps: [1, 5], bakeMinutes: 20 }],
     ['pause dev', { name: 'pause', stage: 'dev' }],
     ['resume dev', { name: 'resume', stage: 'dev' }],
   ])('parses %j', (text, expected) => {
@@ -38,6 +41,11 @@ describe('parsing plan, pause and resume', () => {
     ['plan dev 1,5 every 1m', 'the bake time is a whole number of minutes from 2 to 120 (1 is not)'],
     ['plan dev 1,5 every 121m', '(121 is not)'],
     ['plan dev 1,5 every 10m please', 'unexpected `please`'],
+    // Numbers without commas are never glued into one step (`1 0 0` is not 100 %).
+    ['plan dev 1 5', '`1 5` is more than one number: separate the steps with commas, e.g. `1,5`'],
+    ['plan dev 1 0 0', '`1 0 0` is more than one number'],
+    ['plan dev 1, 5 25 every 10m', '`5 25` is more than one number'],
+    ['plan dev 1,5 every 10 m m', 'unexpected `m`'],
     ['pause', 'the stage is missing'],
     ['resume dev now', 'unexpected `now`'],
   ])('refuses %j, saying what is wrong', (text, expected) => {
