@@ -58,6 +58,11 @@ export interface TickObserver {
    * when it does, or could not be read this minute). Returns what the breach alert must say, if anything.
    */
   onTick(watch: WatchInfo, tick: WatchTick, changedOutside: string | undefined): Promise<{ alertNote?: AlertNote } | void>;
+  /**
+   * When the watch's window is up (or found up after a restart): a later end if the observer still needs the
+   * watch's minutes (a plan that has not ended, paused or not, must keep falling back on a breach).
+   */
+  watchUntil?(watch: WatchInfo, now: number): number | undefined;
 }
 
 /** What an observer did about a breach, for its alert: e.g. the automatic fallback of a plan and its outcome. */
@@ -197,7 +202,7 @@ export class Watcher {
         await this.appendEnded(r, 'stopped');
         continue;
       }
-      if (info.until <= now) {
+      if (info.until <= now && !(await this.extend(info, now))) {
         await this.appendEnded(info, 'window-elapsed');
         await this.report(() => this.reporter.ended(info, 'window-elapsed'), `watch end of ${info.stage}`);
         continue;
@@ -280,12 +285,12 @@ export class Watcher {
         return; // aborted: superseded, stopped, or SIGTERM
       }
       if (signal.aborted || run.ended) return;
-      if (clock.now() >= run.info.until) {
-        await this.finish(run, 'window-elapsed');
-        return;
-      }
       this.ticking++;
       try {
+        if (clock.now() >= run.info.until && !(await this.extend(run.info, clock.now()))) {
+          await this.finish(run, 'window-elapsed');
+          return;
+        }
         await this.tick(run);
       } catch (error) {
         this.reporter.log('error', `watch tick of ${run.info.stage} failed; trying again next minute`, error);
@@ -439,6 +444,32 @@ export class Watcher {
         });
       }, `${breach.guardrail} alert on ${info.stage}`);
     }
+  }
+
+  /**
+   * Lengthens a watch whose window is up when its observer still needs it (journaled as the watch's newest
+   * start, so a restart resumes it too); false when the window really is over.
+   */
+  private async extend(info: WatchInfo, now: number): Promise<boolean> {
+    const until = this.observer?.watchUntil?.({ ...info }, now);
+    if (until === undefined || until <= now) return false;
+    info.until = until;
+    try {
+      await this.deps.journal.append({
+        type: 'watch.started',
+        at: iso(now),
+        stage: info.stage,
+        requestId: info.requestId,
+        channel: info.channel,
+        threadTs: info.threadTs,
+        until: iso(until),
+        appliedWeights: { ...info.appliedWeights },
+        appliedAt: iso(info.appliedAt),
+      });
+    } catch (error) {
+      this.reporter.log('error', `could not journal the longer watch of ${info.stage}; watching on`, error);
+    }
+    return true;
   }
 
   /** Stops a run's loop without ending its watch in the journal (a plan's next step continues it). */

@@ -16,7 +16,7 @@ import type { RequestsContext } from '../requests/context';
 import { nameApprovers, onApproverList } from '../requests/eligibility';
 import { refused, type Refused } from '../requests/outcomes';
 import { decide, type PlanAction, type PlanObservation } from './decide';
-import { MAX_HOLDS, stepPercent, stepWatchUntil, type Plan } from './plan';
+import { bakeMs, isActive, MAX_HOLDS, stepPercent, stepWatchUntil, type Plan } from './plan';
 import { describePlanShort, stepText } from './words';
 
 /** The Slack side of a plan. Both calls are made outside the stage's lock; failures are logged, never decide. */
@@ -99,6 +99,16 @@ export class PlanRunner implements TickObserver {
     if (!acted) return;
     await this.report(acted);
     return acted.alertNote ? { alertNote: acted.alertNote } : undefined;
+  }
+
+  /**
+   * A plan's watch lasts as long as the plan: a paused plan, or one whose bot was down past its step's window,
+   * still falls back on a breach and still has its bake judged.
+   */
+  watchUntil(watch: WatchInfo, now: number): number | undefined {
+    const plan = this.ctx.plans.get(watch.requestId);
+    if (!plan || !isActive(plan)) return undefined;
+    return Math.max(stepWatchUntil(plan), now + bakeMs(plan));
   }
 
   /** `/switchover pause <stage>`: holds the plan at its step at once (a breach still falls back). */

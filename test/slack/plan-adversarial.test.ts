@@ -1,0 +1,79 @@
+// A plan under a nervous operator, a careless one and a hostile world, through Slack on the simulated stack:
+// what must hold when the plan is paused for long, the bot is down for long, a fallback is requested while the
+// plan runs, and a plan is asked for below where traffic already is.
+import type { JournalRecord } from '../../src/core/journal';
+import { MINUTE_MS } from '../../src/core/types';
+import type { FakeMessage } from '../support/fake-slack';
+import { ALICE, approveAll, BOB, command, request, startRequestHarness, type RequestHarness } from '../listeners/actions/request-support';
+import { sharedSlackAndDataDir, until } from './watch-e2e-support';
+
+/** Simulated minutes, each waiting for the watch's tick to finish. */
+async function minutes(h: RequestHarness, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    await h.clock.advance(MINUTE_MS);
+    await until(() => h.deps.watcher.idle, 'the watch tick to finish');
+  }
+}
+
+function inThread(h: RequestHarness, ts: string, pattern: RegExp): FakeMessage[] {
+  return h.fake.messages.filter((m) => m.threadTs === ts && pattern.test(m.text ?? ''));
+}
+
+async function approvedPlan(h: RequestHarness, text: string) {
+  const { request: req, message } = await request(h, text);
+  await approveAll(h, req.id, message.ts, BOB, 'Plan on');
+  return { id: req.id, ts: message.ts };
+}
+
+async function records(h: RequestHarness, type: JournalRecord['type']): Promise<JournalRecord[]> {
+  return (await h.deps.core.journal.readAll()).filter((r) => r.type === type);
+}
+
+describe('a plan under stress', () => {
+  let h: RequestHarness;
+  beforeEach(async () => {
+    h = await startRequestHarness({ SWITCHOVER_SETTLE_SECONDS: '0' });
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('a plan paused past its watch window still falls back on a breach (its watch lasts as long as the plan)', async () => {
+    const { id, ts } = await approvedPlan(h, 'plan staging 25,50,100 every 5m');
+    expect(await command(h, 'pause staging')).toContain('a guardrail breach still falls back automatically');
+    // Well past the step's watch (its bake, three holds and the 60-minute watch window).
+    await minutes(h, 90);
+    expect(h.deps.watcher.active()).toHaveLength(1);
+    h.stack.setErrorSpike('staging', 0.2);
+    await minutes(h, 5);
+    expect(h.deps.approvals.plans.get(id)).toMatchObject({ status: 'ended', ended: { reason: 'fell-back' } });
+    expect(h.stack.stage('staging').weights()).toEqual({ source: 100, target: 0 });
+    expect(inThread(h, ts, /Automatic fallback/)).toHaveLength(1);
+  });
+});
+
+describe('a plan across a long outage of the bot', () => {
+  it('goes on after the bot was down longer than its step was to be watched', async () => {
+    const { fake, dataDir } = await sharedSlackAndDataDir();
+    const first = await startRequestHarness({ SWITCHOVER_SETTLE_SECONDS: '0' }, { fake, dataDir });
+    const { id, ts } = await approvedPlan(first, 'plan staging 25,50,100 every 5m');
+    await minutes(first, 3);
+    const { clock } = first;
+    const shared = { dataDir, simulation: first.deps.simulation!, fake };
+    await first.stop();
+    await clock.advance(90 * MINUTE_MS);
+    const second = await startRequestHarness({ SWITCHOVER_SETTLE_SECONDS: '0' }, { ...shared, clock });
+    try {
+      await until(() => second.deps.watcher.active().length === 1, 'the watch to resume');
+      await minutes(second, 1);
+      // The bake that ended long ago is judged on its whole window, and the plan goes on.
+      expect(second.deps.approvals.plans.get(id)).toMatchObject({ status: 'running', step: 2 });
+      expect(second.stack.stage('staging').weights()).toEqual({ source: 50, target: 50 });
+      await second.fake.waitFor(() => inThread(second, ts, /Step 2 of 3: 50 % applied/)[0], 'the step in the thread');
+      expect((await records(second, 'watch.ended')).filter((r) => 'requestId' in r && r.requestId === id)).toHaveLength(0);
+    } finally {
+      await second.stop();
+      await shared.fake.stop();
+    }
+  });
+});
