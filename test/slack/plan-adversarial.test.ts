@@ -50,6 +50,22 @@ describe('a plan under stress', () => {
     expect(h.stack.stage('staging').weights()).toEqual({ source: 100, target: 0 });
     expect(inThread(h, ts, /Automatic fallback/)).toHaveLength(1);
   });
+
+  it('refuses a plan that starts at or below the share the target proxy already has, offering the steps above it', async () => {
+    const shift = await request(h, 'shift staging 30');
+    await approveAll(h, shift.request.id, shift.message.ts, BOB);
+    const down = await command(h, 'plan staging 1,5,25,50,100 every 5m');
+    expect(down).toContain('already sends 30 % of new traffic to the target proxy (source 70 / target 30');
+    expect(down).toContain('its first step (1 %) would move traffic back to the source proxy');
+    expect(down).toContain('`/switchover plan staging 50,100 every 5m`');
+    expect(down).toContain('Nothing was requested.');
+    expect(await command(h, 'plan staging 30,100')).toContain('its first step (30 %) would change nothing');
+    expect(await command(h, 'plan staging 5,25')).toContain('There is no step above it; `/switchover shift staging &lt;percent&gt;`');
+    expect(h.deps.approvals.openRequest('staging')).toBeUndefined();
+    expect(h.stack.stage('staging').weights()).toEqual({ source: 70, target: 30 });
+    // From above today's share, a plan is taken.
+    expect(await command(h, 'plan staging 50,100')).toContain('is posted in');
+  });
 });
 
 describe('a plan across a long outage of the bot', () => {

@@ -5,7 +5,7 @@ import { errorMessage } from '../format';
 import type { RequestCreated, RequestKind } from '../journal';
 import { describeListener, otherGroupRefusal, ruleWarnings } from '../listener';
 import type { ListenerState, StageResources, Weights } from '../types';
-import { describeWeights, FALLBACK_WEIGHTS, sameWeights, weightsForPercent } from '../weights';
+import { describeWeights, FALLBACK_WEIGHTS, sameWeights, targetPercent, weightsForPercent } from '../weights';
 import type { RequestsContext } from './context';
 import { describeRequest, describeStatus } from './describe';
 import { refused, type CreateOutcome } from './outcomes';
@@ -61,6 +61,10 @@ export async function createRequest(
   if (kind !== 'forceReconnect') {
     const refusal = otherGroupRefusal(listener, input.stage);
     if (refusal) return refused(`${refusal} Nothing was requested.`);
+    if (plan) {
+      const refusal = planBelowRefusal(input.stage, plan, current);
+      if (refusal) return refused(`${refusal} Nothing was requested.`);
+    }
     // A forward left by the console (one group) is rewritten as the weighted forward even at the same share.
     if (listener.weightedToBoth && sameShare(current, proposed)) {
       return refused(`The switchover listener of ${input.stage} already has ${describeWeights(current)}; there is nothing to change.`);
@@ -154,6 +158,24 @@ async function readPreview(
     expiresAt,
     notes,
   };
+}
+
+/**
+ * A plan only moves traffic towards the target proxy: a first step at or below today's share would move traffic
+ * back (30 % now, plan 1,5,25: first down to 1 %) or change nothing. The steps above today's share are offered.
+ */
+function planBelowRefusal(stage: string, plan: PlanSpec, current: Weights): string | undefined {
+  const now = targetPercent(current);
+  if (plan.steps[0]! > now) return undefined;
+  const above = plan.steps.filter((p) => p > now);
+  const instead =
+    above.length > 0
+      ? `Plan from there instead, e.g. \`/switchover plan ${stage} ${above.join(',')} every ${plan.bakeMinutes}m\`.`
+      : `There is no step above it; \`/switchover shift ${stage} &lt;percent&gt;\` or \`/switchover fallback ${stage}\` moves traffic back.`;
+  return (
+    `The switchover listener of ${stage} already sends ${now} % of new traffic to the target proxy (${describeWeights(current)}), ` +
+    `and a plan's steps must all be above that: its first step (${plan.steps[0]} %) would ${plan.steps[0] === now ? 'change nothing' : 'move traffic back to the source proxy'}. ${instead}`
+  );
 }
 
 /** Same share of new traffic (e.g. 1/0 and 100/0 both send everything to the source proxy). */
