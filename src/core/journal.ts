@@ -203,7 +203,7 @@ const PlanStepFailedSchema = z.object({
 /** The bake ended inconclusive: the step is held for another bake period. */
 const PlanHeldSchema = z.object({ ...planBase, type: z.literal('plan.held'), holds: z.number().int().min(1), verdict: z.string() });
 
-export const PLAN_PAUSE_REASONS = ['operator', 'inconclusive', 'outside-change', 'step-failed'] as const;
+export const PLAN_PAUSE_REASONS = ['operator', 'inconclusive', 'outside-change', 'step-failed', 'fallback-requested'] as const;
 const PlanPausedSchema = z.object({
   ...planBase,
   type: z.literal('plan.paused'),

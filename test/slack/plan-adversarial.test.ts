@@ -4,7 +4,7 @@
 import type { JournalRecord } from '../../src/core/journal';
 import { MINUTE_MS } from '../../src/core/types';
 import type { FakeMessage } from '../support/fake-slack';
-import { ALICE, approveAll, BOB, command, request, startRequestHarness, type RequestHarness } from '../listeners/actions/request-support';
+import { ALICE, approveAll, BOB, CAROL, clickReject, command, request, startRequestHarness, type RequestHarness } from '../listeners/actions/request-support';
 import { sharedSlackAndDataDir, until } from './watch-e2e-support';
 
 /** Simulated minutes, each waiting for the watch's tick to finish. */
@@ -49,6 +49,38 @@ describe('a plan under stress', () => {
     expect(h.deps.approvals.plans.get(id)).toMatchObject({ status: 'ended', ended: { reason: 'fell-back' } });
     expect(h.stack.stage('staging').weights()).toEqual({ source: 100, target: 0 });
     expect(inThread(h, ts, /Automatic fallback/)).toHaveLength(1);
+  });
+
+  it('takes no step while a fallback waits for approval; rejected, the plan stays paused until resumed', async () => {
+    const { id, ts } = await approvedPlan(h, 'plan staging 25,50,100 every 2m');
+    await minutes(h, 1);
+    const fallback = await request(h, 'fallback staging');
+    expect(h.deps.approvals.plans.get(id)).toMatchObject({ status: 'paused', pause: { reason: 'fallback-requested', by: ALICE } });
+    await h.fake.waitFor(() => inThread(h, ts, /The plan paused at step 1 of 3 · 25 %: <@U0ALICE> requested a fallback/)[0], 'the pause in the thread');
+    // Long past the bake: no step while the fallback waits, and no resume either.
+    await minutes(h, 8);
+    expect(h.stack.stage('staging').weights()).toEqual({ source: 75, target: 25 });
+    expect(await command(h, 'resume staging')).toContain(`A fallback is requested on staging (request ${fallback.request.id})`);
+    const rejected = await clickReject(h, fallback.request.id, BOB, fallback.message.ts);
+    await until(() => h.deps.approvals.openRequest('staging') === undefined, 'the fallback to be rejected');
+    expect(rejected).toBeDefined();
+    await minutes(h, 4);
+    expect(h.deps.approvals.plans.get(id)).toMatchObject({ status: 'paused', step: 1 });
+    expect(h.stack.stage('staging').weights()).toEqual({ source: 75, target: 25 });
+    expect(await command(h, 'resume staging')).toContain('resumed the plan at step 1 of 3');
+    const history = (await h.deps.approvals.history('staging')).entries.map((e) => e.text);
+    expect(history).toContain(`Plan ${id}: paused at step 1 by <@${ALICE}>: a fallback was requested (fallback request ${fallback.request.id})`);
+  });
+
+  it('a fallback approved during a plan ends it, and no step follows', async () => {
+    const { id } = await approvedPlan(h, 'plan staging 25,50,100 every 2m');
+    await minutes(h, 1);
+    const fallback = await request(h, 'fallback staging');
+    await approveAll(h, fallback.request.id, fallback.message.ts, CAROL);
+    expect(h.deps.approvals.plans.get(id)).toMatchObject({ status: 'ended', ended: { reason: 'superseded' } });
+    await minutes(h, 8);
+    expect(h.stack.stage('staging').weights()).toEqual({ source: 100, target: 0 });
+    expect(await command(h, 'resume staging')).toContain('staging has no plan to resume');
   });
 
   it('refuses a plan that starts at or below the share the target proxy already has, offering the steps above it', async () => {

@@ -135,6 +135,27 @@ export class PlanRunner implements TickObserver {
   }
 
   /**
+   * A fallback was requested on the stage: its running plan pauses at once, so it takes no step while the fallback
+   * waits for approval (approved, the fallback ends the plan; rejected or expired, an operator resumes or cancels
+   * it). A journal that fails leaves the plan running and is logged: the fallback request stands either way.
+   */
+  async fallbackRequested(input: { stage: string; userId: string; requestId: string }): Promise<void> {
+    const acted = await this.lock.run(input.stage, async () => {
+      const plan = this.ctx.plans.active(input.stage);
+      if (!plan || plan.status !== 'running') return undefined;
+      const detail = `fallback request ${input.requestId}`;
+      return this.transition(plan, { type: 'plan.paused', reason: 'fallback-requested', by: input.userId, detail }, () => ({
+        say:
+          `:double_vertical_bar: The plan paused at ${stepText(plan)}: ${mention(input.userId)} requested a fallback (${detail}). ` +
+          `It takes no step while the fallback waits; approved, the fallback ends the plan; rejected or expired, ` +
+          `\`/switchover resume ${plan.stage}\` continues the plan and \`/switchover cancel ${plan.stage}\` ends it. A breach still falls back automatically.`,
+        loud: true,
+      }));
+    });
+    if (acted) await this.report(acted);
+  }
+
+  /**
    * `/switchover resume <stage>`: continues a paused plan within what was approved. The listener is read first: it
    * must hold the plan's step (or the step the plan was writing, which then counts as applied); the step is judged
    * again at the end of a fresh bake.
@@ -144,6 +165,12 @@ export class PlanRunner implements TickObserver {
       const plan = this.ctx.plans.active(input.stage);
       if (!plan) return refused(`${input.stage} has no plan to resume.`);
       if (plan.status !== 'paused') return refused(`The plan on ${input.stage} is not paused (${describePlanShort(plan)}).`);
+      const open = this.ctx.book.inProgress(input.stage);
+      if (open?.kind === 'fallback') {
+        return refused(
+          `A fallback is requested on ${input.stage} (request ${open.id}): the plan cannot resume until it is rejected, cancelled or expires. The plan stays paused.`,
+        );
+      }
       const resources = await this.resolve(plan.stage);
       if ('error' in resources) return refused(`${resources.error}; the plan stays paused. Try again.`);
       const read = await readBack(this.ctx, resources);

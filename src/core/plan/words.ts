@@ -9,6 +9,7 @@ const PAUSE_WORDS: Record<PlanPauseReason, string> = {
   inconclusive: `the judge could not show the step healthy after ${MAX_HOLDS} more bake periods`,
   'outside-change': 'the weights were changed outside the bot',
   'step-failed': 'the next step could not be applied',
+  'fallback-requested': 'a fallback was requested',
 };
 
 const END_WORDS: Record<PlanEndReason, string> = {

@@ -82,8 +82,11 @@ export class ApprovalService {
   }
 
   /** All new traffic back to the source proxy. Needs only the stage and one listener read: never CloudWatch or charts. */
-  requestFallback(input: RequestInput): Promise<CreateOutcome> {
-    return this.create('fallback', input, 0);
+  async requestFallback(input: RequestInput): Promise<CreateOutcome> {
+    const outcome = await this.create('fallback', input, 0);
+    // Whoever asks for a fallback wants traffic off the target: a running plan must not step further meanwhile.
+    if (outcome.outcome === 'created') await this.plans.fallbackRequested({ stage: input.stage, userId: input.requester, requestId: outcome.request.id });
+    return outcome;
   }
 
   /** A rolling restart of the capture proxy, so clients pinned to it by keep-alive reconnect (and follow the weights). */
