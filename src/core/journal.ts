@@ -34,8 +34,15 @@ const RequestCreatedSchema = z.object({
   percent: z.number().int().min(0).max(100),
   expiresAt: Timestamp,
   /** A gradual switchover (kind plan): its steps (percent to the target proxy) and bake time. */
-  plan: z.object({ steps: z.array(z.number().int().min(1).max(100)).min(1).max(10), bakeMinutes: z.number().int().min(2).max(120) }).optional(),
-});
+  plan: z
+    .object({ steps: z.array(z.number().int().min(1).max(100)).min(1).max(10), bakeMinutes: z.number().int().min(2).max(120) })
+    .refine((plan) => plan.steps.every((step, i) => i === 0 || step > plan.steps[i - 1]!), { message: 'the steps do not increase', path: ['steps'] })
+    .optional(),
+}).refine(
+  // A plan's first step is what its approval writes: a record whose plan, percent and weights disagree is not trusted.
+  (r) => (r.kind === 'plan') === (r.plan !== undefined) && (!r.plan || (r.percent === r.plan.steps[0] && r.to.target === r.percent && r.to.source === 100 - r.percent)),
+  { message: "a plan request's kind, steps, percent and weights disagree", path: ['plan'] },
+);
 
 /** Where the request message lives in Slack, so it can be updated in place (after a restart too). */
 const RequestPostedSchema = z.object({ ...base, type: z.literal('request.posted'), requestId: Id, channel: Id, messageTs: Id });
