@@ -8,7 +8,7 @@ import type { SeenBreach, WatchState } from '../core/watch-state';
 import { describeWeights } from '../core/weights';
 import type { Plan } from '../core/plan/plan';
 import { describePlanShort, expectedEndText } from '../core/plan/words';
-import { type Block, channelLink, clipText, context, escapeMrkdwn, header, HEADER_TEXT_MAX, MAX_BLOCKS, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
+import { type Block, channelLink, clipText, context, escapeMrkdwn, escapeText, header, HEADER_TEXT_MAX, MAX_BLOCKS, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
 import { GUARDRAIL_WORDS, judgementLines } from './watch';
 
 const MAX_PROBLEMS_SHOWN = 3;
@@ -203,7 +203,7 @@ export function statusMessage(status: StageStatus): SlackMessage {
 
 /** The plan in status: where it stands, and the judgement so far (the watch line above has the newest minute). */
 export function planStatusText(plan: Plan): string {
-  const parts = [`${escapeMrkdwn(describePlanShort(plan))} (${plan.steps.join(' → ')} %, every ${plan.bakeMinutes} min, ${plan.id})`];
+  const parts = [`${escapeText(describePlanShort(plan))} (${plan.steps.join(' → ')} %, every ${plan.bakeMinutes} min, ${plan.id})`];
   const end = expectedEndText(plan);
   if (end) parts.push(end);
   if (plan.status === 'running' && plan.holds > 0 && plan.lastVerdict) parts.push(`held because ${escapeMrkdwn(plan.lastVerdict)}`);
@@ -218,7 +218,7 @@ function lineText(line: StageLine): string {
   const breached = line.breaches?.length
     ? `  :rotating_light: guardrail breached: ${line.breaches.map((b) => `${escapeMrkdwn(guardrailWords(b.guardrail))} since ${utc(b.since)}`).join(', ')}`
     : '';
-  const plan = line.plan ? `  :arrow_forward: plan ${escapeMrkdwn(describePlanShort(line.plan))}` : '';
+  const plan = line.plan ? `  :arrow_forward: plan ${escapeText(describePlanShort(line.plan))}` : '';
   return `• *${escapeMrkdwn(line.stage)}*: ${weights}${breached}${plan}${open}`;
 }
 

@@ -76,4 +76,10 @@ describe('plan blocks', () => {
         'expected to end at 12:50 UTC if every bake is healthy; held because 5xx inconclusive',
     );
   });
+
+  it('names who paused the plan in status as a mention, not as escaped text', () => {
+    const paused = plan({ status: 'paused', pause: { reason: 'operator', by: 'U0ALICE', at: T0 } });
+    expect(planStatusText(paused)).toContain('paused by an operator (<@U0ALICE>)');
+    expect(planStatusText(paused)).not.toContain('&lt;@');
+  });
 });
