@@ -75,6 +75,15 @@ describe('decide', () => {
     expect(decide(plan(), seen(T0 + MINUTE_MS, breach, { watchedWeights: { source: 100, target: 0 } }))).toMatchObject({ action: 'fallback' });
   });
 
+  it('falls back on a breach seen at the very tick its bake ends, never advances or completes on it', () => {
+    const breach = evaluation('healthy', 'breach');
+    expect(decide(plan(), seen(END, breach))).toMatchObject({ action: 'fallback' });
+    const last = plan({ step: 4, weights: { source: 0, target: 100 } });
+    expect(decide(last, seen(END, breach, { watchedWeights: { source: 0, target: 100 } }))).toMatchObject({ action: 'fallback' });
+    // A breach and an outside change in one minute: the fallback, not a pause.
+    expect(decide(plan(), seen(END, breach, { changedOutside: 'source 50 / target 50' }))).toMatchObject({ action: 'fallback' });
+  });
+
   it('does nothing while paused, advancing, falling back or ended (a breach aside)', () => {
     for (const status of ['paused', 'advancing', 'falling-back', 'ended'] as const) {
       expect(decide(plan({ status }), seen(END))).toEqual({ action: 'none' });
