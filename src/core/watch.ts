@@ -451,8 +451,10 @@ export class Watcher {
    * start, so a restart resumes it too); false when the window really is over.
    */
   private async extend(info: WatchInfo, now: number): Promise<boolean> {
-    const until = this.observer?.watchUntil?.({ ...info }, now);
-    if (until === undefined || until <= now) return false;
+    const wanted = this.observer?.watchUntil?.({ ...info }, now);
+    if (wanted === undefined || wanted <= now) return false;
+    // At least a whole watch window at a time: a plan paused for hours adds a line to history per window, not per bake.
+    const until = Math.max(wanted, now + this.settings.minutes * MINUTE_MS);
     info.until = until;
     try {
       await this.deps.journal.append({

@@ -44,6 +44,8 @@ describe('a plan under stress', () => {
     // Well past the step's watch (its bake, three holds and the 60-minute watch window).
     await minutes(h, 90);
     expect(h.deps.watcher.active()).toHaveLength(1);
+    // Lengthened a whole watch window at a time: one more start in history, not one per bake.
+    expect(await records(h, 'watch.started')).toHaveLength(2);
     h.stack.setErrorSpike('staging', 0.2);
     await minutes(h, 5);
     expect(h.deps.approvals.plans.get(id)).toMatchObject({ status: 'ended', ended: { reason: 'fell-back' } });
