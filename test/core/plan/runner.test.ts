@@ -284,4 +284,26 @@ describe('PlanRunner', () => {
     expect(second.reporter.said.at(-1)!.text).toContain('which the bot was applying when it stopped, applied');
     expect(second.watch.started.at(-1)).toMatchObject({ request: { appliedWeights: { source: 95, target: 5 } }, options: { continuing: true } });
   });
+
+  it('after a restart between journaling a step and writing it, writes nothing, pauses, and resumes from the listener', async () => {
+    const journal = new MemoryJournal();
+    const first = setup(journal);
+    const plan = await approvedPlan(first);
+    // The bot stops after plan.step-started, before its write reached AWS: the listener still has step 1.
+    jest.spyOn(first.deps.loadBalancer, 'setWeights').mockImplementation(() => new Promise(() => undefined));
+    void tickAt(first, T0 + 10 * MINUTE_MS);
+    for (let i = 0; i < 50 && journal.records.at(-1)?.type !== 'plan.step-started'; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(journal.records.at(-1)).toMatchObject({ type: 'plan.step-started', step: 2 });
+
+    const second = setup(journal, new ManualClock(T0 + 11 * MINUTE_MS));
+    second.deps.loadBalancer.weights = { source: 99, target: 1 };
+    await second.service.load();
+    expect(second.service.plans.get(plan.id)).toMatchObject({ status: 'paused', step: 1, pause: { reason: 'step-failed' } });
+    expect(second.deps.loadBalancer.writes).toEqual([]);
+    expect(second.reporter.said.at(-1)).toMatchObject({ loud: true, text: expect.stringContaining('AWS shows source 99 / target 1') });
+    // Resumed, it goes on from step 1 (the listener holds it) and steps again only after a fresh healthy bake.
+    expect(await second.service.plans.resume({ stage: 'dev', userId: ALICE })).toMatchObject({ outcome: 'done' });
+    expect(second.service.plans.get(plan.id)).toMatchObject({ status: 'running', step: 1, bakeEndsAt: T0 + 21 * MINUTE_MS });
+    expect(second.deps.loadBalancer.writes).toEqual([]);
+  });
 });
