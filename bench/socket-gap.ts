@@ -17,7 +17,7 @@ import { boltLogger } from '../src/slack/bolt-logger';
 import { FakeChartServer } from '../test/support/fake-chart-server';
 import { FakeSlack } from '../test/support/fake-slack';
 import { FakeSocketMode, type Link } from '../test/support/fake-socket-mode';
-import { botEnv } from '../test/support/slack-harness';
+import { botEnv, slashCommandFields } from '../test/support/slack-harness';
 import { median } from './stats';
 
 const APP_TOKEN = 'xapp-1-A0BENCH-token';
@@ -26,8 +26,12 @@ const SDK_ROUNDS = 3;
 
 type Fault = 'refresh' | 'drop';
 
+/** Makes the current link one in use (the bot pauses before replacing a link that ended unused right after hello). */
+type BeforeFault = () => Promise<unknown>;
+
 /** One fault on the current link; resolves with the ms from the fault to the next link's hello. */
-async function gapAfter(socket: FakeSocketMode, fault: Fault): Promise<number> {
+async function gapAfter(socket: FakeSocketMode, fault: Fault, beforeFault?: BeforeFault): Promise<number> {
+  await beforeFault?.();
   const links = socket.links.length;
   const at = Date.now();
   if (fault === 'refresh') socket.askToReconnect('refresh_requested');
@@ -36,10 +40,10 @@ async function gapAfter(socket: FakeSocketMode, fault: Fault): Promise<number> {
   return next.helloAt - at;
 }
 
-async function measure(socket: FakeSocketMode, rounds: number): Promise<Record<Fault, number[]>> {
+async function measure(socket: FakeSocketMode, rounds: number, beforeFault?: BeforeFault): Promise<Record<Fault, number[]>> {
   const gaps: Record<Fault, number[]> = { refresh: [], drop: [] };
   for (let i = 0; i < rounds; i += 1) {
-    for (const fault of ['refresh', 'drop'] as const) gaps[fault].push(await gapAfter(socket, fault));
+    for (const fault of ['refresh', 'drop'] as const) gaps[fault].push(await gapAfter(socket, fault, beforeFault));
   }
   return gaps;
 }
@@ -56,7 +60,8 @@ async function main(): Promise<void> {
   const bot = createApp(config, deps);
   await startBackground(deps.background, logger);
   await bot.start();
-  const ours = await measure(socket, ROUNDS);
+  // Each link carries a command before its fault, as a link in use does.
+  const ours = await measure(socket, ROUNDS, () => socket.deliver('slash_commands', slashCommandFields('help', {}, slack.newResponseUrl()), true));
   await bot.stop();
   await stopBackground(deps.background, logger);
 

@@ -23,6 +23,17 @@ export const CONNECT_TIMEOUT_MS = 15_000;
 /** After a failed attempt: once more at once, then after 1 s, doubling, at most 30 s (or Slack's Retry-After). */
 export const RETRY_FIRST_MS = 1_000;
 export const RETRY_MAX_MS = 30_000;
+/**
+ * A link that carried no envelope and ended sooner than this after its hello counts as a failed attempt, so that
+ * a Slack that closes every link at once (a `disconnect` of too_many_websockets right after hello) meets the
+ * same backoff instead of a new link every few milliseconds. Slack refreshes a sound link after hours.
+ */
+export const STEADY_LINK_MS = 30_000;
+
+/** The wait before the `attempt`-th try in a row: none for the first, then RETRY_FIRST_MS doubling to RETRY_MAX_MS. */
+function backoffMs(attempt: number): number {
+  return attempt <= 1 ? 0 : Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 2));
+}
 
 /** What to fix when Slack refuses the app-level token; a refusal ends the process, at start or later. */
 const APP_TOKEN_REFUSALS: Record<string, string> = {
@@ -66,6 +77,10 @@ export class SocketModeConnection extends SocketModeReceiver {
   /** Why the last link ended, for the reconnect's log line. */
   private closeReason: string | undefined;
   private downSince: number | undefined;
+  /** When the link said hello, whether Slack sent anything on it, and how many links in a row ended at once. */
+  private linkUpAt = 0;
+  private linkCarried = false;
+  private unsteadyLinks = 0;
 
   constructor(private readonly options: SocketModeOptions) {
     const { slackApiUrl, fetch } = options.clientOptions;
@@ -84,6 +99,8 @@ export class SocketModeConnection extends SocketModeReceiver {
     this.sleep = clock.sleep.bind(clock);
     this.client.on('connected', () => {
       this.linkUp = true;
+      this.linkUpAt = Date.now();
+      this.linkCarried = false;
       const gap = this.downSince === undefined ? undefined : Date.now() - this.downSince;
       this.downSince = undefined;
       this.log.info(gap === undefined ? {} : { msWithoutLink: gap }, 'Socket Mode connected (Slack said hello)');
@@ -95,12 +112,20 @@ export class SocketModeConnection extends SocketModeReceiver {
       this.downSince = Date.now();
       const reason = this.closeReason ?? 'the link closed without a disconnect message (dropped, or no pong within 5 s)';
       this.closeReason = undefined;
-      this.log.info({ reason }, 'Socket Mode disconnected; reconnecting at once');
+      const unsteady = !this.linkCarried && Date.now() - this.linkUpAt < STEADY_LINK_MS;
+      this.unsteadyLinks = unsteady ? this.unsteadyLinks + 1 : 0;
+      const pauseMs = backoffMs(this.unsteadyLinks);
+      if (pauseMs > 0) this.log.warn({ reason, reconnectInMs: pauseMs }, 'Socket Mode closed again right after it connected; reconnecting after a pause');
+      else this.log.info({ reason }, 'Socket Mode disconnected; reconnecting at once');
       // An attempt still in progress sees the link down when it ends, and goes on (connect below).
       if (this.connecting) return;
-      this.connect('reconnect').catch((error: unknown) => {
+      this.connect('reconnect', pauseMs).catch((error: unknown) => {
         if (error instanceof AppTokenError) this.options.onRefused(error);
       });
+    });
+    // Slack's envelopes (the client's documented event): a link that carried one was a sound link.
+    this.client.on('slack_event', () => {
+      this.linkCarried = true;
     });
     // Slack's `disconnect` message (refresh_requested, warning, ...). The client has just sent its close frame and
     // would wait for the TCP connection to end, which Slack leaves to the pong watchdog; nothing more can be
@@ -137,9 +162,10 @@ export class SocketModeConnection extends SocketModeReceiver {
     await withDeadline(this.client.disconnect(), 1_000, () => this.client.websocket?.disconnect(), this.sleep);
   }
 
-  private async connect(why: 'start' | 'reconnect'): Promise<webApi.AppsConnectionsOpenResponse> {
+  private async connect(why: 'start' | 'reconnect', pauseMs = 0): Promise<webApi.AppsConnectionsOpenResponse> {
     this.connecting = true;
     try {
+      if (pauseMs > 0) await this.sleep(pauseMs, this.stopping.signal);
       for (let attempt = 1; ; attempt += 1) {
         this.log.info({ attempt, why }, 'Socket Mode connecting');
         const opening = this.client.start();
@@ -157,8 +183,7 @@ export class SocketModeConnection extends SocketModeReceiver {
           const code = slackErrorCode(error);
           if (code && code in APP_TOKEN_REFUSALS) throw new AppTokenError(code);
           const retryAfterMs = 1000 * (((error as { retryAfter?: number } | undefined)?.retryAfter) ?? 0);
-          const backoffMs = attempt === 1 ? 0 : Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 2));
-          const waitMs = Math.max(retryAfterMs, backoffMs);
+          const waitMs = Math.max(retryAfterMs, backoffMs(attempt));
           this.log.warn({ attempt, why, reason: describe(error, code), retryInMs: waitMs }, 'Socket Mode could not connect; trying again');
           await this.closeLink(); // a half-open attempt is closed before the next one
           await this.sleep(waitMs, this.stopping.signal);

@@ -240,6 +240,26 @@ describe('the Socket Mode connection when Slack hangs or throttles', () => {
     expect(socket.unanswered.every((s) => s.readyState === s.CLOSED)).toBe(true);
   });
 
+  it('pauses, doubling, between links Slack closes right after hello (too_many_websockets), and says so', async () => {
+    await connection.start();
+    socket.disconnectAfterHello = 'too_many_websockets';
+    socket.askToReconnect('refresh_requested');
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // After the refresh a new link at once, as always; then each ends right after hello: 1 s, then 2 s apart.
+    expect(slack.callsOf('apps.connections.open')).toHaveLength(1 + 2);
+    const pauses = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'Socket Mode closed again right after it connected; reconnecting after a pause');
+    expect(pauses.map((l) => [l.reason, l.reconnectInMs])).toEqual([
+      ['Slack asked (disconnect: too_many_websockets)', 1_000],
+      ['Slack asked (disconnect: too_many_websockets)', 2_000],
+    ]);
+    socket.disconnectAfterHello = undefined;
+    await socket.waitForLinks(4, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(connection.connected).toBe(true);
+  });
+
   it("waits out Slack's Retry-After on a rate-limited apps.connections.open", async () => {
     slack.rateLimit('apps.connections.open', 1, 1);
     await connection.start();

@@ -38,6 +38,8 @@ export class FakeSocketMode extends EventEmitter {
   silent = false;
   /** The links that got no hello. */
   readonly unanswered: WebSocket[] = [];
+  /** When set, a new link gets its hello and, a moment later, a `disconnect` with this reason (too_many_websockets). */
+  disconnectAfterHello: string | undefined;
 
   private readonly tickets = new Set<string>();
   private readonly delivered = new Set<string>();
@@ -149,6 +151,8 @@ export class FakeSocketMode extends EventEmitter {
         connection_info: { app_id: APP_ID },
       }),
     );
+    const reason = this.disconnectAfterHello;
+    if (reason) setTimeout(() => socket.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-fake-1' } })), 10);
     this.emit('change');
   }
 }
