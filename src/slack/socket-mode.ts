@@ -175,6 +175,9 @@ export class SocketModeConnection extends SocketModeReceiver {
           const opened = await withDeadline(opening, this.timeouts.connectMs, () => {
             throw timedOut;
           }, this.sleep);
+          // stop() came while this attempt was under way (the client's start() clears its own shutdown flag):
+          // the link is let go, so that none stays open after stop().
+          if (this.stopping.signal.aborted) await this.closeLink();
           // Slack may say hello and disconnect in one breath; the link is then gone before this line.
           if (!this.linkUp) throw new Error('the link closed right after hello');
           return opened;

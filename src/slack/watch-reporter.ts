@@ -86,7 +86,7 @@ export class SlackWatchReporter implements WatchReporter {
     await this.outbox.post(`completion of ${watch.stage}`, { channel: watch.channel, message: completedMessage(watch, tick), chart });
   }
 
-  /** Resolves once every chart being attached is shared or given up (tests, shutdown). */
+  /** Resolves once every chart being attached is shared or given up (tests; shutdown does not wait for charts). */
   async chartsSettled(): Promise<void> {
     while (this.chartJobs.size > 0) await Promise.allSettled([...this.chartJobs]);
   }

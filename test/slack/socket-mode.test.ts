@@ -260,6 +260,17 @@ describe('the Socket Mode connection when Slack hangs or throttles', () => {
     expect(connection.connected).toBe(true);
   });
 
+  it('opens no link once stopped, even when apps.connections.open answers after stop()', async () => {
+    await connection.start();
+    slack.slow('apps.connections.open', 150); // within the test's 300 ms deadline
+    socket.drop();
+    await slack.waitFor(() => (slack.callsOf('apps.connections.open').length === 2 ? true : undefined), 'the reconnection');
+    await connection.stop();
+    // The late link is let go (its close handshake waits 1 s for Slack, which does not end the connection).
+    await waitUntil(() => socket.links.length === 2 && socket.current === undefined, 5_000);
+    expect(connection.connected).toBe(false);
+  });
+
   it("waits out Slack's Retry-After on a rate-limited apps.connections.open", async () => {
     slack.rateLimit('apps.connections.open', 1, 1);
     await connection.start();

@@ -64,6 +64,7 @@ export class FakeSlack extends EventEmitter {
 
   private readonly failures = new Map<string, Failure>();
   private readonly hung = new Set<string>();
+  private readonly slowMs = new Map<string, number>();
   private nextTs = 1_767_268_800; // 2026-01-01T12:00:00Z, seconds
   private nextId = 1;
   private responseCounter = 0;
@@ -119,9 +120,15 @@ export class FakeSlack extends EventEmitter {
     this.hung.add(method);
   }
 
+  /** Calls of `method` are answered `ms` late (a slow Slack), until clearFailures. */
+  slow(method: string, ms: number): void {
+    this.slowMs.set(method, ms);
+  }
+
   clearFailures(): void {
     this.failures.clear();
     this.hung.clear();
+    this.slowMs.clear();
   }
 
   callsOf(method: string): RecordedCall[] {
@@ -186,6 +193,8 @@ export class FakeSlack extends EventEmitter {
         this.changed();
         return; // no answer: the caller's deadline has to end it
       }
+      const lateMs = this.slowMs.get(method);
+      if (lateMs !== undefined) await new Promise((resolve) => setTimeout(resolve, lateMs));
       const failure = this.failures.get(method);
       if (failure && failure.remaining > 0) {
         failure.remaining -= 1;
