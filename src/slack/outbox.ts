@@ -1,8 +1,8 @@
 // The one outbox for Slack posts and message edits that Slack did not take (an outage, a rate limit, a call that
 // never answered): request messages, their thread notes and the watch's channel messages all go through it.
 //
-// A post or edit is tried at once, unless one for the same place (message, thread or channel) is still kept:
-// then it goes behind it. When Slack fails for a passing reason it is kept, in order, in a file of the
+// A post or edit is tried at once, after the one before it to the same place (message, thread or channel) has
+// its answer; when one for that place is still kept, it goes behind it. When Slack fails for a passing reason it is kept, in order, in a file of the
 // data directory (every record checked against its schema when read back) and sent by one background sweep:
 // oldest first, one call at a time (each with the client's deadline), every RETRY_MS or after Slack's
 // Retry-After, until Slack answers. A post that goes out late says in its message when it was meant for. Slack
@@ -89,8 +89,11 @@ export interface SlackOutboxDeps {
 export class SlackOutbox {
   private records: OutboxRecord[] = [];
   private sending?: Promise<void>;
-  /** Posts and edits tried at once and not yet answered: stop() waits for them as for the sweep. */
-  private readonly direct = new Set<Promise<unknown>>();
+  /**
+   * Per place, the newest post or edit tried at once and not yet settled: the next one to that place waits for
+   * it, and stop() waits for them as for the sweep.
+   */
+  private readonly unsettled = new Map<string, Promise<unknown>>();
   /** The record the sweep is sending: an edit arriving meanwhile does not replace it. */
   private inFlight?: string;
   private timer?: AbortController;
@@ -131,7 +134,7 @@ export class SlackOutbox {
     this.stopped = true;
     this.timer?.abort(new Error('outbox stopped'));
     this.timer = undefined;
-    await Promise.allSettled([this.sending, ...this.direct]);
+    await Promise.allSettled([this.sending, ...this.unsettled.values()]);
     if (this.records.length > 0) {
       const next = this.deps.store ? '; the next start sends them' : '';
       this.deps.logger.warn({ unsent: this.records.map((r) => r.what) }, `Slack messages still unsent at shutdown${next}`);
@@ -176,22 +179,32 @@ export class SlackOutbox {
     return { id: `${this.deps.clock.now()}-${++this.nextId}`, what, channel, message, queuedAt: this.deps.clock.now(), attempts: 0 };
   }
 
-  private async send(record: OutboxRecord): Promise<string | undefined> {
-    // Behind anything already waiting for the same place, so that what people see keeps its order.
+  /**
+   * What people see keeps its order: a post or edit goes after the one before it to the same place has its
+   * answer (two edits of one message racing could leave the older state shown), and behind anything kept for it.
+   */
+  private send(record: OutboxRecord): Promise<string | undefined> {
     const place = placeOf(record);
-    if (this.records.some((r) => placeOf(r) === place)) {
-      await this.keep(record);
-      // Sent by the sweep under way, or by the next when Slack was failing (not sooner: it is down).
-      if (!this.timer) void this.sweep();
-      return undefined;
-    }
-    const attempt = this.tryNow(record);
-    this.direct.add(attempt);
-    try {
-      return await attempt;
-    } finally {
-      this.direct.delete(attempt);
-    }
+    const before = this.unsettled.get(place);
+    const turn = (async () => {
+      await before;
+      if (this.records.some((r) => placeOf(r) === place)) {
+        await this.keep(record);
+        // Sent by the sweep under way, or by the next when Slack was failing (not sooner: it is down).
+        if (!this.timer) void this.sweep();
+        return undefined;
+      }
+      return this.tryNow(record);
+    })();
+    const settled = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.unsettled.set(place, settled);
+    void settled.then(() => {
+      if (this.unsettled.get(place) === settled) this.unsettled.delete(place);
+    });
+    return turn;
   }
 
   /** The first try of a post or edit; kept for the sweep when Slack fails for a passing reason. */

@@ -129,6 +129,15 @@ describe('SlackOutbox', () => {
     expect(fake.messages.map((m) => m.text)).toEqual(['in a thread', 'first', 'second']);
   });
 
+  it('two edits of one message while Slack is slow: the second waits for the first, so the message ends in the newest state', async () => {
+    const outbox = start();
+    const ts = (await outbox.post('request', { channel: CHANNEL, message: alert('Switchover request') }))!;
+    fake.slow('chat.update', 100, 1); // the first edit is answered late, within the deadline
+    const edits = [outbox.update('approving', { channel: CHANNEL, ts, message: alert('Approving') }), outbox.update('applied', { channel: CHANNEL, ts, message: alert('Applied') })];
+    expect(await Promise.all(edits)).toEqual([true, true]);
+    expect(fake.messages[0]!.versions.map((v) => v.text)).toEqual(['Switchover request', 'Approving', 'Applied']);
+  });
+
   it('an edit replaces an older edit of the same message still waiting: the newest state is sent, once', async () => {
     const outbox = start();
     const ts = (await outbox.post('request', { channel: CHANNEL, message: alert('Switchover request') }))!;

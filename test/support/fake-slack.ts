@@ -64,7 +64,7 @@ export class FakeSlack extends EventEmitter {
 
   private readonly failures = new Map<string, Failure>();
   private readonly hung = new Set<string>();
-  private readonly slowMs = new Map<string, number>();
+  private readonly slowMs = new Map<string, { ms: number; remaining: number }>();
   private nextTs = 1_767_268_800; // 2026-01-01T12:00:00Z, seconds
   private nextId = 1;
   private responseCounter = 0;
@@ -120,9 +120,9 @@ export class FakeSlack extends EventEmitter {
     this.hung.add(method);
   }
 
-  /** Calls of `method` are answered `ms` late (a slow Slack), until clearFailures. */
-  slow(method: string, ms: number): void {
-    this.slowMs.set(method, ms);
+  /** The next `times` calls of `method` are answered `ms` late (a slow Slack); all of them until clearFailures by default. */
+  slow(method: string, ms: number, times = Number.POSITIVE_INFINITY): void {
+    this.slowMs.set(method, { ms, remaining: times });
   }
 
   clearFailures(): void {
@@ -193,8 +193,11 @@ export class FakeSlack extends EventEmitter {
         this.changed();
         return; // no answer: the caller's deadline has to end it
       }
-      const lateMs = this.slowMs.get(method);
-      if (lateMs !== undefined) await new Promise((resolve) => setTimeout(resolve, lateMs));
+      const late = this.slowMs.get(method);
+      if (late && late.remaining > 0) {
+        late.remaining -= 1;
+        await new Promise((resolve) => setTimeout(resolve, late.ms));
+      }
       const failure = this.failures.get(method);
       if (failure && failure.remaining > 0) {
         failure.remaining -= 1;
