@@ -74,7 +74,7 @@ export const COMMANDS: readonly CommandUsage[] = [
     name: 'status',
     form: `${SLASH_COMMAND} status [<stage>]`,
     example: `${SLASH_COMMAND} status dev`,
-    summary: 'weights, health of both sides, ECS counts, traffic split, errors and latency against the baseline',
+    summary: 'what the watch says, weights, health of both sides, ECS counts, traffic split, errors and latency against the baseline, connections, pending requests, and a chart',
     changes: false,
     operatorOnly: false,
   },
