@@ -54,8 +54,6 @@ export interface MinuteFigures {
   latencyP99: number | null;
   /** Connections the load balancer could not open to the group's targets; null when unknown. */
   connectionErrors: number | null;
-  /** Most targets of the group seen unhealthy in the minute; null without a datapoint. */
-  unhealthyHosts: number | null;
 }
 
 function valueAt(series: MetricSeries | undefined, t: number): number | null | undefined {
@@ -86,7 +84,6 @@ export function sideMinute(snapshot: MetricsSnapshot, side: Side, t: number): Mi
     latencyAvg: valueAt(metrics.latencyAvg, t) ?? null,
     latencyP99: valueAt(metrics.latencyP99, t) ?? null,
     connectionErrors: requests === null ? null : countOrZero(valueAt(metrics.connectionErrors, t)),
-    unhealthyHosts: valueAt(metrics.unhealthyHosts, t) ?? null,
   };
 }
 

@@ -129,7 +129,6 @@ export type TargetGroupMetric =
   | 'http5xx'
   | 'latencyAvg'
   | 'latencyP99'
-  | 'unhealthyHosts'
   | 'connectionErrors';
 
 /** Per-load-balancer metrics (connections exist only per load balancer). */

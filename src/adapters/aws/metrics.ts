@@ -1,5 +1,4 @@
-// ALB metrics of one or many stages from CloudWatch, in as few GetMetricData calls as possible (500
-// queries per call). Never throws for CloudWatch: what could not be fetched is named in `missing`, and its
+// ALB metrics of a stage from CloudWatch, in one GetMetricData (its pages joined). Never throws for CloudWatch: what could not be fetched is named in `missing`, and its
 // series is left out (absent = unknown), while a fetched series without a point for a minute means
 // "no traffic in that minute", as CloudWatch sends no datapoint then.
 import {
@@ -20,7 +19,6 @@ import type {
 import { MINUTE_MS } from '../../core/types';
 import { AwsCallError, awsCall, toAwsCallError } from './errors';
 
-export const MAX_QUERIES_PER_CALL = 500;
 const NAMESPACE = 'AWS/ApplicationELB';
 
 interface MetricDef<K extends string> {
@@ -38,7 +36,6 @@ export const TARGET_GROUP_METRICS: readonly MetricDef<TargetGroupMetric>[] = [
   { key: 'http5xx', metricName: 'HTTPCode_Target_5XX_Count', stat: 'Sum', words: '5xx responses' },
   { key: 'latencyAvg', metricName: 'TargetResponseTime', stat: 'Average', words: 'average latency' },
   { key: 'latencyP99', metricName: 'TargetResponseTime', stat: 'p99', words: 'p99 latency' },
-  { key: 'unhealthyHosts', metricName: 'UnHealthyHostCount', stat: 'Maximum', words: 'unhealthy hosts' },
   // The load balancer could not connect to a target of the group (the request then fails with an ELB 502/503/504;
   // CloudWatch documents those per load balancer only, so the group's share of them is this count).
   { key: 'connectionErrors', metricName: 'TargetConnectionErrorCount', stat: 'Sum', words: 'connection errors to targets' },
@@ -53,16 +50,10 @@ export const LOAD_BALANCER_METRICS: readonly MetricDef<LoadBalancerMetric>[] = [
 /** Queries per stage snapshot. */
 export const QUERIES_PER_SNAPSHOT = TARGET_GROUP_METRICS.length * 2 + LOAD_BALANCER_METRICS.length;
 
-export interface SnapshotRequest {
-  resources: StageResources;
-  window: MetricsWindow;
-}
-
 type Group = 'source' | 'target' | 'loadBalancer';
 const GROUP_WORDS: Record<Group, string> = { source: 'source proxy', target: 'target proxy', loadBalancer: 'load balancer' };
 
 interface PlannedQuery {
-  request: number;
   group: Group;
   key: string;
   words: string;
@@ -76,19 +67,18 @@ export function completeMinutes(window: MetricsWindow, now: number): MetricsWind
   return { start, end: Math.max(start, end) };
 }
 
-function plan(index: number, resources: StageResources): PlannedQuery[] {
+function plan(resources: StageResources): PlannedQuery[] {
   const lb = { Name: 'LoadBalancer', Value: resources.loadBalancer.dimension };
   const queries: PlannedQuery[] = [];
   for (const group of ['source', 'target'] as const) {
     const tg = group === 'source' ? resources.sourceProxyTargetGroup : resources.targetProxyTargetGroup;
     for (const def of TARGET_GROUP_METRICS) {
       queries.push({
-        request: index,
         group,
         key: def.key,
         words: `${GROUP_WORDS[group]} ${def.words}`,
         query: {
-          Id: `q${index}_${group}_${def.key}`.toLowerCase(),
+          Id: `${group}_${def.key}`.toLowerCase(),
           // Target group metrics are published per (TargetGroup, LoadBalancer) pair.
           MetricStat: {
             Metric: { Namespace: NAMESPACE, MetricName: def.metricName, Dimensions: [{ Name: 'TargetGroup', Value: tg.dimension }, lb] },
@@ -102,12 +92,11 @@ function plan(index: number, resources: StageResources): PlannedQuery[] {
   }
   for (const def of LOAD_BALANCER_METRICS) {
     queries.push({
-      request: index,
       group: 'loadBalancer',
       key: def.key,
       words: `${GROUP_WORDS.loadBalancer} ${def.words}`,
       query: {
-        Id: `q${index}_lb_${def.key}`.toLowerCase(),
+        Id: `lb_${def.key}`.toLowerCase(),
         MetricStat: { Metric: { Namespace: NAMESPACE, MetricName: def.metricName, Dimensions: [lb] }, Period: 60, Stat: def.stat },
         ReturnData: true,
       },
@@ -130,54 +119,18 @@ export class AwsMetrics implements MetricsPort {
   ) {}
 
   async snapshot(resources: StageResources, window: MetricsWindow): Promise<MetricsSnapshot> {
-    const [snapshot] = await this.snapshotMany([{ resources, window }]);
-    return snapshot!;
-  }
-
-  /**
-   * Snapshots of several stages (in the order asked), batched into as few GetMetricData calls as the
-   * 500-query limit allows; one call covers the union of the windows and each stage keeps its own minutes.
-   */
-  async snapshotMany(requests: readonly SnapshotRequest[]): Promise<MetricsSnapshot[]> {
-    const now = this.clock.now();
-    const snapshots: MetricsSnapshot[] = requests.map((r) => ({
-      window: completeMinutes(r.window, now),
-      source: {},
-      target: {},
-      loadBalancer: {},
-      missing: [],
-    }));
-    const planned = requests.flatMap((r, i) => (snapshots[i]!.window.end > snapshots[i]!.window.start ? [plan(i, r.resources)] : []));
-
-    // Whole stages per call, so one stage never depends on two calls.
-    const chunks: PlannedQuery[][] = [];
-    for (const stageQueries of planned) {
-      const last = chunks[chunks.length - 1];
-      if (last && last.length + stageQueries.length <= MAX_QUERIES_PER_CALL) last.push(...stageQueries);
-      else chunks.push([...stageQueries]);
-    }
-    await Promise.all(chunks.map((chunk) => this.fetch(chunk, snapshots)));
-    return snapshots;
-  }
-
-  private async fetch(chunk: PlannedQuery[], snapshots: MetricsSnapshot[]): Promise<void> {
-    const windows = [...new Set(chunk.map((q) => q.request))].map((i) => snapshots[i]!.window);
-    const start = Math.min(...windows.map((w) => w.start));
-    const end = Math.max(...windows.map((w) => w.end));
-
+    const snapshot: MetricsSnapshot = { window: completeMinutes(window, this.clock.now()), source: {}, target: {}, loadBalancer: {}, missing: [] };
+    const { start, end } = snapshot.window;
+    if (end <= start) return snapshot;
+    const queries = plan(resources);
     let results: Map<string, MetricDataResult>;
     try {
-      results = await this.getAll(chunk.map((q) => q.query), start, end);
+      results = await this.getAll(queries.map((q) => q.query), start, end);
     } catch (error) {
-      const reason = why(error);
-      for (const i of new Set(chunk.map((q) => q.request))) {
-        snapshots[i]!.missing.push(`every metric: source proxy, target proxy and load balancer (${reason})`);
-      }
-      return;
+      snapshot.missing.push(`every metric: source proxy, target proxy and load balancer (${why(error)})`);
+      return snapshot;
     }
-
-    for (const q of chunk) {
-      const snapshot = snapshots[q.request]!;
+    for (const q of queries) {
       const result = results.get(q.query.Id!);
       if (!result) {
         snapshot.missing.push(`${q.words} (CloudWatch returned no result for it)`);
@@ -188,18 +141,18 @@ export class AwsMetrics implements MetricsPort {
         snapshot.missing.push(`${q.words} (CloudWatch: ${said || result.StatusCode})`);
         continue;
       }
-      const { start: from, end: to } = snapshot.window;
       const points: MetricSeries = [];
       const timestamps = result.Timestamps ?? [];
       const values = result.Values ?? [];
       timestamps.forEach((ts, n) => {
         const t = ts.getTime();
         const v = values[n];
-        if (v !== undefined && Number.isFinite(v) && t >= from && t < to) points.push({ t, v });
+        if (v !== undefined && Number.isFinite(v) && t >= start && t < end) points.push({ t, v });
       });
       points.sort((a, b) => a.t - b.t);
       (snapshot[q.group] as Record<string, MetricSeries>)[q.key] = points;
     }
+    return snapshot;
   }
 
   /** One GetMetricData, its pages (CloudWatch splits the datapoints over NextToken) joined per query. */

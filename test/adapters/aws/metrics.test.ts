@@ -36,7 +36,7 @@ describe('AwsMetrics.snapshot', () => {
     expect(input.EndTime).toEqual(new Date(Date.UTC(2026, 0, 1, 12, 0)));
     expect(input.MetricDataQueries).toHaveLength(QUERIES_PER_SNAPSHOT);
     const byId: Record<string, MetricStat | undefined> = Object.fromEntries(input.MetricDataQueries!.map((q) => [q.Id, q.MetricStat]));
-    expect(byId.q0_target_latencyp99).toEqual({
+    expect(byId.target_latencyp99).toEqual({
       Metric: {
         Namespace: 'AWS/ApplicationELB',
         MetricName: 'TargetResponseTime',
@@ -48,8 +48,8 @@ describe('AwsMetrics.snapshot', () => {
       Period: 60,
       Stat: 'p99',
     });
-    expect(byId.q0_source_http5xx).toMatchObject({ Metric: { MetricName: 'HTTPCode_Target_5XX_Count' }, Stat: 'Sum' });
-    expect(byId.q0_target_connectionerrors).toEqual({
+    expect(byId.source_http5xx).toMatchObject({ Metric: { MetricName: 'HTTPCode_Target_5XX_Count' }, Stat: 'Sum' });
+    expect(byId.target_connectionerrors).toEqual({
       Metric: {
         Namespace: 'AWS/ApplicationELB',
         MetricName: 'TargetConnectionErrorCount',
@@ -61,12 +61,12 @@ describe('AwsMetrics.snapshot', () => {
       Period: 60,
       Stat: 'Sum',
     });
-    expect(byId.q0_lb_elb5xx).toEqual({
+    expect(byId.lb_elb5xx).toEqual({
       Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_ELB_5XX_Count', Dimensions: [{ Name: 'LoadBalancer', Value: dev.loadBalancer.dimension }] },
       Period: 60,
       Stat: 'Sum',
     });
-    expect(byId.q0_lb_newconnections).toEqual({
+    expect(byId.lb_newconnections).toEqual({
       Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'NewConnectionCount', Dimensions: [{ Name: 'LoadBalancer', Value: dev.loadBalancer.dimension }] },
       Period: 60,
       Stat: 'Sum',
@@ -74,7 +74,7 @@ describe('AwsMetrics.snapshot', () => {
     expect(Object.values(byId).map((m) => `${m!.Metric!.MetricName}:${m!.Stat}`).sort()).toEqual(
       [
         ...['RequestCount:Sum', 'HTTPCode_Target_2XX_Count:Sum', 'HTTPCode_Target_3XX_Count:Sum', 'HTTPCode_Target_4XX_Count:Sum', 'HTTPCode_Target_5XX_Count:Sum'],
-        ...['TargetResponseTime:Average', 'TargetResponseTime:p99', 'UnHealthyHostCount:Maximum', 'TargetConnectionErrorCount:Sum'],
+        ...['TargetResponseTime:Average', 'TargetResponseTime:p99', 'TargetConnectionErrorCount:Sum'],
       ]
         .flatMap((m) => [m, m])
         .concat(['ActiveConnectionCount:Sum', 'NewConnectionCount:Sum', 'HTTPCode_ELB_5XX_Count:Sum'])
@@ -86,12 +86,12 @@ describe('AwsMetrics.snapshot', () => {
     const { mock, metrics } = setup();
     mock.on(GetMetricDataCommand).resolves({
       MetricDataResults: [
-        complete('q0_source_requests', [
+        complete('source_requests', [
           [T0 + MINUTE_MS, 80],
           [T0, 100],
         ]),
-        complete('q0_target_requests'),
-        { Id: 'q0_target_latencyp99', StatusCode: 'InternalError', Messages: [{ Code: 'InternalError', Value: 'Throttling: Rate exceeded' }] },
+        complete('target_requests'),
+        { Id: 'target_latencyp99', StatusCode: 'InternalError', Messages: [{ Code: 'InternalError', Value: 'Throttling: Rate exceeded' }] },
       ],
     });
 
@@ -134,8 +134,8 @@ describe('AwsMetrics.snapshot', () => {
     const { mock, metrics } = setup();
     const sent = sentInputs(mock, GetMetricDataCommand, {}, (input) =>
       input.NextToken === 'next'
-        ? { MetricDataResults: [complete('q0_source_requests', [[T0 + MINUTE_MS, 20]])] }
-        : { MetricDataResults: [{ ...complete('q0_source_requests', [[T0, 10]]), StatusCode: 'PartialData' as const }], NextToken: 'next' },
+        ? { MetricDataResults: [complete('source_requests', [[T0 + MINUTE_MS, 20]])] }
+        : { MetricDataResults: [{ ...complete('source_requests', [[T0, 10]]), StatusCode: 'PartialData' as const }], NextToken: 'next' },
     );
 
     const snap = await metrics.snapshot(stageResources('dev'), { start: T0, end: T0 + 5 * MINUTE_MS });
@@ -159,34 +159,5 @@ describe('AwsMetrics.snapshot', () => {
     const snap = await metrics.snapshot(stageResources('dev'), { start: Date.UTC(2026, 0, 1, 12, 0), end: NOW });
     expect(mock.calls()).toHaveLength(0);
     expect(snap.missing).toEqual([]);
-  });
-});
-
-describe('AwsMetrics.snapshotMany', () => {
-  it('batches 20 stages into one call and 30 into two, never splitting a stage, each keeping its own window', async () => {
-    const { mock, metrics } = setup();
-    mock.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries: { Id: string }[] }) => ({
-      MetricDataResults: input.MetricDataQueries.map((q) => complete(q.Id, [[T0, 1], [T0 + 5 * MINUTE_MS, 2]])),
-    }));
-    const requests = Array.from({ length: 20 }, (_, i) => ({
-      resources: stageResources(`s${i}`),
-      window: i === 0 ? { start: T0 + 3 * MINUTE_MS, end: T0 + 10 * MINUTE_MS } : { start: T0, end: T0 + 4 * MINUTE_MS },
-    }));
-
-    const snaps = await metrics.snapshotMany(requests);
-
-    expect(mock.calls()).toHaveLength(1);
-    const input = mock.commandCalls(GetMetricDataCommand)[0]!.args[0].input;
-    expect(input.MetricDataQueries).toHaveLength(20 * QUERIES_PER_SNAPSHOT);
-    expect([input.StartTime, input.EndTime]).toEqual([new Date(T0), new Date(T0 + 10 * MINUTE_MS)]);
-    expect(snaps[0]!.source.requests).toEqual([{ t: T0 + 5 * MINUTE_MS, v: 2 }]);
-    expect(snaps[1]!.source.requests).toEqual([{ t: T0, v: 1 }]);
-
-    mock.resetHistory();
-    const thirty = Array.from({ length: 30 }, (_, i) => ({ resources: stageResources(`s${i}`), window: { start: T0, end: T0 + 4 * MINUTE_MS } }));
-    const many = await metrics.snapshotMany(thirty);
-    const sizes = mock.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input.MetricDataQueries!.length);
-    expect(sizes).toEqual([Math.floor(500 / QUERIES_PER_SNAPSHOT) * QUERIES_PER_SNAPSHOT, (30 - Math.floor(500 / QUERIES_PER_SNAPSHOT)) * QUERIES_PER_SNAPSHOT]);
-    expect(many.every((s) => s.missing.length === 0 && s.target.http5xx!.length === 1)).toBe(true);
   });
 });

@@ -181,7 +181,7 @@ describe('simulated CloudWatch: only the dimension sets AWS/ApplicationELB publi
     const { sim, dev, window } = await query([], 'RequestCount', 'Sum');
     const snapshot = await sim.ports.metrics.snapshot(dev, window);
     expect(snapshot.missing).toEqual([]);
-    for (const key of ['requests', 'latencyAvg', 'latencyP99', 'unhealthyHosts'] as const) {
+    for (const key of ['requests', 'http2xx', 'latencyAvg', 'latencyP99'] as const) {
       expect(snapshot.source[key]!.length).toBeGreaterThan(0);
     }
     expect(snapshot.loadBalancer.activeConnections!.length).toBeGreaterThan(0);
