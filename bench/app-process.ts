@@ -2,7 +2,7 @@
 // built as production builds it (real SDK clients, AWS_ENDPOINT_URL pointing at the simulated AWS in its own
 // process), so neither the load generator, the fake Slack (in the parent) nor AWS's share costs it anything.
 // Talks to the parent over IPC: `ready` once listening, and when asked, the resident memory (after a full GC),
-// the CPU time it has used, or to draw charts with the in-process renderer (to measure its memory in the bot).
+// or to draw charts with the in-process renderer (to measure its memory in the bot).
 // Logs go to stdout as in production.
 //
 // Environment: the app's own (SLACK_*, SWITCHOVER_*, QUICKCHART_URL, LOG_LEVEL, AWS_*), and for investigating:
@@ -20,7 +20,7 @@ import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 const SETTLE_AFTER_GC_MS = 500;
 
 interface Ask {
-  type: 'memory' | 'cpu' | 'charts' | 'stop';
+  type: 'memory' | 'charts' | 'stop';
 }
 
 /** Each chart kind is drawn this many times when asked to draw (the bot's own renderer is the fake QuickChart). */
@@ -111,9 +111,6 @@ async function main(): Promise<void> {
       const specs = Object.values(benchChartSpecs());
       for (let i = 0; i < CHART_DRAWS; i++) for (const spec of specs) await renderer.render(spec);
       send({ type: 'charts', drawn: CHART_DRAWS * specs.length });
-    } else if (ask.type === 'cpu') {
-      const { user, system } = process.cpuUsage();
-      send({ type: 'cpu', micros: user + system });
     } else if (ask.type === 'stop') {
       void (writeAllocations?.() ?? Promise.resolve())
         .then(() => bot.stop())

@@ -51,10 +51,9 @@ export const SLACK_OUTBOX_FILE = 'slack-outbox.json';
 const WATCH_SLACK = { timeout: 10_000, retryConfig: { retries: 2, factor: 2, minTimeout: 1_000, maxTimeout: 2_000 } };
 
 /**
- * Status and history answers in progress at once. Each makes about five AWS reads and, for a status, two
- * chart renders and uploads: about 5-10 ms of CPU, most of it when the AWS answers arrive together. Two at
- * once keep that from holding up the acknowledgement of other commands (the bench's burst: p50 about 14 ms
- * with two, 16-17 with four), while the next in line waits only about one round of AWS calls more.
+ * Status and history answers in progress at once. Each makes about five AWS reads and, for a status, chart
+ * renders and uploads; a burst of them waits its turn instead of taking the CPU from the acknowledgement of
+ * other commands, while the next in line waits only about one round of AWS calls more.
  */
 const READS_AT_ONCE = 2;
 

@@ -47,6 +47,8 @@ export function createAwsClients(options: AwsClientsOptions): AwsClients {
   const common = {
     // Resolve each command's middleware stack once, not on every call (a tenth of a status's SDK time); the
     // stack is final once built (withoutSdkLogging below runs before any call).
+    // With the logger middleware's removal, this keeps a fallback's Apply to ModifyListener within 1.2 x L
+    // (README, Benchmarks).
     cacheMiddleware: true,
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),

@@ -2,7 +2,6 @@
 // Bad input, usage and a wrong channel are answered in the acknowledgement itself (no network, no AWS);
 // everything else is acknowledged at once, then the operator check (which may ask Slack about user
 // groups) and the handler answer through the command's response_url.
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RespondArguments } from '@slack/bolt';
 import { commandLogFields, formatCommand } from '../../commands/format';
 import { isParseError, parseCommand, type ParsedCommand } from '../../commands/parse';
@@ -45,9 +44,6 @@ export function switchoverCommand(deps: AppDeps, handlers: SubcommandHandlers = 
       return;
     }
     await ack();
-    // Acknowledgements first: every request read in this turn of the event loop gets its answer before any
-    // command starts its work (which, for a status, is several AWS calls to sign and send).
-    await nextTurn();
 
     const reply = async (message: string | RespondArguments) => {
       const payload = typeof message === 'string' ? { text: message } : message;
