@@ -1,9 +1,9 @@
-import { ManualClock } from '../../src/adapters/clock';
-import { prepInProgress, runPrep, type PrepCompleted, type PrepOutcome, type PrepProgress } from '../../src/core/prep';
-import type { JournalRecord } from '../../src/core/journal';
-import type { ProxyServices, StageResources, TargetGroupHealth, TargetGroupRef, TargetHealthEntry } from '../../src/core/types';
-import { MINUTE_MS } from '../../src/core/types';
-import { settledWindow } from '../../src/core/traffic';
+import { ManualClock } from '../../../src/adapters/clock';
+import { prepInProgress, runPrep, type PrepCompleted, type PrepOutcome, type PrepProgress } from '../../../src/core/prep';
+import type { JournalRecord } from '../../../src/core/journal';
+import type { ProxyServices, StageResources, TargetGroupHealth, TargetGroupRef, TargetHealthEntry } from '../../../src/core/types';
+import { MINUTE_MS } from '../../../src/core/types';
+import { settledWindow } from '../../../src/core/traffic';
 import {
   FakeEcs,
   FakeLoadBalancer,
@@ -12,7 +12,7 @@ import {
   MemoryJournal,
   fakeDeps,
   serviceCounts,
-} from '../support/fake-ports';
+} from '../../support/fake-ports';
 
 /**
  * A target proxy that behaves like ECS + ALB over the clock: after a scale-up each new task is running
