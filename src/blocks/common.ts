@@ -62,9 +62,12 @@ export function listInWords(items: readonly string[], conjunction = 'or'): strin
   return `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
 }
 
-/** Escapes the three characters Slack mrkdwn treats as control characters. */
+/**
+ * Escapes the three characters Slack mrkdwn treats as control characters. An entity already escaped (`&amp;`,
+ * `&lt;`, `&gt;`: text as Slack sends it, typed commands included) is left as it is, never escaped twice.
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/&(?!(?:amp|lt|gt);)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Slack tokens written on purpose (mentions, dates) pass; any other `<`, `>` and `&` is escaped. */

@@ -1,6 +1,6 @@
 // Parses the text after `/switchover` into a typed command. Pure: no Slack, no AWS.
 // Every error says what was wrong and the right form, so the operator can retype it at once.
-import { clipText } from '../blocks/common';
+import { clipText, escapeMrkdwn } from '../blocks/common';
 import { isValidStageName, stageNameProblem } from '../core/stage';
 import { DEFAULT_BAKE_MINUTES, MAX_BAKE_MINUTES, MIN_BAKE_MINUTES, planProblem } from '../core/plan/plan';
 import { COMMANDS, SLASH_COMMAND, usageOf, type CommandName } from './usage';
@@ -166,7 +166,7 @@ function parsePercent(raw: string): number | undefined {
 
 /** The usage form for Slack mrkdwn: `<stage>` must be written `&lt;stage&gt;` or Slack parses it as a link. */
 function formOf(usage: { form: string }): string {
-  return usage.form.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escapeMrkdwn(usage.form);
 }
 
 function exampleFor(name: CommandName, stage: string): string {
@@ -190,8 +190,7 @@ function isCommandName(word: string): word is CommandName {
 function echo(text: string): string {
   // Slack sends the text with & < > already escaped; anything that is not (a forged or replayed request) is
   // escaped here, so echoed input can never become a mention or a link. clipText never cuts an entity in half.
-  const escaped = text.replace(/&(?!(?:amp|lt|gt);)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return clipText(escaped.replace(/`/g, "'"), ECHO_LIMIT);
+  return clipText(escapeMrkdwn(text).replace(/`/g, "'"), ECHO_LIMIT);
 }
 
 /** The command a typo most likely meant (at most two edits away), if any. */

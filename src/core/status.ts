@@ -7,7 +7,7 @@ import type { HealthSummary } from './health';
 import { summarizeHealth } from './health';
 import type { CoreDeps } from './ports';
 import type { ObservedSplit, SideTotals } from './traffic';
-import { DEFAULT_SETTLE_MS, firstFullMinute, loadBalancerAverage, noDataSince, observedSplit, RECENT_MINUTES, recentWindowSince, settledWindow, sideTotals } from './traffic';
+import { DEFAULT_SETTLE_MS, firstFullMinute, loadBalancerAverage, noDataSince, RECENT_MINUTES, recentWindowSince, settledWindow, sideTotals, splitOf } from './traffic';
 import type { SeenBreach, WatchState } from './watch-state';
 import type { Plan } from './plan/plan';
 import type { MetricsSnapshot, MetricsWindow, ProxyServices, Side, StageResources, Weights } from './types';
@@ -349,7 +349,7 @@ export async function gatherStatus(deps: StatusDeps, stage: string, context: Sta
   const recent = (side: Side) => (snapshot ? sideTotals(snapshot, side, recentWindow) : null);
   const sourceRecent = recent('source');
   const targetRecent = recent('target');
-  const split = snapshot ? observedSplit(snapshot, recentWindow) : null;
+  const split = sourceRecent && targetRecent ? splitOf(recentWindow, sourceRecent.requests, targetRecent.requests) : null;
   const { baseline } = context;
 
   const metricsProblem = snapshotRead.ok

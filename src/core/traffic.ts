@@ -166,8 +166,11 @@ export interface ObservedSplit {
 
 export function observedSplit(snapshot: MetricsSnapshot, minutes: number | MetricsWindow = 5): ObservedSplit {
   const window = typeof minutes === 'number' ? lastMinutes(snapshot, minutes) : minutes;
-  const source = sideTotals(snapshot, 'source', window).requests;
-  const target = sideTotals(snapshot, 'target', window).requests;
+  return splitOf(window, sideTotals(snapshot, 'source', window).requests, sideTotals(snapshot, 'target', window).requests);
+}
+
+/** The split of the two sides' request counts over `window`, for a caller that has them already. */
+export function splitOf(window: MetricsWindow, source: number | null, target: number | null): ObservedSplit {
   const targetShare = source === null || target === null || source + target === 0 ? null : targetPercent({ source, target });
   return { window, sourceRequests: source, targetRequests: target, targetPercent: targetShare };
 }

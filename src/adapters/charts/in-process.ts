@@ -4,6 +4,7 @@
 // The worker starts with the first chart and ends after a minute without one, giving its memory back.
 import { join } from 'node:path';
 import Piscina from 'piscina';
+import { plainMessage } from '../../core/format';
 import type { ChartRenderer, ChartSpec } from '../../core/ports';
 import type { DrawTask } from './draw-worker';
 import { ChartRenderError } from './errors';
@@ -83,7 +84,7 @@ export class InProcessChartRenderer implements ChartRenderer {
     } catch (error) {
       if (signal.aborted) throw new ChartRenderError(`"${chart.filename}" was not drawn within ${this.timeoutMs / 1000} s (the renderer is busy).`);
       // The worker's error reaches here as its text ("Error: Cannot determine type of 'share' axis. ...").
-      const why = (error instanceof Error ? error.message : String(error)).replace(/^Error: /, '').replace(/\.$/, '');
+      const why = plainMessage(error).replace(/^Error: /, '').replace(/\.$/, '');
       throw new ChartRenderError(`"${chart.filename}" could not be drawn: ${why}.`);
     }
   }
