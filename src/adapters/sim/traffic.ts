@@ -5,7 +5,7 @@
 import type { Side, Weights } from '../../core/types';
 import { MINUTE_MS } from '../../core/types';
 import type { Random } from './random';
-import type { TargetHealthView } from './stack';
+import type { TargetHealthView } from './stage';
 
 export const STEP_MS = 5_000;
 

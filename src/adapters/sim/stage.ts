@@ -1,0 +1,355 @@
+// One simulated Migration Assistant stage, its API state: an ALB with a weighted switchover listener (and its
+// rules), the two proxy target groups, the ECS capture proxy and target proxy services and their tasks. The
+// traffic they carry and the per-minute ALB metrics it produces are the model it extends (traffic.ts).
+//
+// Behaviour copied from AWS: tasks start after a delay and register as `initial`, then turn `healthy`;
+// scaling down or restarting drains targets for the deregistration delay; a target group without registered
+// targets makes the ALB answer 503 itself.
+import type { Side, Weights } from '../../core/types';
+import type { SimStageConfig, SimTimings } from './config';
+import type { Random } from './random';
+import { SimTraffic } from './traffic';
+
+/** ELBv2 default action, as AWS returns it (and as ModifyListener takes it). */
+export interface SimAction {
+  Type: string;
+  Order?: number;
+  TargetGroupArn?: string;
+  ForwardConfig?: {
+    TargetGroups: { TargetGroupArn: string; Weight?: number }[];
+    TargetGroupStickinessConfig?: { Enabled: boolean; DurationSeconds?: number };
+  };
+  [other: string]: unknown;
+}
+
+/** A listener rule other than the default, as DescribeRules returns it. */
+export interface SimRule {
+  RuleArn: string;
+  Priority: string;
+  Conditions: Array<{ Field: string; Values?: string[]; PathPatternConfig?: { Values: string[] }; [other: string]: unknown }>;
+  Actions: SimAction[];
+  IsDefault: false;
+}
+
+export interface SimListener {
+  arn: string;
+  port: number;
+  protocol: string;
+  defaultActions: SimAction[];
+  rules: SimRule[];
+}
+
+export interface SimTask {
+  arn: string;
+  ip: string;
+  deploymentId: string;
+  createdAt: number;
+  runningAt: number;
+  healthyAt: number;
+  /** Set when the task is being replaced or scaled in: its target drains until `stopAt`. */
+  drainingSince?: number;
+  stopAt?: number;
+  stopped: boolean;
+}
+
+export interface SimDeployment {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE';
+  taskDefinition: string;
+  createdAt: number;
+  updatedAt: number;
+  rolloutState: 'IN_PROGRESS' | 'COMPLETED';
+  failedTasks: number;
+}
+
+export interface SimService {
+  name: string;
+  arn: string;
+  side: Side;
+  desired: number;
+  createdAt: number;
+  deployments: SimDeployment[];
+  tasks: SimTask[];
+}
+
+export interface SimTargetGroup {
+  name: string;
+  arn: string;
+  port: number;
+  side: Side;
+}
+
+export interface TargetHealthView {
+  id: string;
+  port: number;
+  state: 'initial' | 'healthy' | 'unhealthy' | 'draining';
+  reason?: string;
+  description?: string;
+}
+
+export class SimStage extends SimTraffic {
+  readonly loadBalancer: { name: string; arn: string; dnsName: string; createdAt: number };
+  readonly listeners: SimListener[];
+  readonly targetGroups: Record<Side, SimTargetGroup>;
+  /** Target groups that are not proxies (a blue/green leftover): traffic sent there is lost to both sides. */
+  readonly otherGroups: { name: string; arn: string }[] = [];
+  readonly cluster: { name: string; arn: string };
+  readonly services: Record<Side, SimService>;
+  /** Model fault: targets failing health checks (with AWS's reason code). */
+  unhealthy: Partial<Record<Side, string>> = {};
+
+  constructor(
+    readonly name: string,
+    config: SimStageConfig,
+    readonly region: string,
+    readonly account: string,
+    random: Random,
+    private readonly timings: SimTimings,
+    start: number,
+  ) {
+    super(random, timings.publishDelayMs, start);
+    const lbId = random.hex(16);
+    const lbName = `MigrationAssistant-${name}`;
+    const elb = `arn:aws:elasticloadbalancing:${region}:${account}`;
+    this.loadBalancer = {
+      name: lbName,
+      arn: `${elb}:loadbalancer/app/${lbName}/${lbId}`,
+      dnsName: `internal-${lbName}-${random.next().toString().slice(2, 12)}.${region}.elb.amazonaws.com`,
+      createdAt: start - 30 * 24 * 3_600_000,
+    };
+    const tg = (side: Side, tgName: string): SimTargetGroup => ({
+      name: tgName,
+      arn: `${elb}:targetgroup/${tgName}/${random.hex(16)}`,
+      port: 9200,
+      side,
+    });
+    this.targetGroups = { source: tg('source', `ALBSourceProxy-${name}-TG`), target: tg('target', `ALBTargetProxy-${name}-TG`) };
+    const listenerArn = () => `${elb}:listener/app/${lbName}/${lbId}/${random.hex(16)}`;
+    this.listeners = [
+      {
+        arn: listenerArn(),
+        port: config.listenerPort,
+        protocol: 'HTTPS',
+        rules: [],
+        defaultActions: [
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: this.targetGroups.source.arn, Weight: config.weights.source },
+                { TargetGroupArn: this.targetGroups.target.arn, Weight: config.weights.target },
+              ],
+              TargetGroupStickinessConfig: { Enabled: false },
+            },
+          },
+        ],
+      },
+      ...config.otherListeners.map((other) => ({
+        arn: listenerArn(),
+        port: other.port,
+        protocol: 'HTTPS',
+        rules: [],
+        defaultActions: [
+          {
+            Type: 'forward',
+            TargetGroupArn: this.targetGroups[other.forwardTo].arn,
+            ForwardConfig: {
+              TargetGroups: [{ TargetGroupArn: this.targetGroups[other.forwardTo].arn, Weight: 1 }],
+              TargetGroupStickinessConfig: { Enabled: false },
+            },
+          },
+        ],
+      })),
+    ];
+    const clusterName = `migration-${name}-ecs-cluster`;
+    this.cluster = { name: clusterName, arn: `arn:aws:ecs:${region}:${account}:cluster/${clusterName}` };
+    const service = (side: Side, serviceName: string, desired: number): SimService => {
+      const createdAt = start - 7 * 24 * 3_600_000;
+      const deployment = this.newDeployment(serviceName, createdAt, 1);
+      deployment.rolloutState = 'COMPLETED';
+      const svc: SimService = {
+        name: serviceName,
+        arn: `arn:aws:ecs:${region}:${account}:service/${clusterName}/${serviceName}`,
+        side,
+        desired,
+        createdAt,
+        deployments: [deployment],
+        tasks: [],
+      };
+      // Tasks of a settled stack have been healthy for a long time.
+      for (let i = 0; i < desired; i++) svc.tasks.push(this.newTask(deployment.id, createdAt));
+      return svc;
+    };
+    this.services = {
+      source: service('source', `migration-${name}-capture-proxy`, config.captureProxyDesired),
+      target: service('target', `migration-${name}-target-cluster-proxy`, config.targetProxyDesired),
+    };
+    this.startTraffic(config);
+  }
+
+  get switchoverListener(): SimListener {
+    return this.listeners[0]!;
+  }
+
+  /** Weights of the switchover listener's forward, every group it names (a weight left out is AWS's 1). */
+  private forwardWeights(): { arn: string; weight: number }[] {
+    const forward = this.switchoverListener.defaultActions.find((a) => a.Type === 'forward');
+    const groups = forward?.ForwardConfig?.TargetGroups ?? [];
+    if (groups.length > 0) return groups.map((g) => ({ arn: g.TargetGroupArn, weight: g.Weight ?? 1 }));
+    return forward?.TargetGroupArn ? [{ arn: forward.TargetGroupArn, weight: 1 }] : [];
+  }
+
+  /** Weights of the two proxy groups (0 for a group the forward no longer names). */
+  weights(): Weights {
+    const groups = this.forwardWeights();
+    const weight = (side: Side) => groups.find((g) => g.arn === this.targetGroups[side].arn)?.weight ?? 0;
+    return { source: weight('source'), target: weight('target') };
+  }
+
+  /** Whether the forward gives weight to any group (else the ALB has nowhere to send new connections). */
+  protected routesAnywhere(): boolean {
+    return this.forwardWeights().some((g) => g.weight > 0);
+  }
+
+  /** Weight of the groups that are not proxies. */
+  protected otherWeight(): number {
+    const proxies = new Set([this.targetGroups.source.arn, this.targetGroups.target.arn]);
+    return this.forwardWeights().reduce((s, g) => s + (proxies.has(g.arn) ? 0 : g.weight), 0);
+  }
+
+  private newDeployment(serviceName: string, at: number, revision: number): SimDeployment {
+    return {
+      id: `ecs-svc/${Math.floor(this.random.next() * 1e18).toString().padStart(18, '0')}`,
+      status: 'PRIMARY',
+      taskDefinition: `arn:aws:ecs:${this.region}:${this.account}:task-definition/${serviceName}:${revision}`,
+      createdAt: at,
+      updatedAt: at,
+      rolloutState: 'IN_PROGRESS',
+      failedTasks: 0,
+    };
+  }
+
+  private newTask(deploymentId: string, at: number): SimTask {
+    const runningAt = at + this.timings.taskStartMs;
+    return {
+      arn: `${this.cluster.arn.replace(':cluster/', ':task/')}/${this.random.hex(32)}`,
+      ip: `10.0.${Math.floor(this.random.next() * 250) + 1}.${Math.floor(this.random.next() * 250) + 2}`,
+      deploymentId,
+      createdAt: at,
+      runningAt,
+      healthyAt: runningAt + this.timings.healthyAfterMs,
+      stopped: false,
+    };
+  }
+
+  /** Target health of a task at `now`, or undefined while it is not registered. */
+  targetOf(service: SimService, task: SimTask, now: number): TargetHealthView | undefined {
+    if (task.stopped || now < task.runningAt) return undefined;
+    const base = { id: task.ip, port: this.targetGroups[service.side].port };
+    if (task.drainingSince !== undefined) {
+      return { ...base, state: 'draining', reason: 'Target.DeregistrationInProgress', description: 'Target deregistration is in progress' };
+    }
+    if (now < task.healthyAt) {
+      return { ...base, state: 'initial', reason: 'Elb.RegistrationInProgress', description: 'Target registration is in progress' };
+    }
+    const reason = this.unhealthy[service.side];
+    if (reason) {
+      const description =
+        reason === 'Target.ResponseCodeMismatch'
+          ? 'Health checks failed with these codes: [502]'
+          : reason === 'Target.Timeout'
+            ? 'Request timed out'
+            : 'Health checks failed';
+      return { ...base, state: 'unhealthy', reason, description };
+    }
+    return { ...base, state: 'healthy' };
+  }
+
+  targetHealth(side: Side, now: number): TargetHealthView[] {
+    const service = this.services[side];
+    return service.tasks.flatMap((task) => this.targetOf(service, task, now) ?? []);
+  }
+
+  /** ECS counts at `now`: running excludes draining tasks, pending are not yet running. */
+  counts(side: Side, now: number, deploymentId?: string): { running: number; pending: number } {
+    const tasks = this.services[side].tasks.filter((t) => !t.stopped && (deploymentId === undefined || t.deploymentId === deploymentId));
+    return {
+      running: tasks.filter((t) => now >= t.runningAt && t.drainingSince === undefined).length,
+      pending: tasks.filter((t) => now < t.runningAt).length,
+    };
+  }
+
+  setDesired(side: Side, desired: number, now: number): void {
+    const service = this.services[side];
+    service.desired = desired;
+    service.deployments[0]!.updatedAt = now;
+    service.deployments[0]!.rolloutState = 'IN_PROGRESS';
+    this.reconcile(service, now);
+  }
+
+  /** A rolling replacement of every task (UpdateService forceNewDeployment). */
+  forceNewDeployment(side: Side, now: number): void {
+    const service = this.services[side];
+    const revision = Number(service.deployments[0]!.taskDefinition.split(':').pop()) || 1;
+    for (const d of service.deployments) d.status = 'ACTIVE';
+    const deployment = this.newDeployment(service.name, now, revision);
+    deployment.taskDefinition = service.deployments[0]!.taskDefinition;
+    service.deployments.unshift(deployment);
+    this.reconcile(service, now);
+  }
+
+  /** The ECS scheduler: start or drain tasks of the primary deployment, retire old ones once it is healthy. */
+  private reconcile(service: SimService, now: number): { drained: number; replaced: boolean } {
+    const primary = service.deployments[0]!;
+    const live = (t: SimTask) => !t.stopped && t.drainingSince === undefined;
+    const current = service.tasks.filter((t) => live(t) && t.deploymentId === primary.id);
+    let drained = 0;
+    let replaced = false;
+    for (let i = current.length; i < service.desired; i++) service.tasks.push(this.newTask(primary.id, now));
+    if (current.length > service.desired) {
+      const extra = current.sort((a, b) => b.createdAt - a.createdAt).slice(0, current.length - service.desired);
+      for (const task of extra) drained += this.drain(task, now);
+    }
+    const primaryHealthy = service.tasks.filter(
+      (t) => live(t) && t.deploymentId === primary.id && this.targetOf(service, t, now)?.state === 'healthy',
+    ).length;
+    if (primaryHealthy >= service.desired) {
+      for (const task of service.tasks.filter((t) => live(t) && t.deploymentId !== primary.id)) {
+        drained += this.drain(task, now);
+        replaced = true;
+      }
+    }
+    for (const task of service.tasks) {
+      if (!task.stopped && task.stopAt !== undefined && now >= task.stopAt) task.stopped = true;
+    }
+    service.tasks = service.tasks.filter((t) => !t.stopped);
+    service.deployments = service.deployments.filter((d, i) => i === 0 || service.tasks.some((t) => t.deploymentId === d.id));
+    const settled =
+      service.deployments.length === 1 &&
+      primaryHealthy === service.desired &&
+      service.tasks.every((t) => t.deploymentId === primary.id && live(t));
+    if (settled && primary.rolloutState !== 'COMPLETED') {
+      primary.rolloutState = 'COMPLETED';
+      primary.updatedAt = now;
+    }
+    return { drained, replaced };
+  }
+
+  protected settleService(side: Side, t: number): { liveBefore: number; drained: number; replaced: boolean } {
+    const service = this.services[side];
+    const liveBefore = service.tasks.filter((task) => !task.stopped && task.drainingSince === undefined && t >= task.runningAt).length;
+    return { liveBefore, ...this.reconcile(service, t) };
+  }
+
+  /** Starts draining a task; returns 1 when it held registered connections (they will reconnect). */
+  private drain(task: SimTask, now: number): number {
+    if (now < task.runningAt) {
+      task.stopped = true;
+      return 0;
+    }
+    task.drainingSince = now;
+    task.stopAt = now + this.timings.deregistrationDelayMs;
+    return 1;
+  }
+
+}
