@@ -76,3 +76,8 @@ export function queryError(xmlns: string, type: 'Sender' | 'Receiver', code: str
     `<Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
   );
 }
+
+/** AWS's JSON and XML timestamps are epoch seconds. */
+export function epochSeconds(ms: number): number {
+  return ms / 1000;
+}
