@@ -230,4 +230,27 @@ describe('a plan across a restart of the bot', () => {
       await shared.fake.stop();
     }
   });
+
+  it('falls back at its first minute back when the target broke while the bot was down', async () => {
+    const { fake, dataDir } = await sharedSlackAndDataDir();
+    const first = await startRequestHarness({ SWITCHOVER_SETTLE_SECONDS: '0' }, { fake, dataDir });
+    const { id } = await approvedPlan(first, 'plan staging 25,50,100 every 30m');
+    await minutes(first, 3);
+    const { clock } = first;
+    const shared = { dataDir, simulation: first.deps.simulation!, fake };
+    await first.stop();
+    shared.simulation.stack.setErrorSpike('staging', 0.2);
+    await clock.advance(4 * MINUTE_MS);
+    const second = await startRequestHarness({ SWITCHOVER_SETTLE_SECONDS: '0' }, { ...shared, clock });
+    try {
+      await until(() => second.deps.watcher.active().length === 1, 'the watch to resume');
+      await minutes(second, 1);
+      expect(second.deps.approvals.plans.get(id)).toMatchObject({ status: 'ended', ended: { reason: 'fell-back' } });
+      expect(second.stack.stage('staging').weights()).toEqual({ source: 100, target: 0 });
+      await second.fake.waitFor(() => second.fake.messages.find((m) => !m.threadTs && /Automatic fallback/.test(m.text ?? '')), 'the alert');
+    } finally {
+      await second.stop();
+      await shared.fake.stop();
+    }
+  });
 });
