@@ -191,17 +191,15 @@ export class PlanRunner implements TickObserver {
       }
       let confirmed = '';
       if (atPending && !atStep) {
-        const now = this.ctx.deps.clock.now();
-        await this.ctx.appendAfterActing({
-          type: 'plan.step-applied',
-          at: iso(now),
-          stage: plan.stage,
-          requestId: plan.id,
-          step: pending.step,
-          before: pending.from,
-          after: { ...read.listener.weights },
-          note: 'AWS did not confirm the step when it was written; the listener read on resume shows it in place.',
-        });
+        await this.ctx.appendAfterActing(
+          this.record(plan, {
+            type: 'plan.step-applied',
+            step: pending.step,
+            before: pending.from,
+            after: { ...read.listener.weights },
+            note: 'AWS did not confirm the step when it was written; the listener read on resume shows it in place.',
+          }),
+        );
         confirmed = ` The listener shows step ${pending.step} in place, so it counts as applied.`;
       }
       const resumed = this.ctx.plans.get(plan.id)!;
@@ -326,16 +324,16 @@ export class PlanRunner implements TickObserver {
 
   /** Records a step's outcome and starts watching it when applied. */
   private async stepOutcome(plan: Plan, step: number, outcome: WriteOutcome, lead: string): Promise<Acted> {
-    const at = iso(this.ctx.deps.clock.now());
-    const base = { at, stage: plan.stage, requestId: plan.id, step };
     if (outcome.outcome === 'applied') {
-      const problem = await this.ctx.appendAfterActing({
-        ...base,
-        type: 'plan.step-applied',
-        before: outcome.before,
-        after: outcome.after,
-        ...(outcome.note ? { note: outcome.note } : {}),
-      });
+      const problem = await this.ctx.appendAfterActing(
+        this.record(plan, {
+          type: 'plan.step-applied',
+          step,
+          before: outcome.before,
+          after: outcome.after,
+          ...(outcome.note ? { note: outcome.note } : {}),
+        }),
+      );
       const next = this.ctx.plans.get(plan.id)!;
       await this.watchStep(next);
       const notes = [outcome.note, problem].filter(Boolean).join(' ');
@@ -343,13 +341,15 @@ export class PlanRunner implements TickObserver {
     }
     const unconfirmed = outcome.outcome === 'unconfirmed';
     const error = unconfirmed ? `${outcome.reason}: the step may or may not be in place` : outcome.error;
-    await this.ctx.appendAfterActing({
-      ...base,
-      type: 'plan.step-failed',
-      error,
-      ...(outcome.outcome === 'failed' && outcome.after ? { after: outcome.after } : {}),
-      ...(unconfirmed ? { unconfirmed: true } : {}),
-    });
+    await this.ctx.appendAfterActing(
+      this.record(plan, {
+        type: 'plan.step-failed',
+        step,
+        error,
+        ...(outcome.outcome === 'failed' && outcome.after ? { after: outcome.after } : {}),
+        ...(unconfirmed ? { unconfirmed: true } : {}),
+      }),
+    );
     const next = this.ctx.plans.get(plan.id)!;
     return {
       plan: next,
