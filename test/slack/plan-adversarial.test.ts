@@ -1,33 +1,10 @@
 // A plan under a nervous operator, a careless one and a hostile world, through Slack on the simulated stack:
 // what must hold when the plan is paused for long, the bot is down for long, a fallback is requested while the
 // plan runs, and a plan is asked for below where traffic already is.
-import type { JournalRecord } from '../../src/core/journal';
 import { MINUTE_MS } from '../../src/core/types';
-import type { FakeMessage } from '../support/fake-slack';
 import { ALICE, approveAll, BOB, CAROL, clickReject, command, request, startRequestHarness, type RequestHarness } from '../listeners/actions/request-support';
+import { approvedPlan, inThread, minutes, records } from './plan-support';
 import { sharedSlackAndDataDir, until } from './watch-e2e-support';
-
-/** Simulated minutes, each waiting for the watch's tick to finish. */
-async function minutes(h: RequestHarness, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    await h.clock.advance(MINUTE_MS);
-    await until(() => h.deps.watcher.idle, 'the watch tick to finish');
-  }
-}
-
-function inThread(h: RequestHarness, ts: string, pattern: RegExp): FakeMessage[] {
-  return h.fake.messages.filter((m) => m.threadTs === ts && pattern.test(m.text ?? ''));
-}
-
-async function approvedPlan(h: RequestHarness, text: string) {
-  const { request: req, message } = await request(h, text);
-  await approveAll(h, req.id, message.ts, BOB, 'Plan on');
-  return { id: req.id, ts: message.ts };
-}
-
-async function records(h: RequestHarness, type: JournalRecord['type']): Promise<JournalRecord[]> {
-  return (await h.deps.core.journal.readAll()).filter((r) => r.type === type);
-}
 
 describe('a plan under stress', () => {
   let h: RequestHarness;

@@ -8,7 +8,6 @@ import type { FakeMessage } from '../support/fake-slack';
 import { CHANNEL } from '../support/slack-harness';
 import {
   ALICE,
-  approveAll,
   BOB,
   clickOn,
   command,
@@ -19,24 +18,8 @@ import {
   startRequestHarness,
   type RequestHarness,
 } from '../listeners/actions/request-support';
+import { approvedPlan, inThread, minutes } from './plan-support';
 import { sharedSlackAndDataDir, until } from './watch-e2e-support';
-
-/**
- * Simulated minutes, each waiting for the watch's tick (and the plan's step, whose AWS calls each sleep on the
- * clock for their deadline) to finish.
- */
-async function minutes(h: RequestHarness, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    // The clock lets every sleeper due run a few turns; a tick that began is then under way until idle.
-    await h.clock.advance(MINUTE_MS);
-    await until(() => h.deps.watcher.idle, 'the watch tick to finish');
-  }
-}
-
-/** Thread replies under the plan message whose text matches. */
-function inThread(h: RequestHarness, ts: string, pattern: RegExp): FakeMessage[] {
-  return h.fake.messages.filter((m) => m.threadTs === ts && pattern.test(m.text ?? ''));
-}
 
 function planMessage(h: RequestHarness, ts: string): FakeMessage {
   return h.fake.messages.find((m) => m.ts === ts && m.channel === CHANNEL)!;
@@ -44,13 +27,6 @@ function planMessage(h: RequestHarness, ts: string): FakeMessage {
 
 async function planRecords(h: RequestHarness): Promise<JournalRecord[]> {
   return (await h.deps.core.journal.readAll()).filter((r) => r.type.startsWith('plan.'));
-}
-
-/** `/switchover plan ...` by alice, approved by bob; resolves once the request message is the plan message. */
-async function approvedPlan(h: RequestHarness, text: string) {
-  const { request: req, message } = await request(h, text);
-  const final = await approveAll(h, req.id, message.ts, BOB, 'Plan on');
-  return { id: req.id, ts: message.ts, final };
 }
 
 describe('a gradual switchover plan, end to end', () => {
