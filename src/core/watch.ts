@@ -2,8 +2,8 @@
 // minutes, read the stage once, judge it, update one progress message in the request's thread, alert on a
 // guardrail breach, and say when the switchover is complete (or when pinned connections hold it up).
 // Every watch is in the journal, so a restarted bot resumes it where it was.
-import { latestBaseline, type Baseline, type GuardrailBreached, type JournalRecord, type WatchEnded, type WatchStarted } from './journal';
-import type { GuardrailBreach, GuardrailName, SubjectHealth, WatchSettings } from './judge';
+import { latestBaseline, type Baseline, type JournalRecord, type WatchStarted } from './journal';
+import type { GuardrailName, SubjectHealth, WatchSettings } from './judge';
 import { guardrailsRead } from './judge';
 import { summarizeHealth } from './health';
 import type { CoreDeps } from './ports';
@@ -12,65 +12,18 @@ import { DEFAULT_SETTLE_MS, nextSettledMoment, settledWindow } from './traffic';
 import type { ListenerState, MetricsSnapshot } from './types';
 import { describeListener, holdsWeightedForward } from './listener';
 import { MINUTE_MS } from './types';
-import type { PinnedConnections, WatchInfo, WatchRequest, WatchTick } from './watch-tick';
+import type { WatchInfo, WatchRequest, WatchTick } from './watch-tick';
 import { analyzeTick, watchMode, watchWindow } from './watch-tick';
+import { alreadySaid, openWatches, watchInfoFromJournal } from './watch-journal';
+import type { AlertNote, TickObserver, WatchEndReason, WatchReporter } from './watch-ports';
 
 export type { PinnedConnections, WatchInfo, WatchRequest, WatchTick } from './watch-tick';
+export type { AlertNote, TickObserver, WatchEndReason, WatchReporter } from './watch-ports';
 
 /** Pinned connections are said again at most this often while they last. */
 export const PINNED_REPEAT_MS = 15 * MINUTE_MS;
 
-export type WatchEndReason = WatchEnded['reason'];
-
-/** The Slack side of watching. Every method may throw: the watcher logs it and carries on. */
-export interface WatchReporter {
-  /**
-   * Shows the tick in the request's thread: posts the progress message when `tick.watch.messageTs` is unset
-   * and returns its ts; updates that message in place otherwise (returning the same ts, or nothing).
-   */
-  progress(tick: WatchTick): Promise<string | undefined>;
-  /**
-   * A guardrail breached (once per breach episode): post in the channel with a "Request fallback" button.
-   * Returns the posted message's ts (status links to it), nothing when it is queued for later.
-   */
-  alert(watch: WatchInfo, breach: GuardrailBreach, tick: WatchTick, note?: AlertNote): Promise<string | void>;
-  /** Requests keep reaching the source proxy at weight 0: offer the approval-gated force reconnect. */
-  pinned(watch: WatchInfo, pinned: PinnedConnections, tick: WatchTick): Promise<void>;
-  /** The source proxy served nothing for `completeMinutes`: the source cluster can be taken offline. */
-  completed(watch: WatchInfo, tick: WatchTick): Promise<void>;
-  /** The listener no longer holds what the bot applied (changed outside the bot): said in the request's thread. */
-  changedOutside(watch: WatchInfo, description: string): Promise<void>;
-  /** The watch ended without completing (window elapsed, superseded by a newer change, stopped). */
-  ended(watch: WatchInfo, reason: Exclude<WatchEndReason, 'completed'>): Promise<void>;
-  log(level: 'info' | 'warn' | 'error', message: string, error?: unknown): void;
-}
-
 type WatchDeps = Pick<CoreDeps, 'resolver' | 'loadBalancer' | 'metrics' | 'journal' | 'clock'>;
-
-/**
- * Something driven by the watch's minutes (a running plan, core/plan/runner.ts): told every tick, after the judge
- * and before anything is said in Slack, so a decision that changes traffic (an automatic fallback) waits for no
- * Slack call. May throw: the watcher logs it and goes on.
- */
-export interface TickObserver {
-  /**
-   * `changedOutside`: the listener in words when it no longer holds what the watch's change applied (undefined
-   * when it does, or could not be read this minute). Returns what the breach alert must say, if anything.
-   */
-  onTick(watch: WatchInfo, tick: WatchTick, changedOutside: string | undefined): Promise<{ alertNote?: AlertNote } | void>;
-  /**
-   * When the watch's window is up (or found up after a restart): a later end if the observer still needs the
-   * watch's minutes (a plan that has not ended, paused or not, must keep falling back on a breach).
-   */
-  watchUntil?(watch: WatchInfo, now: number): number | undefined;
-}
-
-/** What an observer did about a breach, for its alert: e.g. the automatic fallback of a plan and its outcome. */
-export interface AlertNote {
-  text: string;
-  /** True when traffic is back on the source proxy: the alert then offers no "Request fallback". */
-  fellBack: boolean;
-}
 
 interface Running {
   info: WatchInfo;
@@ -176,22 +129,14 @@ export class Watcher {
    */
   async resume(): Promise<WatchInfo[]> {
     const records = await this.deps.journal.readAll();
-    // A request's newest watch.started is its watch (a plan starts one per step); a later watch.ended ends it.
-    const openById = new Map<string, WatchStarted>();
-    for (const r of records) {
-      if (r.type === 'watch.started') {
-        openById.delete(r.requestId); // re-inserted: the map's order is the order the watches started
-        openById.set(r.requestId, r);
-      } else if (r.type === 'watch.ended') openById.delete(r.requestId);
-    }
-    const open = [...openById.values()];
+    const open = openWatches(records);
     const now = this.deps.clock.now();
     const resumed: WatchInfo[] = [];
     // Only the newest open watch of a stage is meaningful; older ones were superseded (the bot died in between).
     const newestByStage = new Map<string, WatchStarted>();
     for (const r of open) newestByStage.set(r.stage, r);
     for (const r of open) {
-      const info = this.infoFromJournal(r, records);
+      const info = watchInfoFromJournal(r, records);
       if (newestByStage.get(r.stage) !== r) {
         await this.appendEnded(info ?? r, 'superseded');
         continue;
@@ -207,14 +152,8 @@ export class Watcher {
         await this.report(() => this.reporter.ended(info, 'window-elapsed'), `watch end of ${info.stage}`);
         continue;
       }
-      const alerted = new Set(
-        records
-          .filter((x): x is GuardrailBreached => x.type === 'guardrail.breached' && x.requestId === r.requestId && Date.parse(x.at) >= Date.parse(r.at))
-          .map((x) => x.guardrail as GuardrailName),
-      );
-      // The outside change already said (if any), so a restart does not say it again.
-      const outside = records.filter((x) => x.type === 'listener.changed-outside' && x.requestId === r.requestId && Date.parse(x.at) >= Date.parse(r.at)).at(-1);
-      this.launch(info, latestBaseline(records, r.stage), alerted, outside?.type === 'listener.changed-outside' ? outside.description : undefined);
+      const { alerted, outside } = alreadySaid(r, records);
+      this.launch(info, latestBaseline(records, r.stage), alerted, outside);
       resumed.push({ ...info });
     }
     return resumed;
@@ -229,28 +168,6 @@ export class Watcher {
     this.running.clear();
     for (const run of runs) run.controller.abort(new Error('watcher stopped'));
     await Promise.all(runs.map((r) => r.done));
-  }
-
-  private infoFromJournal(r: WatchStarted, records: JournalRecord[]): WatchInfo | undefined {
-    const applied = records.find((x) => x.type === 'request.applied' && x.requestId === r.requestId);
-    const weights = r.appliedWeights ?? (applied?.type === 'request.applied' ? applied.after : undefined);
-    if (!weights) return undefined;
-    const appliedAt = Date.parse(r.appliedAt ?? applied?.at ?? r.at);
-    let messageTs = r.messageTs;
-    for (const x of records) {
-      if (x.type === 'watch.progress-posted' && x.requestId === r.requestId) messageTs = x.messageTs;
-    }
-    return {
-      stage: r.stage,
-      requestId: r.requestId,
-      channel: r.channel,
-      threadTs: r.threadTs,
-      appliedWeights: weights,
-      appliedAt,
-      mode: watchMode(weights),
-      until: Date.parse(r.until),
-      messageTs,
-    };
   }
 
   private async readJournal(): Promise<JournalRecord[]> {
