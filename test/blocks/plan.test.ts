@@ -7,28 +7,15 @@ import { REQUEST_FALLBACK_ACTION } from '../../src/blocks/watch';
 import type { Plan } from '../../src/core/plan/plan';
 import { MINUTE_MS } from '../../src/core/types';
 import { messageViolations } from '../support/block-kit-rules';
+import { runningPlan } from '../support/plans';
 import { REQUEST_T0, switchoverRequest } from '../support/requests';
 
 const T0 = REQUEST_T0;
 const SPEC = { steps: [1, 5, 25, 50, 100], bakeMinutes: 10 };
 
+/** Step 3 of 5 (25 %), applied 20 min after T0. */
 function plan(overrides: Partial<Plan> = {}): Plan {
-  return {
-    id: 'r-0000000001',
-    stage: 'dev',
-    channel: 'C1',
-    messageTs: '1.1',
-    requester: 'U0ALICE',
-    approver: 'U0BOB',
-    ...SPEC,
-    status: 'running',
-    step: 3,
-    weights: { source: 75, target: 25 },
-    stepAppliedAt: T0 + 20 * MINUTE_MS,
-    bakeEndsAt: T0 + 30 * MINUTE_MS,
-    holds: 0,
-    ...overrides,
-  };
+  return runningPlan({ ...SPEC, step: 3, weights: { source: 75, target: 25 }, stepAppliedAt: T0 + 20 * MINUTE_MS, bakeEndsAt: T0 + 30 * MINUTE_MS, ...overrides });
 }
 
 const actionIds = (message: { blocks: unknown[] }) => JSON.stringify(message.blocks).match(/"action_id":"[^"]+"/g) ?? [];

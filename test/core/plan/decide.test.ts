@@ -1,30 +1,14 @@
 // The plan's decision, pure: given its state, the watch's judgement of its step and the clock, what next.
 import { decide, stepGate, type PlanObservation } from '../../../src/core/plan/decide';
-import { MAX_HOLDS, planProblem, type Plan } from '../../../src/core/plan/plan';
+import { MAX_HOLDS, planProblem } from '../../../src/core/plan/plan';
 import { MINUTE_MS } from '../../../src/core/types';
+import { REQUEST_T0 } from '../../support/requests';
+import { runningPlan } from '../../support/plans';
 import { evaluation } from './verdicts';
 
-const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+const T0 = REQUEST_T0;
 
-function plan(overrides: Partial<Plan> = {}): Plan {
-  return {
-    id: 'r-0000000001',
-    stage: 'dev',
-    channel: 'C1',
-    messageTs: '1.1',
-    requester: 'U0ALICE',
-    approver: 'U0BOB',
-    steps: [1, 5, 25, 100],
-    bakeMinutes: 10,
-    status: 'running',
-    step: 1,
-    weights: { source: 99, target: 1 },
-    stepAppliedAt: T0,
-    bakeEndsAt: T0 + 10 * MINUTE_MS,
-    holds: 0,
-    ...overrides,
-  };
-}
+const plan = runningPlan;
 
 function seen(at: number, judged = evaluation('healthy'), extra: Partial<PlanObservation> = {}): PlanObservation {
   return { at, watchedWeights: { source: 99, target: 1 }, evaluation: judged, ...extra };
