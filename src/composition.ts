@@ -81,12 +81,13 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
     onLost: (error) => logger.fatal({ file: error.file }, error.message),
     ...options.dataDirLock,
   });
+  const charts = createChartRenderer(config.quickchartUrl);
   // Every journal append and AWS write first checks that this bot still holds the data directory.
   const core: CoreDeps = {
     ...aws,
     loadBalancer: fenced(aws.loadBalancer, ['setWeights'], dataDirLock),
     ecs: fenced(aws.ecs, ['setTargetProxyDesiredCount', 'restartCaptureProxy'], dataDirLock),
-    charts: createChartRenderer(config.quickchartUrl),
+    charts,
     journal: fenced(journal, ['append'], dataDirLock),
     clock,
     people,
@@ -128,6 +129,8 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
         }
       },
     },
+    // The drawing worker stops after everything that draws (the watch, the outbox's shared charts).
+    { name: 'charts', start: async () => undefined, stop: async () => charts.close?.() },
     // What the last run could not send goes first; its sweep runs beside everything else until stopped.
     {
       name: 'outbox',

@@ -4,10 +4,12 @@
 // The worker starts with the first chart and ends after a minute without one, giving its memory back.
 import { join } from 'node:path';
 import Piscina from 'piscina';
+import { withDeadline } from '../../core/deadline';
 import { plainMessage } from '../../core/format';
 import type { ChartRenderer, ChartSpec } from '../../core/ports';
 import type { DrawTask } from './draw-worker';
 import { ChartRenderError } from './errors';
+import { SystemClock } from '../clock';
 
 /** A chart larger than this is refused: its drawing is bounded by its size. */
 export const MAX_CHART_PIXELS = 1600 * 1600;
@@ -22,6 +24,9 @@ export const MAX_WAITING_CHARTS = 8;
 const WORKER_HEAP = { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 64 };
 /** The worker ends after this long without a chart. */
 const IDLE_MS = 60_000;
+/** At shutdown the worker is waited for this long at most: a chart mid-draw in native code is abandoned. */
+const CLOSE_MS = 2_000;
+const wallClock = new SystemClock();
 
 export interface InProcessOptions {
   /** Default 2: sharp on high-DPI screens (and how QuickChart is asked too). */
@@ -89,8 +94,8 @@ export class InProcessChartRenderer implements ChartRenderer {
     }
   }
 
-  /** Stops the worker (at shutdown). */
+  /** Stops the worker (at shutdown), waiting for it CLOSE_MS at most. */
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await withDeadline(this.pool.destroy(), CLOSE_MS, () => undefined, (ms, signal) => wallClock.sleep(ms, signal));
   }
 }

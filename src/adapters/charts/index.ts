@@ -3,7 +3,8 @@ import type { ChartRenderer } from '../../core/ports';
 import type * as InProcess from './in-process';
 import { QuickChartRenderer } from './quickchart';
 
-export function createChartRenderer(quickchartUrl: string | undefined): ChartRenderer {
+/** The renderer; `close` stops the in-process one's worker thread at shutdown. */
+export function createChartRenderer(quickchartUrl: string | undefined): ChartRenderer & { close?(): Promise<void> } {
   if (quickchartUrl) return new QuickChartRenderer(quickchartUrl);
   // Loaded only when it draws: Chart.js, its annotation plugin and the canvas add about 22 MB to the process,
   // which a bot that sends its charts to QuickChart should not carry.
