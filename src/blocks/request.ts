@@ -37,12 +37,12 @@ export function requestMessage(request: SwitchoverRequest, preview?: Preview, pl
           (request.after ? `\n*AWS now has:* ${describeWeights(request.after)}` : ''),
       );
     case 'rejected':
-    case 'cancelled':
-      return finalMessage(
-        request,
-        request.status === 'rejected' ? 'Rejected' : 'Cancelled',
-        `${request.status === 'rejected' ? 'Rejected' : 'Cancelled'} by ${mention(request.closedBy ?? 'unknown')}${when(request.closedAt)}. Nothing changed.`,
-      );
+    case 'cancelled': {
+      const state = request.status === 'rejected' ? 'Rejected' : 'Cancelled';
+      // Without a person, the bot cancelled it, for the reason in its note.
+      const by = request.closedBy ? mention(request.closedBy) : 'the bot';
+      return finalMessage(request, state, `${state} by ${by}${when(request.closedAt)}${request.closedBy ? '' : `: ${escapeText(request.note ?? '')}`}. Nothing changed.`);
+    }
     case 'expired':
       return finalMessage(request, 'Expired', `Expired${when(request.closedAt ?? request.expiresAt)} without approval. Nothing changed.`);
   }

@@ -93,7 +93,7 @@ function describeRecord(record: JournalRecord, requests: Map<string, RequestCrea
     case 'request.rejected':
       return `${mention(record.by ?? 'unknown')} rejected ${about(record.requestId)}`;
     case 'request.cancelled':
-      return `${mention(record.by ?? 'unknown')} cancelled ${about(record.requestId)}`;
+      return `${record.by ? mention(record.by) : 'The bot'} cancelled ${about(record.requestId)}${record.reason ? `: ${record.reason}` : ''}`;
     case 'request.expired':
       return `Expired without approval: ${about(record.requestId)}`;
     case 'request.posted':

@@ -80,8 +80,10 @@ const RequestClosedSchema = z.object({
   ...base,
   type: z.enum(['request.rejected', 'request.cancelled', 'request.expired']),
   requestId: Id,
-  /** Who rejected or cancelled; absent for expiry. */
+  /** Who rejected or cancelled; absent for expiry and when the bot cancelled it. */
   by: Id.optional(),
+  /** Why the bot cancelled it (e.g. the plan's automatic fallback made a fallback request needless). */
+  reason: z.string().optional(),
 });
 
 /** The source proxy's normal behaviour over the prep window, against which a shift is judged. */

@@ -3,6 +3,7 @@
 // (the step itself never waits for Slack).
 import type { ApprovalService } from '../core/requests/approval-service';
 import type { Plan } from '../core/plan/plan';
+import type { SwitchoverRequest } from '../core/requests/request';
 import type { PlanReporter } from '../core/plan/runner';
 import type { Logger } from '../logger';
 import { textMessage, type RequestMessages } from './requests';
@@ -16,7 +17,11 @@ export class SlackPlanReporter implements PlanReporter {
 
   async show(plan: Plan): Promise<void> {
     const request = this.approvals.get(plan.id);
-    if (request) await this.messages.show(request);
+    if (request) await this.showRequest(request);
+  }
+
+  async showRequest(request: SwitchoverRequest): Promise<void> {
+    await this.messages.show(request);
   }
 
   async say(plan: Plan, text: string, loud = false): Promise<void> {

@@ -140,6 +140,11 @@ describe('requestMessage', () => {
   it.each([
     [{ status: 'rejected', closedBy: 'U0REJ', closedAt: T0 + 120_000 }, 'Rejected', 'Rejected by <@U0REJ>'],
     [{ status: 'cancelled', closedBy: 'U0REQ', closedAt: T0 + 120_000 }, 'Cancelled', 'Cancelled by <@U0REQ>'],
+    [
+      { status: 'cancelled', closedAt: T0 + 120_000, note: 'the plan r-0000000001 already fell back to the source proxy automatically (error-rate breached); this request is no longer needed' },
+      'Cancelled',
+      `Cancelled by the bot ${slackDate(T0 + 120_000)}: the plan r-0000000001 already fell back to the source proxy automatically (error-rate breached); this request is no longer needed. Nothing changed.`,
+    ],
     [{ status: 'expired', closedAt: T0 + 15 * 60_000 }, 'Expired', 'without approval. Nothing changed.'],
     [
       { status: 'failed', approver: 'U0APP', closedAt: T0 + 120_000, error: 'the weights changed since the request <x>', after: { source: 50, target: 50 } },

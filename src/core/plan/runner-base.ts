@@ -2,6 +2,7 @@
 // record of a plan, the stage's resources, the watch of a step, and what is said in Slack (the PlanReporter,
 // always after the stage's lock is released; it never decides anything).
 import { errorMessage } from '../format';
+import { describeStatus } from '../requests/describe';
 import type { PlanRecord } from '../journal';
 import type { StageResources, Weights } from '../types';
 import type { AlertNote } from '../watch';
@@ -9,12 +10,16 @@ import type { WatchRequest } from '../watch-tick';
 import { boundedAws, type StageLock } from '../requests/apply';
 import type { RequestsContext } from '../requests/context';
 import type { Refused } from '../requests/outcomes';
+import type { SwitchoverRequest } from '../requests/request';
 import { stepWatchUntil, type Plan } from './plan';
+import { stepText } from './words';
 
 /** The Slack side of a plan. Both calls are made outside the stage's lock; failures are logged, never decide. */
 export interface PlanReporter {
   /** The plan's message (its request message) shows the plan's state, updated in place. */
   show(plan: Plan): Promise<void>;
+  /** A request's message shows the request's state (a fallback request the bot cancelled). */
+  showRequest(request: SwitchoverRequest): Promise<void>;
   /** A message in the plan's thread; `loud` also shows it in the channel. */
   say(plan: Plan, text: string, loud?: boolean): Promise<void>;
   log(level: 'info' | 'warn' | 'error', message: string, error?: unknown): void;
@@ -67,6 +72,27 @@ export abstract class PlanRunnerBase {
   /** The stage's newest plan, ended or not (status shows an ended one's outcome). */
   latest(stage: string): Plan | undefined {
     return this.ctx.plans.latest(stage);
+  }
+
+  /**
+   * Fallback requests closed without a change, told once the stage's lock is released: one the bot cancelled shows
+   * it in its message; one rejected, cancelled or expired while the plan is paused says in the plan's thread that
+   * the plan stays paused.
+   */
+  async requestsClosed(requests: SwitchoverRequest[]): Promise<void> {
+    for (const request of requests) {
+      if (request.kind !== 'fallback') continue;
+      if (request.status === 'cancelled' && !request.closedBy) {
+        await this.reporter?.showRequest(request).catch((error: unknown) => this.reporter?.log('warn', `could not show request ${request.id}`, error));
+        continue;
+      }
+      const plan = this.ctx.plans.active(request.stage);
+      if (plan?.status !== 'paused') continue;
+      const say =
+        `:double_vertical_bar: The fallback request ${request.id} was ${describeStatus(request)}: the plan stays paused at ${stepText(plan)}. ` +
+        `\`/switchover resume ${plan.stage}\` continues it, \`/switchover cancel ${plan.stage}\` ends it; a breach still falls back automatically.`;
+      await this.report({ plan, say });
+    }
   }
 
   /** Watches the plan's step in place from its apply, for as long as its bake and holds may take. */

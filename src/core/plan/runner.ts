@@ -9,6 +9,7 @@ import type { AlertNote, TickObserver } from '../watch';
 import type { WatchInfo, WatchTick } from '../watch-tick';
 import { describeWeights, FALLBACK_WEIGHTS } from '../weights';
 import { readBack, writeWeights, type WriteOutcome } from '../requests/apply';
+import { close } from '../requests/closing';
 import { PlanCommands } from './commands';
 import { decide, type PlanAction, type PlanObservation } from './decide';
 import { bakeMs, isActive, MAX_HOLDS, stepPercent, stepWatchUntil, type Plan } from './plan';
@@ -184,6 +185,11 @@ export class PlanRunner extends PlanCommands implements TickObserver {
       await this.ctx.appendAfterActing(
         this.record(plan, { type: 'plan.ended', reason: 'fell-back', before: outcome.before, after: outcome.after, ...(outcome.note ? { detail: outcome.note } : {}) }),
       );
+      // A fallback request still open has nothing left to do: approved later, it would only refuse on the moved weights.
+      const open = this.ctx.book.inProgress(plan.stage);
+      if (open?.kind === 'fallback' && open.status === 'open') {
+        await close(this.ctx, open, undefined, 'cancelled', `the plan ${plan.id} already fell back to the source proxy automatically (${why}); this request is no longer needed`);
+      }
       const ended = this.ctx.plans.get(plan.id)!;
       // After the automatic fallback the source is watched as after any fallback.
       await this.startWatch(ended, outcome.after, this.ctx.deps.clock.now());

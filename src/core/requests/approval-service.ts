@@ -8,7 +8,7 @@ import type { CoreDeps } from '../ports';
 import type { StageResources } from '../types';
 import { errorMessage } from '../format';
 import { planProblem, type PlanSpec } from '../plan/plan';
-import { Applier } from './apply';
+import { Applier, type StageLock } from './apply';
 import { close, expireStage, openOrRefusal } from './closing';
 import { RequestsContext, type ApprovalSettings } from './context';
 import { createRequest, type RequestInput } from './creation';
@@ -34,14 +34,17 @@ export type { ApprovalSettings } from './context';
 export type { RequestInput } from './creation';
 
 export class ApprovalService {
-  private readonly lock = new PerKeyQueue();
   private readonly ctx: RequestsContext;
+  /** The stage locks; once one is released, the stage's plan hears of the requests closed under it. */
+  private readonly lock: StageLock;
   private readonly applier: Applier;
   /** Running plans: same journal, same stage locks, same way of writing weights. */
   readonly plans: PlanRunner;
 
   constructor(deps: CoreDeps, settings: ApprovalSettings) {
     this.ctx = new RequestsContext(deps, settings);
+    const queue = new PerKeyQueue();
+    this.lock = { run: (stage, work) => queue.run(stage, work).finally(() => this.plans.requestsClosed(this.ctx.closed.splice(0))) };
     this.applier = new Applier(this.ctx, this.lock);
     this.plans = new PlanRunner(this.ctx, this.lock);
   }

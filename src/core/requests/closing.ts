@@ -23,15 +23,19 @@ export async function openOrRefusal(ctx: RequestsContext, requestId: string): Pr
   return request;
 }
 
-/** Records the rejection or cancellation (the caller checked who may close it). */
-export async function close(ctx: RequestsContext, request: SwitchoverRequest, userId: string, how: 'rejected' | 'cancelled'): Promise<CloseOutcome> {
+/**
+ * Records the rejection or cancellation (the caller checked who may close it): by `userId`, or by the bot for
+ * `reason`.
+ */
+export async function close(ctx: RequestsContext, request: SwitchoverRequest, userId: string | undefined, how: 'rejected' | 'cancelled', reason?: string): Promise<CloseOutcome> {
+  const type = how === 'rejected' ? 'request.rejected' : 'request.cancelled';
   try {
-    await ctx.append({ type: how === 'rejected' ? 'request.rejected' : 'request.cancelled', at: ctx.nowIso(), stage: request.stage, requestId: request.id, by: userId });
+    await ctx.append({ type, at: ctx.nowIso(), stage: request.stage, requestId: request.id, ...(userId ? { by: userId } : { reason }) });
   } catch (error) {
     const what = how === 'rejected' ? 'rejection' : 'cancellation';
     return refused(`The ${what} could not be recorded (${errorMessage(error)}). The request stays open; try again.`, true, request);
   }
-  return { outcome: how, request: ctx.request(request.id) };
+  return { outcome: how, request: closed(ctx, request.id) };
 }
 
 /** Expires the stage's open request if it is past its expiry (call under the stage's lock). */
@@ -44,5 +48,12 @@ export async function expireStage(ctx: RequestsContext, stage: string): Promise<
 export async function expire(ctx: RequestsContext, request: SwitchoverRequest): Promise<SwitchoverRequest> {
   // Expiry follows from the time alone, so the book moves on even if the journal cannot record it now.
   await ctx.appendAfterActing({ type: 'request.expired', at: ctx.nowIso(), stage: request.stage, requestId: request.id });
-  return ctx.request(request.id);
+  return closed(ctx, request.id);
+}
+
+/** The request as closed, kept for the stage's plan to hear of once the stage's lock is released. */
+function closed(ctx: RequestsContext, id: string): SwitchoverRequest {
+  const request = ctx.request(id);
+  ctx.closed.push(request);
+  return request;
 }

@@ -31,6 +31,8 @@ export class RequestsContext {
   book = new RequestBook();
   /** Plans (requests of kind plan, once their first step is applied) folded from the same records. */
   plans = new PlanBook();
+  /** Requests closed without a change, until the stage's lock is released and the plans hear of them. */
+  readonly closed: SwitchoverRequest[] = [];
 
   constructor(
     readonly deps: CoreDeps,

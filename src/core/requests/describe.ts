@@ -54,7 +54,7 @@ export function describeStatus(request: SwitchoverRequest): string {
     case 'rejected':
       return `rejected by ${mention(request.closedBy ?? 'unknown')}${when}`;
     case 'cancelled':
-      return `cancelled by ${mention(request.closedBy ?? 'unknown')}${when}`;
+      return request.closedBy ? `cancelled by ${mention(request.closedBy)}${when}` : `cancelled by the bot${when}: ${request.note ?? 'no reason recorded'}`;
     case 'expired':
       return `expired${when} without approval`;
   }

@@ -75,6 +75,7 @@ export class RequestBook {
         if (request.status !== 'open') return;
         request.status = record.type === 'request.rejected' ? 'rejected' : record.type === 'request.cancelled' ? 'cancelled' : 'expired';
         if (record.by !== undefined) request.closedBy = record.by;
+        if (record.reason !== undefined) request.note = record.reason;
         request.closedAt = at;
         return;
       default:

@@ -41,6 +41,7 @@ export interface SwitchoverRequest {
   before?: Weights;
   after?: Weights;
   error?: string;
+  /** Anything worth knowing about the outcome (applied), or why the bot cancelled it. */
   note?: string;
   /** While approved: why the outcome is not known yet (AWS's answer was lost and the listener could not be read). */
   unconfirmed?: string;

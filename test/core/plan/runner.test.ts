@@ -6,6 +6,7 @@ import { checkJournalRecord, type JournalRecord } from '../../../src/core/journa
 import type { Plan } from '../../../src/core/plan/plan';
 import type { PlanReporter } from '../../../src/core/plan/runner';
 import { ApprovalService } from '../../../src/core/requests/approval-service';
+import type { SwitchoverRequest } from '../../../src/core/requests/request';
 import { MINUTE_MS } from '../../../src/core/types';
 import type { WatchInfo, WatchRequest } from '../../../src/core/watch-tick';
 import { fakeDeps, MemoryJournal } from '../../support/fake-ports';
@@ -18,9 +19,13 @@ const SPEC = { steps: [1, 5, 25, 100], bakeMinutes: 10 };
 
 class RecordingReporter implements PlanReporter {
   shown: Plan[] = [];
+  requestsShown: SwitchoverRequest[] = [];
   said: Array<{ text: string; loud: boolean }> = [];
   async show(plan: Plan) {
     this.shown.push(plan);
+  }
+  async showRequest(request: SwitchoverRequest) {
+    this.requestsShown.push(request);
   }
   async say(_plan: Plan, text: string, loud = false) {
     this.said.push({ text, loud });
@@ -233,6 +238,51 @@ describe('PlanRunner', () => {
     expect(s.service.plans.get(plan.id)).toMatchObject({ status: 'ended', ended: { reason: 'superseded' } });
     await tickAt(s, T0 + 10 * MINUTE_MS);
     expect(s.deps.loadBalancer.weights).toEqual({ source: 100, target: 0 });
+  });
+
+  it('cancels a fallback request left open when the automatic fallback lands, saying why, so nobody approves it in vain', async () => {
+    const s = setup();
+    const plan = await approvedPlan(s);
+    const fallback = await s.service.requestFallback({ stage: 'dev', requester: ALICE, channel: 'C1' });
+    if (fallback.outcome !== 'created') throw new Error(fallback.reason);
+    expect(s.service.plans.get(plan.id)).toMatchObject({ status: 'paused', pause: { reason: 'fallback-requested' } });
+    await tickAt(s, T0 + 3 * MINUTE_MS, evaluation('breach'));
+    expect(s.service.plans.get(plan.id)).toMatchObject({ status: 'ended', ended: { reason: 'fell-back' } });
+
+    const why = `the plan ${plan.id} already fell back to the source proxy automatically (error-rate breached); this request is no longer needed`;
+    const cancelled = s.service.get(fallback.request.id)!;
+    expect(cancelled).toMatchObject({ status: 'cancelled', note: why });
+    expect(cancelled.closedBy).toBeUndefined();
+    expect(s.deps.journal.records.at(-1)).toMatchObject({ type: 'request.cancelled', requestId: cancelled.id, reason: why });
+    for (const r of s.deps.journal.records) expect(checkJournalRecord(r)).toHaveProperty('record');
+    const history = await s.service.history('dev');
+    expect(history.entries.find((e) => e.type === 'request.cancelled')!.text).toMatch(new RegExp(`^The bot cancelled .*${cancelled.id}.*: the plan ${plan.id} already fell back`));
+    // Its message is brought to that state; approving it later says why instead of "weights changed".
+    expect(s.reporter.requestsShown).toEqual([cancelled]);
+    const approved = await s.service.approve({ requestId: cancelled.id, userId: BOB });
+    expect(approved).toMatchObject({ outcome: 'refused', reason: expect.stringContaining(`is no longer open: cancelled by the bot at 2026-01-01 12:03 UTC: ${why}`) });
+    expect(s.deps.loadBalancer.writes).toHaveLength(2);
+  });
+
+  it('says in the thread that the plan stays paused when its fallback request is rejected or expires', async () => {
+    const s = setup();
+    const plan = await approvedPlan(s);
+    const input = { stage: 'dev', requester: ALICE, channel: 'C1' };
+    const first = await s.service.requestFallback(input);
+    if (first.outcome !== 'created') throw new Error(first.reason);
+    expect(await s.service.reject({ requestId: first.request.id, userId: BOB })).toMatchObject({ outcome: 'rejected' });
+    expect(s.reporter.said.at(-1)!.text).toBe(
+      `:double_vertical_bar: The fallback request ${first.request.id} was rejected by <@${BOB}> at 2026-01-01 12:00 UTC: the plan stays paused at step 1 of 4 · 1 %. ` +
+        '`/switchover resume dev` continues it, `/switchover cancel dev` ends it; a breach still falls back automatically.',
+    );
+    expect(s.reporter.shown.at(-1)).toMatchObject({ id: plan.id, status: 'paused' });
+
+    const second = await s.service.requestFallback(input);
+    if (second.outcome !== 'created') throw new Error(second.reason);
+    await s.clock.advanceTo(T0 + 16 * MINUTE_MS);
+    expect(await s.service.expireDue()).toMatchObject([{ id: second.request.id, status: 'expired' }]);
+    expect(s.reporter.said.at(-1)!.text).toContain(`The fallback request ${second.request.id} was expired at 2026-01-01 12:16 UTC without approval: the plan stays paused at step 1 of 4`);
+    expect(s.reporter.requestsShown).toEqual([]);
   });
 
   it('refuses to apply an approved plan when the weights moved since the request, like any request', async () => {
