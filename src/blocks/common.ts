@@ -1,5 +1,6 @@
 // Small Block Kit helpers shared by the builders in src/blocks. Pure: data in, blocks out.
 import type { types } from '@slack/bolt';
+import type { z } from 'zod';
 
 export type Block = types.KnownBlock;
 
@@ -81,4 +82,14 @@ export function escapeText(text: string): string {
     last = match.index + match[0].length;
   }
   return out + escapeMrkdwn(text.slice(last));
+}
+
+/** A button's value read back (JSON, as our blocks wrote it); undefined when it does not fit `schema`. */
+export function parseButtonValue<T>(schema: z.ZodType<T>, value: string | undefined): T | undefined {
+  try {
+    const parsed = schema.safeParse(JSON.parse(value ?? ''));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }

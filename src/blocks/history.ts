@@ -1,30 +1,20 @@
 // Block Kit for `/switchover history <stage>`: one page of the audit trail, newest first, with an
 // "Older" button that asks for the next page. Pure: data in, blocks out.
 import type { types } from '@slack/bolt';
+import { z } from 'zod';
 import type { HistoryPage } from '../core/history';
-import { context, escapeText, header, MAX_BLOCKS, plain, section, type SlackMessage } from './common';
+import { context, escapeText, header, MAX_BLOCKS, parseButtonValue, plain, section, type SlackMessage } from './common';
 import { slackDate } from './request';
 
 export const HISTORY_PAGE_ACTION = 'switchover_history_page';
 
 /** What the Older button's value carries (JSON). */
-export interface HistoryPageValue {
-  stage: string;
-  page: number;
-}
+const HistoryPageValueSchema = z.object({ stage: z.string(), page: z.number().int().min(1) });
+export type HistoryPageValue = z.infer<typeof HistoryPageValueSchema>;
 
 /** Parses an Older button's value; undefined when it is not one of ours. */
 export function parseHistoryPageValue(value: string | undefined): HistoryPageValue | undefined {
-  if (!value) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    if (typeof parsed !== 'object' || parsed === null) return undefined;
-    const { stage, page } = parsed as Record<string, unknown>;
-    if (typeof stage !== 'string' || typeof page !== 'number' || !Number.isInteger(page) || page < 1) return undefined;
-    return { stage, page };
-  } catch {
-    return undefined;
-  }
+  return parseButtonValue(HistoryPageValueSchema, value);
 }
 
 // Header, page line and buttons take 3 blocks; the rest is for entries.

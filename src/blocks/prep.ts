@@ -1,13 +1,14 @@
 // Prep's two messages: the progress message (updated in place, one line per step) and the summary (verdict,
 // reasons, warnings, health, ECS counts, weights, baseline, and buttons to request a shift). Pure data.
 import type { types } from '@slack/bolt';
+import { z } from 'zod';
 import { hhmm, mention, msText } from '../core/format';
 import type { Baseline } from '../core/journal';
-import type { PrepBusy, PrepCompleted, PrepFailed, PrepOutcome, PrepStep, PrepStepStatus } from '../core/prep';
+import type { PrepCompleted, PrepFailed, PrepStep, PrepStepStatus } from '../core/prep';
 import type { EcsServiceCounts } from '../core/types';
 import { describeHealth } from '../core/health';
 import { describeWeights } from '../core/weights';
-import { type Block, clipText, context, escapeMrkdwn, FIELD_TEXT_MAX, header, HEADER_TEXT_MAX, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
+import { type Block, clipText, context, parseButtonValue, escapeMrkdwn, FIELD_TEXT_MAX, header, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
 
 /** Buttons of the summary: action_id is this prefix plus the percent (Slack wants unique ids per block). */
 export const SHIFT_ACTION_PREFIX = 'switchover_request_shift_';
@@ -15,10 +16,8 @@ export const SHIFT_ACTION_PREFIX = 'switchover_request_shift_';
 export const SHIFT_ACTION_PATTERN = /^switchover_request_shift_(\d{1,3})$/;
 export const PREP_SHIFT_PERCENTS = [10, 50, 100] as const;
 
-export interface ShiftButtonValue {
-  stage: string;
-  percent: number;
-}
+const ShiftButtonValueSchema = z.object({ stage: z.string().regex(/^[A-Za-z0-9-]{1,15}$/), percent: z.number().int().min(1).max(100) });
+export type ShiftButtonValue = z.infer<typeof ShiftButtonValueSchema>;
 
 export function shiftActionId(percent: number): string {
   return `${SHIFT_ACTION_PREFIX}${percent}`;
@@ -26,17 +25,7 @@ export function shiftActionId(percent: number): string {
 
 /** Reads a shift button's value back; undefined when it is not what the summary wrote. */
 export function parseShiftButtonValue(value: string | undefined): ShiftButtonValue | undefined {
-  if (!value) return undefined;
-  try {
-    const parsed = JSON.parse(value) as Partial<ShiftButtonValue>;
-    if (typeof parsed.stage !== 'string' || !/^[A-Za-z0-9-]{1,15}$/.test(parsed.stage)) return undefined;
-    if (typeof parsed.percent !== 'number' || !Number.isInteger(parsed.percent) || parsed.percent < 1 || parsed.percent > 100) {
-      return undefined;
-    }
-    return { stage: parsed.stage, percent: parsed.percent };
-  } catch {
-    return undefined;
-  }
+  return parseButtonValue(ShiftButtonValueSchema, value);
 }
 
 /** "• a\n• b", as many lines as fit within `max`, then "…and N more". */
@@ -93,7 +82,7 @@ export function prepProgressMessage(stage: string, steps: readonly PrepStep[], s
     text: clipText(`Prep ${stage} ${state}${current ? `: ${current.label}${current.detail ? ` (${current.detail})` : ''}` : ''}`, SECTION_TEXT_MAX),
     blocks: [
       section(`*${title}*`),
-      section(clipText(steps.map((s) => stepLine(s, now)).join('\n'), SECTION_TEXT_MAX)),
+      section(steps.map((s) => stepLine(s, now)).join('\n')),
       context(`Started ${hhmm(startedAt)} UTC`),
     ],
   };
@@ -163,7 +152,7 @@ function shiftButtons(stage: string): types.ActionsBlock {
 function completedMessage(outcome: PrepCompleted, chartsNote?: string): SlackMessage {
   const ready = outcome.verdict === 'ready';
   const blocks: Block[] = [
-    header(clipText(ready ? `:white_check_mark: ${outcome.stage}: READY for switchover` : `:no_entry: ${outcome.stage}: BLOCKED`, HEADER_TEXT_MAX)),
+    header(ready ? `:white_check_mark: ${outcome.stage}: READY for switchover` : `:no_entry: ${outcome.stage}: BLOCKED`),
     context(`Prep by ${mention(outcome.user)} · finished ${hhmm(outcome.finishedAt)} UTC · took ${formatDuration(outcome.finishedAt - outcome.startedAt)}`),
   ];
   if (!ready) blocks.push(section(`*Blocked because:*\n${bullets(outcome.reasons)}`));
@@ -199,9 +188,9 @@ function completedMessage(outcome: PrepCompleted, chartsNote?: string): SlackMes
     blocks.push(section('*Baseline:* none (see the warnings); a shift can still be judged side by side against the source proxy.'));
   }
   if (outcome.connectionReuse) {
-    blocks.push(section(clipText(`*Connection reuse (${outcome.connectionReuse.reading}):* ${escapeMrkdwn(outcome.connectionReuse.text)}`, SECTION_TEXT_MAX)));
+    blocks.push(section(`*Connection reuse (${outcome.connectionReuse.reading}):* ${escapeMrkdwn(outcome.connectionReuse.text)}`));
   }
-  if (chartsNote) blocks.push(context(clipText(escapeMrkdwn(chartsNote), SECTION_TEXT_MAX)));
+  if (chartsNote) blocks.push(context(escapeMrkdwn(chartsNote)));
 
   // The shift core refuses while the target proxy group has no healthy target, so offer nothing then.
   if (outcome.targetHealth.healthy > 0) {
@@ -222,8 +211,8 @@ function completedMessage(outcome: PrepCompleted, chartsNote?: string): SlackMes
 function failedMessage(outcome: PrepFailed): SlackMessage {
   const step = outcome.steps.find((s) => s.name === outcome.failedStep);
   const blocks: Block[] = [
-    header(clipText(`:x: ${outcome.stage}: prep failed`, HEADER_TEXT_MAX)),
-    section(clipText(`*${step?.label ?? outcome.failedStep} failed:* ${escapeMrkdwn(outcome.message)}`, SECTION_TEXT_MAX)),
+    header(`:x: ${outcome.stage}: prep failed`),
+    section(`*${step?.label ?? outcome.failedStep} failed:* ${escapeMrkdwn(outcome.message)}`),
   ];
   if (outcome.scaled) {
     blocks.push(section(`The target proxy was scaled from ${outcome.scaled.from} to ${outcome.scaled.to} tasks before the failure.`));
@@ -237,19 +226,7 @@ function failedMessage(outcome: PrepFailed): SlackMessage {
   return { text: clipText(`${outcome.stage}: prep failed: ${outcome.message}`, SECTION_TEXT_MAX), blocks };
 }
 
-function busyMessage(outcome: PrepBusy): SlackMessage {
-  const text = `A prep for ${outcome.stage} is already in progress, started by ${mention(outcome.holder.user)} at ${hhmm(outcome.holder.startedAt)} UTC; its progress message is in the channel, and its summary follows when it ends.`;
-  return { text: clipText(`A prep for ${outcome.stage} is already in progress.`, SECTION_TEXT_MAX), blocks: [section(text)] };
-}
-
-/** The summary after prep: whatever the outcome, a message that says where things stand. */
-export function prepSummaryMessage(outcome: PrepOutcome, options: { chartsNote?: string } = {}): SlackMessage {
-  switch (outcome.kind) {
-    case 'completed':
-      return completedMessage(outcome, options.chartsNote);
-    case 'failed':
-      return failedMessage(outcome);
-    case 'busy':
-      return busyMessage(outcome);
-  }
+/** The summary after prep (a busy stage is answered before any summary): a message that says where things stand. */
+export function prepSummaryMessage(outcome: PrepCompleted | PrepFailed, options: { chartsNote?: string } = {}): SlackMessage {
+  return outcome.kind === 'completed' ? completedMessage(outcome, options.chartsNote) : failedMessage(outcome);
 }

@@ -3,12 +3,13 @@
 import { formatTime, hhmm, mention } from '../core/format';
 import { describeHealth, type HealthSummary } from '../core/health';
 import type { Known, LastAppliedSummary, OpenRequestSummary, SideStatus, StageLine, StageStatus } from '../core/status';
+import type { RequestKind } from '../core/journal';
 import type { EcsServiceCounts } from '../core/types';
 import type { SeenBreach, WatchState } from '../core/watch-state';
 import { describeWeights } from '../core/weights';
 import type { Plan } from '../core/plan/plan';
 import { describePlanShort, expectedEndText } from '../core/plan/words';
-import { type Block, channelLink, clipText, context, escapeMrkdwn, escapeText, header, HEADER_TEXT_MAX, MAX_BLOCKS, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
+import { type Block, channelLink, clipText, context, escapeMrkdwn, escapeText, header, MAX_BLOCKS, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
 import { GUARDRAIL_WORDS, judgementLines } from './watch';
 
 const MAX_PROBLEMS_SHOWN = 3;
@@ -37,12 +38,10 @@ function sideSection(status: StageStatus, side: SideStatus): Block {
     ? ecsText(side.side === 'source' ? status.proxies.value.captureProxy : status.proxies.value.targetProxy)
     : `unknown: ${escapeMrkdwn(status.proxies.error)}`;
   return section(
-    clipText(
-      `*${title}* — \`${escapeMrkdwn(group)}\`\n` +
-        `• Targets: ${healthText(side.health)}\n` +
-        `• ECS tasks: ${ecs}\n` +
-        `• ${windowSpan(status)}: ${escapeMrkdwn(side.comparison)}`,
-    ),
+    `*${title}* — \`${escapeMrkdwn(group)}\`\n` +
+      `• Targets: ${healthText(side.health)}\n` +
+      `• ECS tasks: ${ecs}\n` +
+      `• ${windowSpan(status)}: ${escapeMrkdwn(side.comparison)}`,
   );
 }
 
@@ -74,15 +73,13 @@ function connectionsText(status: StageStatus): string {
 
 export function openRequestText(request: OpenRequestSummary | undefined): string {
   if (!request) return 'none';
-  const what =
-    request.kind === 'shift'
-      ? `shift ${request.percent}% to the target proxy`
-      : request.kind === 'plan'
-        ? `gradual switchover plan from ${request.percent}%`
-        : request.kind === 'fallback'
-          ? 'fall back to the source proxy'
-          : 'force reconnect (capture proxy restart)';
-  return `${request.id}: ${what}, by ${mention(request.requester)}, expires ${hhmm(request.expiresAt)} UTC`;
+  const what: Record<RequestKind, string> = {
+    shift: `shift ${request.percent}% to the target proxy`,
+    plan: `gradual switchover plan from ${request.percent}%`,
+    fallback: 'fall back to the source proxy',
+    forceReconnect: 'force reconnect (capture proxy restart)',
+  };
+  return `${request.id}: ${what[request.kind]}, by ${mention(request.requester)}, expires ${hhmm(request.expiresAt)} UTC`;
 }
 
 export function lastAppliedText(applied: LastAppliedSummary | undefined): string {
@@ -169,29 +166,25 @@ export function statusMessage(status: StageStatus): SlackMessage {
       : '';
   const rules = status.listener.ok ? status.listener.value.warnings.map((w) => `\n:warning: ${escapeMrkdwn(w)}`).join('') : '';
   const blocks: Block[] = [
-    header(clipText(`Switchover status: ${status.stage}`, HEADER_TEXT_MAX)),
-    ...(status.watch ? [section(clipText(`*Watch:* ${watchStateText(status.watch)}`))] : []),
-    ...(status.plan ? [section(clipText(`*Plan:* ${planStatusText(status.plan)}`))] : []),
-    section(clipText(`*Traffic:* ${escapeMrkdwn(status.verdict)}`)),
+    header(`Switchover status: ${status.stage}`),
+    ...(status.watch ? [section(`*Watch:* ${watchStateText(status.watch)}`)] : []),
+    ...(status.plan ? [section(`*Plan:* ${planStatusText(status.plan)}`)] : []),
+    section(`*Traffic:* ${escapeMrkdwn(status.verdict)}`),
     section(
-      clipText(
-        `*Weights:* ${escapeMrkdwn(weights)}${sticky}${rules}\n` +
-          `*Observed split:* ${splitText(status)}\n` +
-          `*Connections (load balancer):* ${connectionsText(status)}`,
-      ),
+      `*Weights:* ${escapeMrkdwn(weights)}${sticky}${rules}\n` +
+        `*Observed split:* ${splitText(status)}\n` +
+        `*Connections (load balancer):* ${connectionsText(status)}`,
     ),
     sideSection(status, status.source),
     sideSection(status, status.target),
     section(
-      clipText(
-        `*Baseline:* ${escapeMrkdwn(status.baselineNote)}\n` +
-          `*Open request:* ${openRequestText(status.openRequest)}\n` +
-          `*Last applied change:* ${lastAppliedText(status.lastApplied)}`,
-      ),
+      `*Baseline:* ${escapeMrkdwn(status.baselineNote)}\n` +
+        `*Open request:* ${openRequestText(status.openRequest)}\n` +
+        `*Last applied change:* ${lastAppliedText(status.lastApplied)}`,
     ),
   ];
   if (status.unknown.length > 0) {
-    blocks.push(context(clipText(`:warning: Could not read: ${status.unknown.map(escapeMrkdwn).join('; ')}. Everything else above is current.`)));
+    blocks.push(context(`:warning: Could not read: ${status.unknown.map(escapeMrkdwn).join('; ')}. Everything else above is current.`));
   }
   // Only a change on record that the listener still agrees with bounds the window; otherwise it claims nothing.
   const w = status.recentWindow;

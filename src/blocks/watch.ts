@@ -96,10 +96,7 @@ export function judgementLines(minute: number | null, evaluation: GuardrailEvalu
 export function watchProgressMessage(tick: WatchTick): SlackMessage {
   const { watch } = tick;
   const minute = tick.minute === null ? 'waiting for CloudWatch' : `minute ${hhmm(tick.minute)}-${hhmm(tick.minute + 60_000)} UTC`;
-  const health =
-    'summary' in tick.health
-      ? `${describeHealth(tick.health.summary)}`
-      : `unknown: ${escapeMrkdwn(tick.health.error)}`;
+  const health = 'summary' in tick.health ? describeHealth(tick.health.summary) : `unknown: ${escapeMrkdwn(tick.health.error)}`;
   const lines = [
     `*Watching ${escapeMrkdwn(watch.stage)}* after the ${changeText(watch)} (${escapeMrkdwn(watch.requestId)}) — ${minute}`,
     // The guardrails' state, then each signal's verdict with the numbers it rests on.
@@ -118,18 +115,17 @@ export function watchProgressMessage(tick: WatchTick): SlackMessage {
         : `*Completion:* ${tick.completion.quietMinutes}/${tick.completion.needed} minutes without requests on the source proxy`,
     );
   }
-  const blocks: Block[] = [section(clipText(lines.join('\n')))];
+  const blocks: Block[] = [section(lines.join('\n'))];
   if (tick.missing.length > 0) {
-    blocks.push(context(clipText(`:warning: Not available this minute: ${tick.missing.map(escapeMrkdwn).join('; ')}. Watching goes on.`)));
+    blocks.push(context(`:warning: Not available this minute: ${tick.missing.map(escapeMrkdwn).join('; ')}. Watching goes on.`));
   }
   blocks.push(context(`Updated ${hhmm(tick.at)} UTC; watching until ${hhmm(watch.until)} UTC.`));
   const state = tick.minute === null ? 'waiting for the first minute' : tick.evaluation.state.replace(/-/g, ' ');
   return { text: clipText(`Watching ${watch.stage}: ${state}`), blocks };
 }
 
-/** Posted in the channel once per breach episode, with a button that opens a fallback request. */
 /**
- * A breach, in the channel. `note`: what a running plan did about it (its automatic fallback, applied or failed);
+ * A breach, in the channel, once per breach episode. `note`: what a running plan did about it (its automatic fallback, applied or failed);
  * once traffic is back on the source proxy the alert offers no "Request fallback".
  */
 export function guardrailAlertMessage(watch: WatchInfo, breach: GuardrailBreach, note?: AlertNote): SlackMessage {
@@ -139,14 +135,13 @@ export function guardrailAlertMessage(watch: WatchInfo, breach: GuardrailBreach,
     block_id: 'switchover_guardrail_actions',
     elements: [button('Request fallback', REQUEST_FALLBACK_ACTION, watch.stage, 'danger')],
   };
-  const headline = clipText(
+  const headline =
     `:rotating_light: *Guardrail breached on ${escapeMrkdwn(watch.stage)}: ${what}*\n${escapeMrkdwn(breach.detail)}\n` +
-      `After the ${changeText(watch)} (${escapeMrkdwn(watch.requestId)}).`,
-  );
+    `After the ${changeText(watch)} (${escapeMrkdwn(watch.requestId)}).`;
   const offer = [actions, context('A fallback sends all new traffic back to the source proxy; it needs a second person to approve.')];
   return {
     text: clipText(`Guardrail breached on ${watch.stage}: ${what}. ${note ? note.text : breach.detail}`),
-    blocks: [section(headline), ...(note ? [section(clipText(escapeMrkdwn(note.text)))] : []), ...(note?.fellBack ? [] : offer)],
+    blocks: [section(headline), ...(note ? [section(escapeMrkdwn(note.text))] : []), ...(note?.fellBack ? [] : offer)],
   };
 }
 
@@ -163,7 +158,7 @@ export function pinnedConnectionsMessage(watch: WatchInfo, pinned: PinnedConnect
   return {
     text: clipText(text),
     blocks: [
-      section(clipText(`:pushpin: ${escapeMrkdwn(text)}`)),
+      section(`:pushpin: ${escapeMrkdwn(text)}`),
       section(
         'A *force reconnect* is a rolling restart of the capture proxy service (ECS force new deployment): ' +
           'its connections close and clients reconnect through the load balancer, which now sends them to the target proxy. ' +
@@ -182,7 +177,7 @@ export function completedMessage(watch: WatchInfo, tick: WatchTick): SlackMessag
   const since = tick.minute === null ? '' : ` (through ${hhmm(tick.minute + 60_000)} UTC)`;
   return {
     text: clipText(text),
-    blocks: [section(clipText(`:checkered_flag: ${escapeMrkdwn(text)}${since}`)), context(`Watch of ${escapeMrkdwn(watch.requestId)} ended at ${formatTime(tick.at)}.`)],
+    blocks: [section(`:checkered_flag: ${escapeMrkdwn(text)}${since}`), context(`Watch of ${escapeMrkdwn(watch.requestId)} ended at ${formatTime(tick.at)}.`)],
   };
 }
 
@@ -192,17 +187,17 @@ const END_WORDS: Record<Exclude<WatchEndReason, 'completed'>, string> = {
   stopped: 'watching was stopped',
 };
 
-/** A watch ended without completing. */
 /** In the request's thread: the listener no longer holds what the bot applied. */
 export function changedOutsideMessage(watch: WatchInfo, description: string): SlackMessage {
   const text =
     `The switchover listener of ${watch.stage} was changed outside the bot: it now has ${description}. ` +
     `The bot applied ${describeWeights(watch.appliedWeights)} (${watch.requestId}); the watch goes on judging the traffic as it flows.`;
-  return { text, blocks: [section(clipText(`:warning: ${escapeMrkdwn(text)}`))] };
+  return { text, blocks: [section(`:warning: ${escapeMrkdwn(text)}`)] };
 }
 
+/** A watch ended without completing. */
 export function watchEndedMessage(watch: WatchInfo, reason: Exclude<WatchEndReason, 'completed'>): SlackMessage {
   const text = `Stopped watching ${watch.stage} (${watch.requestId}): ${END_WORDS[reason]}.`;
   const hint = reason === 'window-elapsed' ? ' Use `/switchover status ' + watch.stage + '` to check it again.' : '';
-  return { text, blocks: [section(clipText(`${escapeMrkdwn(text)}${hint}`))] };
+  return { text, blocks: [section(`${escapeMrkdwn(text)}${hint}`)] };
 }

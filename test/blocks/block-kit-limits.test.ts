@@ -79,12 +79,12 @@ describe('help', () => {
         approvers: Array.from({ length: 400 }, (_, i) => `S${String(i).padStart(10, '0')}`),
       },
     ],
-  ])('%s', (_name, input) => {
-    expectValid({ text: helpText(), blocks: helpBlocks(input) });
+  ])('%s', (_name, { approvalTtlMinutes, ...access }) => {
+    expectValid({ text: helpText(), blocks: helpBlocks({ approvalTtlMinutes, access }) });
   });
 
   it('writes the <stage> placeholders as entities, so Slack shows them', () => {
-    const text = JSON.stringify(helpBlocks({ approvalTtlMinutes: 15, channels: [], operators: [], approvers: [] }));
+    const text = JSON.stringify(helpBlocks({ approvalTtlMinutes: 15, access: { channels: [], operators: [], approvers: [] } }));
     expect(text).toContain('/switchover shift &lt;stage&gt; &lt;percent&gt;');
     expect(helpText()).toContain('/switchover shift &lt;stage&gt; &lt;percent&gt;');
   });
@@ -230,7 +230,6 @@ describe('prep', () => {
         scaled: { from: 1, to: 3 },
       } as never),
     );
-    expectValid(prepSummaryMessage({ kind: 'busy', stage: 'dev', holder: { user: 'U2', startedAt: T0 } } as never));
   });
 });
 

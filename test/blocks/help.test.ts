@@ -4,7 +4,7 @@ import { helpBlocks, helpText } from '../../src/blocks/help';
 import { COMMANDS } from '../../src/commands/usage';
 
 const escaped = (text: string) => text.replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const NO_LISTS = { approvalTtlMinutes: 15, channels: [], operators: [], approvers: [] };
+const NO_LISTS = { approvalTtlMinutes: 15, access: { channels: [], operators: [], approvers: [] } };
 const sections = (blocks: ReturnType<typeof helpBlocks>) => blocks.map((b) => JSON.stringify(b));
 
 describe('help', () => {
@@ -33,7 +33,7 @@ describe('help', () => {
 
   it('names the commands operators alone may run, when operators are set', () => {
     expect(sections(helpBlocks(NO_LISTS)).join()).not.toContain(' are for ');
-    const who = sections(helpBlocks({ ...NO_LISTS, operators: ['U0ALICE', 'S0OPS'] })).at(-1)!;
+    const who = sections(helpBlocks({ ...NO_LISTS, access: { ...NO_LISTS.access, operators: ['U0ALICE', 'S0OPS'] } })).at(-1)!;
     expect(who).toContain('`prep`, `shift`, `plan`, `pause`, `resume` and `fallback` are for <@U0ALICE> or <!subteam^S0OPS>.');
   });
 });

@@ -172,11 +172,6 @@ describe('prepSummaryMessage', () => {
     expect(json(message.blocks)).toContain('/switchover prep nope');
     expect(message.text).toBe('nope: prep failed: Stage `nope` not found: no load balancer named `MigrationAssistant-nope` in us-east-1.');
   });
-
-  it('points at the prep in progress', () => {
-    const message = prepSummaryMessage({ kind: 'busy', stage: 'dev', holder: { user: 'U1', startedAt: T0 }, message: 'busy' });
-    expect(json(message.blocks)).toContain('already in progress, started by <@U1> at 12:00 UTC');
-  });
 });
 
 describe('helpers', () => {

@@ -12,11 +12,7 @@ export const help: AnsweredInAck<CommandOf<'help'>> = {
   answerInAck(_command, { config }) {
     let answer = answers.get(config);
     if (!answer) {
-      const { access, approvalTtlMinutes } = config;
-      answer = {
-        text: helpText(),
-        blocks: helpBlocks({ approvalTtlMinutes, channels: access.channels, operators: access.operators, approvers: access.approvers }),
-      };
+      answer = { text: helpText(), blocks: helpBlocks(config) };
       answers.set(config, answer);
     }
     return answer;
