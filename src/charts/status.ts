@@ -1,12 +1,7 @@
-// `/switchover status <stage>`'s picture: the switchover chart over the status window (the last 60 minutes),
-// with the applied changes marked and the guardrails' limits drawn from the prep baseline.
+// The guardrails' limits on the switchover picture (status, alert, completion), drawn from the prep baseline.
 import type { Baseline } from '../core/journal';
-import type { ChartSpec } from '../core/ports';
-import type { MetricsSnapshot } from '../core/types';
 import { rounded } from './common';
-import { percentText, switchoverChart, type ChartChange, type ChartLimits } from './switchover';
-
-export type { ChartChange };
+import { percentText, type ChartLimits } from './switchover';
 
 /**
  * The guardrails' margins over the prep baseline, in the chart's units. The judge holds a side against its
@@ -25,18 +20,4 @@ export function guardrailLimits(baseline: Baseline | undefined, margins: { error
     limits.p99 = { value, label: `baseline × ${margins.p99Factor} = ${value} ms` };
   }
   return limits;
-}
-
-export interface StatusChartInput {
-  stage: string;
-  snapshot: MetricsSnapshot;
-  changes: ChartChange[];
-  configuredPercent?: number;
-  limits?: ChartLimits;
-}
-
-/** The status picture; none when CloudWatch had no requests at all in the window. */
-export function statusCharts(input: StatusChartInput): ChartSpec[] {
-  const chart = switchoverChart({ ...input, moment: 'status' });
-  return chart ? [chart] : [];
 }

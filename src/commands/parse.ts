@@ -169,17 +169,9 @@ function formOf(usage: { form: string }): string {
   return escapeMrkdwn(usage.form);
 }
 
+/** The command's example from the usage table, for the stage the operator typed. */
 function exampleFor(name: CommandName, stage: string): string {
-  switch (name) {
-    case 'shift':
-      return `${SLASH_COMMAND} shift ${stage} 10`;
-    case 'plan':
-      return `${SLASH_COMMAND} plan ${stage} 1,5,25,50,100 every 10m`;
-    case 'help':
-      return `${SLASH_COMMAND} help`;
-    default:
-      return `${SLASH_COMMAND} ${name} ${stage}`;
-  }
+  return usageOf(name).example.replace(` ${EXAMPLE_STAGE}`, ` ${stage}`);
 }
 
 function isCommandName(word: string): word is CommandName {

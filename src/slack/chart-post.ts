@@ -2,6 +2,7 @@
 // drawn or shared comes back as a note in words, which the caller adds to the message, so a renderer or an
 // upload that fails never costs the message itself.
 import type { webApi } from '@slack/bolt';
+import type { SlackMessage } from '../blocks/common';
 import { errorMessage } from '../core/format';
 import type { ChartRenderer, ChartSpec } from '../core/ports';
 import type { Logger } from '../logger';
@@ -46,4 +47,26 @@ export async function shareCharts(
     logger.warn({ err: error, charts: images.length }, 'charts could not be uploaded');
     return `The chart${images.length === 1 ? '' : 's'} could not be uploaded: ${describeSlackError(error)}`;
   }
+}
+
+/**
+ * Says a charts note on a posted message: `updated` (the message with the note) in its place, or, when Slack
+ * does not take the edit, the note in the message's thread. Never throws.
+ */
+export async function noteCharts(
+  slack: webApi.WebClient,
+  logger: Logger,
+  where: { channel: string; ts: string },
+  updated: SlackMessage,
+  note: string,
+): Promise<void> {
+  try {
+    await slack.chat.update({ ...where, text: updated.text, blocks: updated.blocks });
+    return;
+  } catch (error) {
+    logger.warn({ err: error }, 'could not add the charts note to its message; saying it in the thread');
+  }
+  await slack.chat
+    .postMessage({ channel: where.channel, thread_ts: where.ts, text: note })
+    .catch((error: unknown) => logger.error({ err: error }, 'could not say the charts note in the thread either'));
 }

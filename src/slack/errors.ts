@@ -22,12 +22,6 @@ export function slackErrorCode(error: unknown): string | undefined {
   }
 }
 
-/** True when the bot is not a member of (or cannot see) the channel it tried to post in. */
-export function isNotInChannel(error: unknown): boolean {
-  const code = slackErrorCode(error);
-  return code === 'not_in_channel' || code === 'channel_not_found';
-}
-
 const PLAIN: Record<string, string> = {
   not_in_channel:
     'I am not a member of this channel, so I cannot post here. Invite me with `/invite @switchover` (or the name this app has in your workspace) and try again.',

@@ -3,7 +3,7 @@
 // Bolt's request handling: a request to the events path without Slack's signature headers, or stamped more than
 // five minutes from our clock, is refused (401) before a byte of its body is read, and its connection closed.
 // Bolt reads the whole body before it looks at the headers, so without this an unsigned flood costs memory.
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { HTTPReceiver, type Logger } from '@slack/bolt';
 import { answerHealth, type HealthParts } from './health';
 
@@ -69,7 +69,7 @@ export class SlackHttpReceiver extends HTTPReceiver {
       options.logger.warn(`Refused a request before reading its body: ${refusal}`);
       // Closing the connection is what keeps the body unread: Node would otherwise read it to reuse the socket.
       response.shouldKeepAlive = false;
-      answer(response, refusal === 'too large' ? 413 : 401);
+      response.writeHead(refusal === 'too large' ? 413 : 401).end();
     };
   }
 
@@ -103,9 +103,4 @@ export class SlackHttpReceiver extends HTTPReceiver {
       clearTimeout(cutOff);
     }
   }
-}
-
-function answer(response: ServerResponse, status: number): void {
-  response.writeHead(status);
-  response.end();
 }

@@ -7,9 +7,13 @@
 // The interval runs on the app's Clock, so a simulated run paces its updates in simulated time; the bound
 // on waiting for a stuck Slack call at the end is real time (the Web API client may be retrying for long).
 import type { webApi } from '@slack/bolt';
+import { SystemClock } from '../adapters/clock';
+import { withDeadline } from '../core/deadline';
 import type { Clock } from '../core/ports';
 import type { Logger } from '../logger';
 import { slackErrorCode } from './errors';
+
+const wallClock = new SystemClock();
 
 export interface LiveContent {
   text: string;
@@ -84,19 +88,10 @@ export class LiveMessage {
     this.closed = true;
     this.pending = { content, final: true, attempts: 0 };
     this.kick();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.finishTimeoutMs);
-      timer.unref?.();
-    });
-    try {
-      const result = await Promise.race([this.loop ?? Promise.resolve(), timedOut]);
-      if (result === 'timeout') {
-        this.log.warn({ channel: this.channel, ts: this.ts }, 'gave up waiting for Slack to show the final progress state');
-        return false;
-      }
-    } finally {
-      clearTimeout(timer);
+    const result = await withDeadline(this.loop ?? Promise.resolve(), this.finishTimeoutMs, () => 'timeout' as const, (ms, signal) => wallClock.sleep(ms, signal));
+    if (result === 'timeout') {
+      this.log.warn({ channel: this.channel, ts: this.ts }, 'gave up waiting for Slack to show the final progress state');
+      return false;
     }
     return !this.gone && this.pending === undefined && this.lastShown;
   }

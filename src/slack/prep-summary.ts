@@ -7,7 +7,7 @@ import { prepChart } from '../charts/prep';
 import type { PrepCompleted, PrepFailed } from '../core/prep';
 import type { ChartRenderer } from '../core/ports';
 import type { Logger } from '../logger';
-import { renderCharts, shareCharts, type RenderedCharts } from './chart-post';
+import { noteCharts, renderCharts, shareCharts, type RenderedCharts } from './chart-post';
 
 export interface PublishedSummary {
   /** The summary message's ts. */
@@ -58,14 +58,6 @@ export async function publishPrepSummary(
   if (uploadNote === undefined) return { ts, uploaded: images.length, ...(firstNote ? { chartsNote: firstNote } : {}) };
 
   const chartsNote = join(renderNote, `${uploadNote} This summary is text only.`);
-  const corrected = prepSummaryMessage(outcome, { chartsNote });
-  try {
-    await slack.chat.update({ channel, ts, text: corrected.text, blocks: corrected.blocks });
-  } catch (error) {
-    log.warn({ err: error }, 'could not correct the prep summary after the chart upload failed; saying so in its thread');
-    await slack.chat
-      .postMessage({ channel, thread_ts: ts, text: uploadNote })
-      .catch((replyError: unknown) => log.error({ err: replyError }, 'could not say that the chart is missing'));
-  }
+  await noteCharts(slack, log, { channel, ts }, prepSummaryMessage(outcome, { chartsNote }), uploadNote);
   return { ts, uploaded: 0, chartsNote };
 }

@@ -3,13 +3,14 @@
 import type { webApi } from '@slack/bolt';
 import { context, escapeMrkdwn, type SlackMessage } from '../blocks/common';
 import { statusMessage } from '../blocks/status';
-import { guardrailLimits, statusCharts } from '../charts/status';
+import { guardrailLimits } from '../charts/status';
+import { switchoverChart } from '../charts/switchover';
 import type { ChartRenderer, ChartSpec } from '../core/ports';
 import type { StageStatus } from '../core/status';
 import { mention } from '../core/format';
 import type { Logger } from '../logger';
 import { describeSlackError } from './errors';
-import { renderCharts, shareCharts } from './chart-post';
+import { noteCharts, renderCharts, shareCharts } from './chart-post';
 
 export interface StatusPostDeps {
   slack: webApi.WebClient;
@@ -38,19 +39,18 @@ export function statusMessageFor(status: StageStatus, requestedBy: string): Slac
 /** The chart to draw, or why there is none. */
 export function statusChartSpecs(status: StageStatus, margins?: GuardrailMargins): { specs: ChartSpec[]; note?: string } {
   if (!status.snapshot) return { specs: [], note: 'No chart: CloudWatch metrics could not be read.' };
-  const specs = statusCharts({
+  const chart = switchoverChart({
     stage: status.stage,
+    moment: 'status',
     snapshot: status.snapshot,
     changes: status.changes,
     ...(status.listener.ok ? { configuredPercent: status.listener.value.targetPercent } : {}),
     ...(margins ? { limits: guardrailLimits(status.baseline, margins) } : {}),
   });
-  if (specs.length === 0) {
-    return status.snapshot.missing.length > 0
-      ? { specs, note: `No chart: CloudWatch metrics could not be read (${status.snapshot.missing.join('; ')}).` }
-      : { specs, note: 'No chart: CloudWatch has no datapoints for the last 60 minutes.' };
-  }
-  return { specs };
+  if (chart) return { specs: [chart] };
+  return status.snapshot.missing.length > 0
+    ? { specs: [], note: `No chart: CloudWatch metrics could not be read (${status.snapshot.missing.join('; ')}).` }
+    : { specs: [], note: 'No chart: CloudWatch has no datapoints for the last 60 minutes.' };
 }
 
 export async function postStatus(
@@ -75,29 +75,9 @@ export async function postStatus(
   const problems = [drawNote, shareNote].filter((n): n is string => n !== undefined);
   const chartsNote = note ?? (problems.length > 0 ? `${problems.join(' ')} The figures above are complete.` : undefined);
   const uploaded = shareNote ? 0 : images.length;
-  if (chartsNote) await addNote(deps, channel, ts, message, chartsNote, status.stage);
+  if (chartsNote) {
+    const text = `:bar_chart: ${escapeMrkdwn(chartsNote)}`;
+    await noteCharts(deps.slack, deps.logger, { channel, ts }, { text: message.text, blocks: [...message.blocks, context(text)] }, text);
+  }
   return chartsNote ? { posted: true, ts, charts: uploaded, chartsNote } : { posted: true, ts, charts: uploaded };
-}
-
-/** Adds the charts note to the status message; a thread reply when the message cannot be updated. */
-async function addNote(
-  deps: StatusPostDeps,
-  channel: string,
-  ts: string,
-  message: SlackMessage,
-  note: string,
-  stage: string,
-): Promise<void> {
-  const text = `:bar_chart: ${escapeMrkdwn(note)}`;
-  try {
-    await deps.slack.chat.update({ channel, ts, text: message.text, blocks: [...message.blocks, context(text)] });
-    return;
-  } catch (error) {
-    deps.logger.warn({ err: error, stage }, 'could not add the charts note to the status message');
-  }
-  try {
-    await deps.slack.chat.postMessage({ channel, thread_ts: ts, text });
-  } catch (error) {
-    deps.logger.warn({ err: error, stage }, 'could not post the charts note');
-  }
 }

@@ -1,5 +1,5 @@
 import { InProcessChartRenderer } from '../../src/adapters/charts/in-process';
-import { guardrailLimits, statusCharts } from '../../src/charts/status';
+import { guardrailLimits } from '../../src/charts/status';
 import { headlineWindow, switchoverChart } from '../../src/charts/switchover';
 import { SIDE_COLOURS, LIMIT_COLOUR, MARKER_COLOUR } from '../../src/charts/panels';
 import type { Baseline } from '../../src/core/journal';
@@ -24,7 +24,7 @@ describe('switchoverChart', () => {
   const renderer = new InProcessChartRenderer();
 
   it('stacks share, 5xx and p99 panels on one time axis, with the weight as steps and every change marked', () => {
-    const spec = statusCharts({ stage: 'dev', snapshot: switchoverSnapshot(), changes: CHANGES, configuredPercent: 100, limits: guardrailLimits(baseline, { errorRatePoints: 1, p99Factor: 2 }) })[0]!;
+    const spec = switchoverChart({ stage: 'dev', moment: 'status', snapshot: switchoverSnapshot(), changes: CHANGES, configuredPercent: 100, limits: guardrailLimits(baseline, { errorRatePoints: 1, p99Factor: 2 }) })!;
     expect(chartJs4Problems(spec)).toEqual([]);
     const config = spec.config as unknown as Config;
     expect(config.data.labels).toHaveLength(55); // from 15 minutes before the first change (11:20)
@@ -105,6 +105,6 @@ describe('switchoverChart', () => {
 
   it('is left out when CloudWatch had no requests at all', () => {
     const snapshot: MetricsSnapshot = { window: { start: at(0), end: at(60) }, source: {}, target: {}, loadBalancer: {}, missing: [] };
-    expect(statusCharts({ stage: 'dev', snapshot, changes: [] })).toEqual([]);
+    expect(switchoverChart({ stage: 'dev', moment: 'status', snapshot, changes: [] })).toBeUndefined();
   });
 });
