@@ -20,8 +20,8 @@ import { formatTime } from '../core/format';
 import type { Clock } from '../core/ports';
 import { MINUTE_MS } from '../core/types';
 import type { Logger } from '../logger';
-import type { SwitchoverChartRequest } from './switchover-charts';
 import { isTransientSlackError, slackErrorCode } from './errors';
+import { SwitchoverChartRequestSchema } from './switchover-charts';
 
 /** Kept messages are tried again this long after a failure (longer when Slack says to wait longer). */
 export const RETRY_MS = 15_000;
@@ -51,9 +51,7 @@ const PostSchema = z.object({
   /** A thread reply shown in the channel too. */
   broadcast: z.boolean().optional(),
   /** The switchover chart to share in the message's thread once it is posted (an alert's, a completion's). */
-  chart: z
-    .object({ stage: z.string().min(1), moment: z.enum(['alert', 'completion']), end: z.number().finite(), breach: z.string().optional() })
-    .optional(),
+  chart: SwitchoverChartRequestSchema.optional(),
 });
 const UpdateSchema = z.object({ kind: z.literal('update'), ...Common, ts: z.string().min(1) });
 export const OutboxRecordSchema = z.discriminatedUnion('kind', [PostSchema, UpdateSchema]);
@@ -61,13 +59,7 @@ export type OutboxRecord = z.infer<typeof OutboxRecordSchema>;
 type PostRecord = Extract<OutboxRecord, { kind: 'post' }>;
 
 /** A channel message (threaded under `threadTs` when given). */
-export interface OutgoingPost {
-  channel: string;
-  threadTs?: string;
-  broadcast?: boolean;
-  message: SlackMessage;
-  chart?: SwitchoverChartRequest;
-}
+export type OutgoingPost = Pick<PostRecord, 'channel' | 'threadTs' | 'broadcast' | 'message' | 'chart'>;
 
 /** Told of every post Slack took, now or later (the watch reporter then shares the post's chart). */
 export type PostedListener = (post: PostRecord, ts: string) => void;
@@ -151,7 +143,7 @@ export class SlackOutbox {
    * the post is kept for the sweep and this resolves without a ts. Throws when Slack refuses it for good.
    */
   async post(what: string, post: OutgoingPost): Promise<string | undefined> {
-    const record: OutboxRecord = { kind: 'post', ...this.common(what, post.channel, post.message), ...threadOf(post) };
+    const record: OutboxRecord = { ...post, kind: 'post', ...this.common(what, post.channel, post.message) };
     return this.send(record);
   }
 
@@ -318,10 +310,6 @@ export class SlackOutbox {
 /** Where a record shows: the message it edits, or the thread (or channel) it is posted in. */
 function placeOf(record: OutboxRecord): string {
   return record.kind === 'update' ? `${record.channel} message ${record.ts}` : `${record.channel} thread ${record.threadTs ?? ''}`;
-}
-
-function threadOf(post: OutgoingPost): Pick<PostRecord, 'threadTs' | 'broadcast' | 'chart'> {
-  return { ...(post.threadTs ? { threadTs: post.threadTs } : {}), ...(post.broadcast ? { broadcast: true } : {}), ...(post.chart ? { chart: post.chart } : {}) };
 }
 
 function lateNote(queuedAt: number): Block {

@@ -5,7 +5,7 @@
 // newest tick still shows a breach in progress), never the answer.
 import { latestBaseline, type JournalRecord } from '../core/journal';
 import { appliedChanges } from '../core/changes';
-import type { LastAppliedSummary, OpenRequestSummary, StageListEntry, StatusContext } from '../core/status';
+import type { LastAppliedSummary, StageListEntry, StatusContext } from '../core/status';
 import { errorMessage } from '../core/format';
 import { appliedAt, type SwitchoverRequest } from '../core/requests/request';
 import { currentBreaches, watchState, type WatchState } from '../core/watch-state';
@@ -23,19 +23,7 @@ export interface GatheredContext {
   journalProblem?: string;
 }
 
-export function openRequestSummary(request: SwitchoverRequest | undefined): OpenRequestSummary | undefined {
-  if (!request) return undefined;
-  return {
-    id: request.id,
-    kind: request.kind,
-    percent: request.percent,
-    requester: request.requester,
-    to: request.to,
-    expiresAt: request.expiresAt,
-  };
-}
-
-export function lastAppliedSummary(request: SwitchoverRequest | undefined): LastAppliedSummary | undefined {
+function lastAppliedSummary(request: SwitchoverRequest | undefined): LastAppliedSummary | undefined {
   if (!request) return undefined;
   return {
     id: request.id,
@@ -70,7 +58,8 @@ export async function statusContext(deps: StatusContextDeps, stage: string): Pro
     await linkAlerts(deps, watch);
     context.watch = watch;
   }
-  const open = openRequestSummary(deps.approvals.openRequest(stage));
+  // A request is plain data that fits the summary as it is.
+  const open = deps.approvals.openRequest(stage);
   if (open) context.openRequest = open;
   const applied = lastAppliedSummary(deps.approvals.lastApplied(stage));
   if (applied) context.lastApplied = applied;
@@ -88,7 +77,7 @@ export async function stageListEntries(deps: StatusContextDeps): Promise<StageLi
   // Without the journal, the breaches the watch sees now still show.
   const records = await deps.core.journal.readAll().catch(() => []);
   return stages.map((stage) => {
-    const openRequest = openRequestSummary(deps.approvals.openRequest(stage));
+    const openRequest = deps.approvals.openRequest(stage);
     const breaches = currentBreaches(watchState(records, stage, deps.watcher.latestTick(stage)));
     const plan = deps.approvals.plans.active(stage);
     return { stage, ...(openRequest ? { openRequest } : {}), ...(breaches.length > 0 ? { breaches } : {}), ...(plan ? { plan } : {}) };

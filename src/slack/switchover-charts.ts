@@ -3,8 +3,9 @@
 // weight's steps, the change marks and the guardrail lines), and the metrics re-read from CloudWatch for the
 // whole switchover, from about 15 minutes before its first change to the moment. A request is plain data, so
 // a message queued during a Slack outage keeps it and is sent later with the chart of its own moment.
+import { z } from 'zod';
 import { guardrailLimits } from '../charts/status';
-import { MINUTES_BEFORE_FIRST_CHANGE, switchoverChart, type SwitchoverMoment } from '../charts/switchover';
+import { MINUTES_BEFORE_FIRST_CHANGE, switchoverChart } from '../charts/switchover';
 import { appliedChanges, switchoverStart } from '../core/changes';
 import { withDeadline } from '../core/deadline';
 import { errorMessage } from '../core/format';
@@ -15,15 +16,16 @@ import { MINUTE_MS, type MetricsSnapshot, type MetricsWindow } from '../core/typ
 import type { Logger } from '../logger';
 import { renderCharts, type RenderedCharts } from './chart-post';
 
-/** Which picture: a stage's switchover up to the end of the minutes read at that moment. */
-export interface SwitchoverChartRequest {
-  stage: string;
-  moment: Exclude<SwitchoverMoment, 'status'>;
+/** Which picture: a stage's switchover up to the end of the minutes read at that moment (kept in the outbox). */
+export const SwitchoverChartRequestSchema = z.object({
+  stage: z.string().min(1),
+  moment: z.enum(['alert', 'completion']),
   /** End of the newest minute the moment read (epoch ms, a minute boundary): the chart ends there. */
-  end: number;
+  end: z.number().finite(),
   /** For an alert: what breached, in a few words. */
-  breach?: string;
-}
+  breach: z.string().optional(),
+});
+export type SwitchoverChartRequest = z.infer<typeof SwitchoverChartRequestSchema>;
 
 /** The picture never reaches further back than this: its minutes stay legible and its drawing bounded. */
 export const MAX_CHART_MINUTES = 12 * 60;
