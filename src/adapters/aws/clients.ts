@@ -11,7 +11,7 @@ import { AwsLoadBalancer } from './load-balancer';
 import { AwsMetrics } from './metrics';
 import type { StagesOverrides } from './stages-file';
 
-export interface AwsClientsOptions {
+interface AwsClientsOptions {
   /** Omitted: the SDK's own resolution (AWS_REGION, profile). */
   region?: string;
   /** Attempts per call, including the first (SDK standard retry mode: throttling, 5xx, timeouts). */

@@ -36,19 +36,14 @@ function isNotFound(error: unknown, code: string): boolean {
   return error instanceof AwsCallError && error.code === code;
 }
 
-interface Cached<T> {
-  at: number;
-  value: Promise<T>;
-}
-
 export class AwsStageResolver implements StageResolver {
-  private readonly resolutions = new Map<string, Cached<StageResources>>();
+  /** Resolutions (`stage <name>`) and the list of stages (`stages`): each a promise reused for ttlMs. */
+  private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
   /**
    * The switchover listener last found per stage, kept past the cache: after a manual fallback its forward
    * names one proxy group, like a stack's direct listener to that group, and this tells the two apart.
    */
   private readonly knownListeners = new Map<string, string>();
-  private stageList?: Cached<string[]>;
 
   constructor(
     private readonly clients: { elbv2: ElasticLoadBalancingV2Client },
@@ -58,34 +53,26 @@ export class AwsStageResolver implements StageResolver {
   ) {}
 
   resolve(stage: string): Promise<StageResources> {
-    const cached = this.resolutions.get(stage);
-    if (cached && this.clock.now() - cached.at < this.ttlMs) return cached.value;
-    // The promise is cached, so concurrent resolutions of one stage share their calls; failures are not kept.
-    const value = this.discover(stage);
-    this.resolutions.set(stage, { at: this.clock.now(), value });
-    value.catch(() => {
-      if (this.resolutions.get(stage)?.value === value) this.resolutions.delete(stage);
-    });
-    return value;
-  }
-
-  /** Forgets cached resolutions (all, or one stage's), e.g. after a stack was redeployed. */
-  invalidate(stage?: string): void {
-    if (stage === undefined) {
-      this.resolutions.clear();
-      this.stageList = undefined;
-    } else {
-      this.resolutions.delete(stage);
-    }
+    return this.cached(`stage ${stage}`, () => this.discover(stage));
   }
 
   listStages(): Promise<string[]> {
-    if (this.stageList && this.clock.now() - this.stageList.at < this.ttlMs) return this.stageList.value;
-    const value = this.discoverStages();
-    const entry = { at: this.clock.now(), value };
-    this.stageList = entry;
+    return this.cached('stages', () => this.discoverStages());
+  }
+
+  /** Forgets every cached resolution, e.g. after a stack was redeployed. */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  /** The promise is cached, so concurrent lookups share their calls; a failure is forgotten at once. */
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.cache.get(key);
+    if (hit && this.clock.now() - hit.at < this.ttlMs) return hit.value as Promise<T>;
+    const value = load();
+    this.cache.set(key, { at: this.clock.now(), value });
     value.catch(() => {
-      if (this.stageList === entry) this.stageList = undefined;
+      if (this.cache.get(key)?.value === value) this.cache.delete(key);
     });
     return value;
   }

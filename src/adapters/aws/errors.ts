@@ -1,9 +1,8 @@
 // AWS failures in plain words. Every SDK call of the adapters goes through `awsCall`, so an operator reads
 // "missing IAM permission elasticloadbalancing:ModifyListener on <arn>" instead of a stack trace.
-// Throttling, 5xx and timeouts were already retried by the SDK (standard mode) by the time they land here.
-
-/** IAM service prefix of each SDK client. */
-export type AwsService = 'elasticloadbalancing' | 'ecs' | 'cloudwatch';
+// Throttling, 5xx and timeouts were already retried by the SDK (standard mode) by the time they land here;
+// they are told apart by the SDK's own classification, the one its retry strategy uses.
+import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 
 export class AwsCallError extends Error {
   override readonly name = 'AwsCallError';
@@ -13,8 +12,6 @@ export class AwsCallError extends Error {
     /** AWS error code, e.g. `AccessDenied`, `Throttling`, `TimeoutError`. */
     readonly code: string,
     message: string,
-    /** True when trying again later may succeed (throttling, server errors, timeouts). */
-    readonly retryable: boolean,
     /** AWS's own words, short (e.g. "Rate exceeded"), for compact mentions such as a snapshot's `missing`. */
     readonly detail = '',
   ) {
@@ -38,87 +35,44 @@ export class StageNotFoundError extends Error {
 }
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedException']);
-const THROTTLING = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'ThrottledException',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'LimitExceededException',
-]);
-const TIMEOUT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 const CREDENTIALS = new Set(['CredentialsProviderError', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'InvalidSignatureException']);
 
-interface SdkErrorLike {
-  name?: string;
+interface SdkErrorLike extends Error {
+  cause?: Error;
   code?: string;
-  message?: string;
   Code?: string;
   $metadata?: { httpStatusCode?: number; attempts?: number };
-}
-
-function attemptsText(err: SdkErrorLike): string {
-  const attempts = err.$metadata?.attempts;
-  return attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
 }
 
 /** Converts whatever the SDK threw into an AwsCallError whose message says what to do. */
 export function toAwsCallError(error: unknown, operation: string, resource: string): AwsCallError {
   if (error instanceof AwsCallError) return error;
-  const err = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SdkErrorLike;
+  const err = (typeof error === 'object' && error !== null ? error : new Error(String(error))) as SdkErrorLike;
   const code = err.name && err.name !== 'Error' ? err.name : (err.Code ?? err.code ?? 'Error');
   const detail = (err.message ?? '').trim() || 'no message';
   const status = err.$metadata?.httpStatusCode;
+  const attempts = (err.$metadata?.attempts ?? 1) > 1 ? ` after ${err.$metadata!.attempts} attempts` : '';
+  const failed = (message: string, short = detail) => new AwsCallError(operation, code, message, short);
 
   if (ACCESS_DENIED.has(code)) {
-    return new AwsCallError(
-      operation,
-      code,
+    return failed(
       `missing IAM permission ${operation} on ${resource}: add it to the bot's role (see docs/iam-policy.json).`,
-      false,
       `missing IAM permission ${operation}`,
     );
   }
   if (CREDENTIALS.has(code)) {
-    return new AwsCallError(
-      operation,
-      code,
-      `${operation} failed: the bot has no valid AWS credentials (${code}). Check the role or credentials it runs with.`,
-      false,
-      detail,
-    );
+    return failed(`${operation} failed: the bot has no valid AWS credentials (${code}). Check the role or credentials it runs with.`);
   }
-  if (THROTTLING.has(code) || status === 429) {
-    return new AwsCallError(
-      operation,
-      code,
-      `${operation} was throttled by AWS${attemptsText(err)} (${code}: ${detail}). Try again in a minute.`,
-      true,
-      detail,
-    );
-  }
-  if (TIMEOUT.has(code) || (err.code !== undefined && NETWORK_CODES.has(err.code))) {
-    return new AwsCallError(
-      operation,
-      code,
-      `${operation} did not get an answer from AWS${attemptsText(err)} (${code}: ${detail}). Try again shortly.`,
-      true,
-      detail,
-    );
+  if (isThrottlingError(err)) {
+    return failed(`${operation} was throttled by AWS${attempts} (${code}: ${detail}). Try again in a minute.`);
   }
   if (status !== undefined && status >= 500) {
-    return new AwsCallError(
-      operation,
-      code,
-      `${operation} failed with an AWS server error${attemptsText(err)} (${status} ${code}: ${detail}). Try again shortly.`,
-      true,
-      detail,
-    );
+    return failed(`${operation} failed with an AWS server error${attempts} (${status} ${code}: ${detail}). Try again shortly.`);
   }
-  return new AwsCallError(operation, code, `${operation} on ${resource} failed: ${code}: ${detail}`, false, detail);
+  if (isTransientError(err)) {
+    return failed(`${operation} did not get an answer from AWS${attempts} (${code}: ${detail}). Try again shortly.`);
+  }
+  return failed(`${operation} on ${resource} failed: ${code}: ${detail}`);
 }
 
 /** Runs one SDK call and maps its failure. `resource` names what the call acts on, for the IAM message. */

@@ -27,7 +27,7 @@ import { findProxyForward, forwardTargets, namesBothProxies, targetGroupNameOf, 
 const TARGET_STATES = new Set<TargetState>(['initial', 'healthy', 'unhealthy', 'unused', 'draining', 'unavailable', 'unhealthy.draining']);
 
 /** ALB weights are whole numbers from 0 to 999. */
-export function checkWeights(weights: Weights): void {
+function checkWeights(weights: Weights): void {
   for (const side of ['source', 'target'] as const) {
     const w = weights[side];
     if (!Number.isInteger(w) || w < 0 || w > 999) {
@@ -61,7 +61,6 @@ export class AwsLoadBalancer implements LoadBalancerPort {
           'elasticloadbalancing:DescribeRules',
           'ListenerNotFound',
           `the switchover listener of stage \`${resources.stage}\` (port ${port}) no longer exists; the stack may have been redeployed. Run the command again: the bot looks the stage up afresh.`,
-          false,
         );
       }
       throw error;
@@ -76,7 +75,6 @@ export class AwsLoadBalancer implements LoadBalancerPort {
         'NoProxyForward',
         `the default rule of the switchover listener (port ${port}) of stage \`${resources.stage}\` forwards to neither ` +
           `${source.name} nor ${target.name}. Someone changed it outside the bot: check it in the console before going on.`,
-        false,
       );
     }
     const nameOf = (groupArn: string) =>
@@ -142,7 +140,7 @@ export class AwsLoadBalancer implements LoadBalancerPort {
 }
 
 /** A rule's conditions in words, e.g. "path /_bulk* and host search.example.com". */
-export function describeConditions(conditions: readonly RuleCondition[] | undefined): string {
+function describeConditions(conditions: readonly RuleCondition[] | undefined): string {
   const parts = (conditions ?? []).map((c) => {
     switch (c.Field) {
       case 'path-pattern':

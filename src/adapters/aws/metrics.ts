@@ -3,6 +3,7 @@
 // "no traffic in that minute", as CloudWatch sends no datapoint then.
 import {
   type CloudWatchClient,
+  type Dimension,
   paginateGetMetricData,
   type MetricDataQuery,
   type MetricDataResult,
@@ -15,6 +16,7 @@ import type {
   MetricsWindow,
   StageResources,
   TargetGroupMetric,
+  TargetGroupRef,
 } from '../../core/types';
 import { MINUTE_MS } from '../../core/types';
 import { AwsCallError, awsCall, toAwsCallError } from './errors';
@@ -28,7 +30,7 @@ interface MetricDef<K extends string> {
   words: string;
 }
 
-export const TARGET_GROUP_METRICS: readonly MetricDef<TargetGroupMetric>[] = [
+const TARGET_GROUP_METRICS: readonly MetricDef<TargetGroupMetric>[] = [
   { key: 'requests', metricName: 'RequestCount', stat: 'Sum', words: 'requests' },
   { key: 'http2xx', metricName: 'HTTPCode_Target_2XX_Count', stat: 'Sum', words: '2xx responses' },
   { key: 'http3xx', metricName: 'HTTPCode_Target_3XX_Count', stat: 'Sum', words: '3xx responses' },
@@ -41,14 +43,11 @@ export const TARGET_GROUP_METRICS: readonly MetricDef<TargetGroupMetric>[] = [
   { key: 'connectionErrors', metricName: 'TargetConnectionErrorCount', stat: 'Sum', words: 'connection errors to targets' },
 ];
 
-export const LOAD_BALANCER_METRICS: readonly MetricDef<LoadBalancerMetric>[] = [
+const LOAD_BALANCER_METRICS: readonly MetricDef<LoadBalancerMetric>[] = [
   { key: 'activeConnections', metricName: 'ActiveConnectionCount', stat: 'Sum', words: 'active connections' },
   { key: 'newConnections', metricName: 'NewConnectionCount', stat: 'Sum', words: 'new connections' },
   { key: 'elb5xx', metricName: 'HTTPCode_ELB_5XX_Count', stat: 'Sum', words: '5xx responses from the load balancer itself' },
 ];
-
-/** Queries per stage snapshot. */
-export const QUERIES_PER_SNAPSHOT = TARGET_GROUP_METRICS.length * 2 + LOAD_BALANCER_METRICS.length;
 
 type Group = 'source' | 'target' | 'loadBalancer';
 const GROUP_WORDS: Record<Group, string> = { source: 'source proxy', target: 'target proxy', loadBalancer: 'load balancer' };
@@ -69,40 +68,25 @@ export function completeMinutes(window: MetricsWindow, now: number): MetricsWind
 
 function plan(resources: StageResources): PlannedQuery[] {
   const lb = { Name: 'LoadBalancer', Value: resources.loadBalancer.dimension };
-  const queries: PlannedQuery[] = [];
-  for (const group of ['source', 'target'] as const) {
-    const tg = group === 'source' ? resources.sourceProxyTargetGroup : resources.targetProxyTargetGroup;
-    for (const def of TARGET_GROUP_METRICS) {
-      queries.push({
-        group,
-        key: def.key,
-        words: `${GROUP_WORDS[group]} ${def.words}`,
-        query: {
-          Id: `${group}_${def.key}`.toLowerCase(),
-          // Target group metrics are published per (TargetGroup, LoadBalancer) pair.
-          MetricStat: {
-            Metric: { Namespace: NAMESPACE, MetricName: def.metricName, Dimensions: [{ Name: 'TargetGroup', Value: tg.dimension }, lb] },
-            Period: 60,
-            Stat: def.stat,
-          },
-          ReturnData: true,
-        },
-      });
-    }
-  }
-  for (const def of LOAD_BALANCER_METRICS) {
-    queries.push({
-      group: 'loadBalancer',
+  // Target group metrics are published per (TargetGroup, LoadBalancer) pair, load balancer ones per LoadBalancer.
+  const tg = (ref: TargetGroupRef) => [{ Name: 'TargetGroup', Value: ref.dimension }, lb];
+  const sets: { group: Group; prefix: string; defs: readonly MetricDef<string>[]; dimensions: Dimension[] }[] = [
+    { group: 'source', prefix: 'source', defs: TARGET_GROUP_METRICS, dimensions: tg(resources.sourceProxyTargetGroup) },
+    { group: 'target', prefix: 'target', defs: TARGET_GROUP_METRICS, dimensions: tg(resources.targetProxyTargetGroup) },
+    { group: 'loadBalancer', prefix: 'lb', defs: LOAD_BALANCER_METRICS, dimensions: [lb] },
+  ];
+  return sets.flatMap(({ group, prefix, defs, dimensions }) =>
+    defs.map((def) => ({
+      group,
       key: def.key,
-      words: `${GROUP_WORDS.loadBalancer} ${def.words}`,
+      words: `${GROUP_WORDS[group]} ${def.words}`,
       query: {
-        Id: `lb_${def.key}`.toLowerCase(),
-        MetricStat: { Metric: { Namespace: NAMESPACE, MetricName: def.metricName, Dimensions: [lb] }, Period: 60, Stat: def.stat },
+        Id: `${prefix}_${def.key}`.toLowerCase(),
+        MetricStat: { Metric: { Namespace: NAMESPACE, MetricName: def.metricName, Dimensions: dimensions }, Period: 60, Stat: def.stat },
         ReturnData: true,
       },
-    });
-  }
-  return queries;
+    })),
+  );
 }
 
 /** "CloudWatch: Throttling: Rate exceeded", short enough to follow each missing number. */

@@ -6,13 +6,13 @@ const sdkError = (name: string, message: string, status?: number, attempts?: num
 describe('toAwsCallError', () => {
   it.each(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation'])('maps %s to the missing IAM action', (code) => {
     const e = toAwsCallError(sdkError(code, 'User ... is not authorized', 403), 'ecs:UpdateService', 'service a in cluster b');
-    expect(e).toMatchObject({ operation: 'ecs:UpdateService', code, retryable: false });
+    expect(e).toMatchObject({ operation: 'ecs:UpdateService', code });
     expect(e.message).toBe("missing IAM permission ecs:UpdateService on service a in cluster b: add it to the bot's role (see docs/iam-policy.json).");
   });
 
   it('says throttling lasted through the retries', () => {
     const e = toAwsCallError(sdkError('ThrottlingException', 'Rate exceeded', 400, 5), 'ecs:DescribeServices', 'x');
-    expect(e).toMatchObject({ retryable: true, detail: 'Rate exceeded' });
+    expect(e).toMatchObject({ detail: 'Rate exceeded' });
     expect(e.message).toBe('ecs:DescribeServices was throttled by AWS after 5 attempts (ThrottlingException: Rate exceeded). Try again in a minute.');
   });
 
@@ -22,7 +22,6 @@ describe('toAwsCallError', () => {
     );
     expect(toAwsCallError(sdkError('TimeoutError', 'socket timed out'), 'cloudwatch:GetMetricData', '*')).toMatchObject({
       code: 'TimeoutError',
-      retryable: true,
       message: 'cloudwatch:GetMetricData did not get an answer from AWS (TimeoutError: socket timed out). Try again shortly.',
     });
   });

@@ -1,11 +1,13 @@
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataResult, type MetricStat } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ManualClock } from '../../../src/adapters/clock';
-import { AwsMetrics, QUERIES_PER_SNAPSHOT } from '../../../src/adapters/aws/metrics';
+import { AwsMetrics } from '../../../src/adapters/aws/metrics';
 import { MINUTE_MS } from '../../../src/core/types';
 import { sentInputs } from '../../support/aws-pages';
 import { stageResources } from '../../support/fake-ports';
 
+// Eight metrics per proxy target group and three of the load balancer.
+const QUERIES = 8 * 2 + 3;
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 30); // 30 s into an incomplete minute
 const T0 = Date.UTC(2026, 0, 1, 11, 50);
 
@@ -34,7 +36,7 @@ describe('AwsMetrics.snapshot', () => {
     const input = mock.commandCalls(GetMetricDataCommand)[0]!.args[0].input;
     expect(input.StartTime).toEqual(new Date(T0));
     expect(input.EndTime).toEqual(new Date(Date.UTC(2026, 0, 1, 12, 0)));
-    expect(input.MetricDataQueries).toHaveLength(QUERIES_PER_SNAPSHOT);
+    expect(input.MetricDataQueries).toHaveLength(QUERIES);
     const byId: Record<string, MetricStat | undefined> = Object.fromEntries(input.MetricDataQueries!.map((q) => [q.Id, q.MetricStat]));
     expect(byId.target_latencyp99).toEqual({
       Metric: {
@@ -147,7 +149,7 @@ describe('AwsMetrics.snapshot', () => {
       { ...request, NextToken: 'next' },
     ]);
     expect(sent[1]!.MetricDataQueries).toEqual(sent[0]!.MetricDataQueries);
-    expect(sent[0]!.MetricDataQueries).toHaveLength(QUERIES_PER_SNAPSHOT);
+    expect(sent[0]!.MetricDataQueries).toHaveLength(QUERIES);
     expect(snap.source.requests).toEqual([
       { t: T0, v: 10 },
       { t: T0 + MINUTE_MS, v: 20 },

@@ -41,7 +41,7 @@ describe('simulated AWS transport', () => {
     sim.stack.faults.DescribeRules = { throttle: 3 };
     const error = await sim.ports.loadBalancer.readListener(dev).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AwsCallError);
-    expect(error).toMatchObject({ code: 'Throttling', retryable: true });
+    expect(error).toMatchObject({ code: 'Throttling' });
     expect((error as Error).message).toBe(
       'elasticloadbalancing:DescribeRules was throttled by AWS after 3 attempts (Throttling: Rate exceeded). Try again in a minute.',
     );
@@ -57,7 +57,7 @@ describe('simulated AWS transport', () => {
       'ecs:DescribeServices failed with an AWS server error after 2 attempts (500 ServerException: An internal error occurred (simulated)). Try again shortly.',
     );
     sim.stack.faults.DescribeTargetHealth = { timeout: 2 };
-    await expect(sim.ports.loadBalancer.targetHealth(dev.sourceProxyTargetGroup)).rejects.toMatchObject({ code: 'TimeoutError', retryable: true });
+    await expect(sim.ports.loadBalancer.targetHealth(dev.sourceProxyTargetGroup)).rejects.toMatchObject({ code: 'TimeoutError' });
     sim.stack.faults.DescribeTargetHealth = { latencyMs: 1 };
     expect((await sim.ports.loadBalancer.targetHealth(dev.sourceProxyTargetGroup)).targets).toHaveLength(3);
   });
