@@ -22,7 +22,7 @@ import {
   targetGroupDimension,
   targetGroupNameOf,
 } from './listener-actions';
-import { LOAD_BALANCER_PREFIX, stageNames, type StageNames } from './naming';
+import { LOAD_BALANCER_PREFIX, namesPastAwsLimit, stageNames, type StageNames } from './naming';
 import type { StagesOverrides } from './stages-file';
 
 export { StageNotFoundError } from './errors';
@@ -106,6 +106,16 @@ export class AwsStageResolver implements StageResolver {
       throw new StageNotFoundError(stage, 'stage name', stage, `\`${stage}\` is not a stage name: use ${STAGE_NAME_RULE}.`);
     }
     const names = stageNames(stage, override);
+    const tooLong = namesPastAwsLimit(names);
+    if (tooLong.length > 0) {
+      throw new StageNotFoundError(
+        stage,
+        'stage name',
+        stage,
+        `Stage \`${stage}\` cannot be looked up: AWS allows load balancer and target group names of at most 32 characters, ` +
+          `and ${tooLong.join(', ')} would be longer. ${FIX}`,
+      );
+    }
     const region = await this.region();
     const from = (key: keyof StageNames) =>
       override?.[key] !== undefined ? ` (from SWITCHOVER_STAGES_FILE ${key})` : '';

@@ -37,3 +37,13 @@ export function stageNames(stage: string, override: StageOverride = {}): StageNa
     targetProxyService: override.targetProxyService ?? defaults.targetProxyService,
   };
 }
+
+/**
+ * The load balancer and target group names AWS cannot have: it allows at most 32 characters, so the default
+ * names fit only stages of up to 13 characters (`MigrationAssistant-<stage>`).
+ */
+export function namesPastAwsLimit(names: StageNames): string[] {
+  return [names.loadBalancerName, names.sourceTargetGroupName, names.targetTargetGroupName]
+    .filter((name) => name.length > 32)
+    .map((name) => `\`${name}\` (${name.length} characters)`);
+}

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isValidStageName, STAGE_NAME_RULE } from '../../core/stage';
+import { namesPastAwsLimit, stageNames } from './naming';
 
 const name = (what: string) =>
   z
@@ -63,6 +64,10 @@ export function parseStagesFile(json: unknown, path = 'stages file'): StagesOver
         }
       }
     } else {
+      const tooLong = namesPastAwsLimit(stageNames(stage, parsed.data));
+      if (tooLong.length > 0) {
+        problems.push(`stage "${stage}": ${tooLong.join(', ')} would be past AWS's 32-character limit; name the stack's resources here`);
+      }
       result[stage] = parsed.data;
     }
   }

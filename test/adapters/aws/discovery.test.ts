@@ -235,6 +235,25 @@ describe('AwsStageResolver.resolve', () => {
     expect(mock.calls()).toHaveLength(0);
   });
 
+  it('refuses a stage whose default names AWS cannot have (past 32 characters) without calling AWS', async () => {
+    const { mock, resolver } = setup();
+    await expect(resolver.resolve('abcdefghijklmn')).rejects.toThrow(
+      'Stage `abcdefghijklmn` cannot be looked up: AWS allows load balancer and target group names of at most 32 characters, ' +
+        'and `MigrationAssistant-abcdefghijklmn` (33 characters) would be longer. Check the stage name, or map it in SWITCHOVER_STAGES_FILE.',
+    );
+    await expect(resolver.resolve('abcdefghijklmno')).rejects.toThrow(
+      '`MigrationAssistant-abcdefghijklmno` (34 characters), `ALBSourceProxy-abcdefghijklmno-TG` (33 characters), `ALBTargetProxy-abcdefghijklmno-TG` (33 characters)',
+    );
+    expect(mock.calls()).toHaveLength(0);
+  });
+
+  it('resolves such a stage when the stages file names its load balancer and target groups', async () => {
+    const { mock, resolver } = setup({ abcdefghijklmn: { loadBalancerName: 'ma-long' } });
+    const names = { lb: 'ma-long', source: 'ALBSourceProxy-abcdefghijklmn-TG', target: 'ALBTargetProxy-abcdefghijklmn-TG' };
+    stack(mock, 'abcdefghijklmn', [weighted(443, names.lb, names.source, names.target)], names);
+    expect((await resolver.resolve('abcdefghijklmn')).loadBalancer.name).toBe('ma-long');
+  });
+
   it('caches a resolution for five minutes on the clock, and never a failure', async () => {
     const { mock, clock, resolver } = setup();
     stack(mock, 'dev', [weighted(443, 'MigrationAssistant-dev', 'ALBSourceProxy-dev-TG', 'ALBTargetProxy-dev-TG')]);

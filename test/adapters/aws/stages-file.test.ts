@@ -48,6 +48,18 @@ describe('loadStagesFile', () => {
     expect(error!.message).toContain(`SWITCHOVER_STAGES_FILE ${path} is not valid:`);
   });
 
+  it("refuses a stage whose load balancer or target group names would pass AWS's 32 characters", () => {
+    expect(() => parseStagesFile({ abcdefghijklmn: { listenerPort: 443 }, wave1: { loadBalancerName: 'x'.repeat(33) } })).toThrow(
+      expect.objectContaining({
+        problems: [
+          'stage "abcdefghijklmn": `MigrationAssistant-abcdefghijklmn` (33 characters) would be past AWS\'s 32-character limit; name the stack\'s resources here',
+          `stage "wave1": \`${'x'.repeat(33)}\` (33 characters) would be past AWS's 32-character limit; name the stack's resources here`,
+        ],
+      }),
+    );
+    expect(parseStagesFile({ abcdefghijklmn: { loadBalancerName: 'ma-long' } })).toEqual({ abcdefghijklmn: { loadBalancerName: 'ma-long' } });
+  });
+
   it('says plainly when the file is missing or not JSON', () => {
     expect(() => loadStagesFile('/nonexistent/stages.json')).toThrow('the file does not exist');
     expect(() => loadStagesFile(file('{ nope'))).toThrow('is not valid JSON');
