@@ -110,7 +110,7 @@ const logCount = (h: Harness, msg: string) => h.logs().filter((l) => l.msg === m
 
 function setWeights(sim: SimulatedAws, name: string, weights: Weights): void {
   const s = sim.stack.stage(name);
-  const groups = s.switchoverListener.defaultActions[0]!.ForwardConfig!.TargetGroups;
+  const groups = s.switchoverListener.defaultActions[0]!.ForwardConfig!.TargetGroups!;
   for (const g of groups) g.Weight = g.TargetGroupArn === s.targetGroups.source.arn ? weights.source : weights.target;
 }
 

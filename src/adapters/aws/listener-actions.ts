@@ -1,8 +1,11 @@
 // Reading and rewriting the switchover listener's default actions. The forward is found by the target groups
 // it names (either proxy group: the console's manual fallback leaves a forward to one of them), not by port
 // or position, and rewritten as the weighted forward to both proxy groups with nothing else changed.
-import type { Action, Listener, TargetGroupTuple } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Action, Listener, Rule, TargetGroupTuple } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Weights } from '../../core/types';
+
+/** The SDK's shapes of a listener's actions and rules, for the simulated stack (which imports no SDK client). */
+export type { Action, Rule };
 
 /**
  * The groups a forward action sends to, with their weights. A group listed without a weight has AWS's

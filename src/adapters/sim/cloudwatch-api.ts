@@ -111,62 +111,40 @@ function timeOf(value: unknown): number {
   return NaN;
 }
 
-const COUNTS: Record<string, 'requests' | 'c2xx' | 'c3xx' | 'c4xx' | 'c5xx'> = {
+/** The per-target-group counts; the bot asks for each as a Sum. */
+const COUNTS: Record<string, 'requests' | 'c2xx' | 'c3xx' | 'c4xx' | 'c5xx' | 'connectionErrors'> = {
   RequestCount: 'requests',
   HTTPCode_Target_2XX_Count: 'c2xx',
   HTTPCode_Target_3XX_Count: 'c3xx',
   HTTPCode_Target_4XX_Count: 'c4xx',
   HTTPCode_Target_5XX_Count: 'c5xx',
+  TargetConnectionErrorCount: 'connectionErrors',
 };
 
-/** One datapoint from the minutes of a period, or undefined where CloudWatch would have none. */
+/** The load balancer's counts, also asked for as a Sum. */
+const LOAD_BALANCER_COUNTS: Record<string, 'activeConnections' | 'newConnections' | 'elb5xx'> = {
+  ActiveConnectionCount: 'activeConnections',
+  NewConnectionCount: 'newConnections',
+  HTTPCode_ELB_5XX_Count: 'elb5xx',
+};
+
+/**
+ * One datapoint from the minutes of a period, or undefined where CloudWatch would have none. Only the
+ * statistics the bot asks for are simulated (Sum of counts, Average and p99 of TargetResponseTime).
+ */
 function aggregate(metricName: string, stat: string, minutes: MinuteRecord[], side: Side | undefined): number | undefined {
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const positive = (v: number) => (v > 0 ? v : undefined);
-  if (side) {
-    const sm = minutes.map((m) => m[side]);
-    const count = COUNTS[metricName];
-    if (count) return stat === 'Sum' || stat === 'SampleCount' ? positive(sum(sm.map((s) => s[count]))) : undefined;
-    if (metricName === 'TargetResponseTime') {
-      const live = sm.filter((s) => s.requests > 0);
-      const requests = sum(live.map((s) => s.requests));
-      if (requests === 0) return undefined;
-      const avg = sum(live.map((s) => s.latencyAvg * s.requests)) / requests;
-      const p99 = Math.max(...live.map((s) => s.latencyP99));
-      if (stat === 'Average') return avg;
-      if (stat === 'Maximum') return p99 * 1.8;
-      if (stat === 'Minimum') return 0.003;
-      if (stat === 'SampleCount') return requests;
-      const p = /^p(\d+(\.\d+)?)$/.exec(stat);
-      if (!p) return undefined;
-      const n = Number(p[1]);
-      if (n >= 99) return p99 * (1 + (n - 99) * 0.5);
-      const floor = avg * 0.85;
-      return floor + (p99 - floor) * Math.max(0, (n - 50) / 49) ** 3;
-    }
-    if (metricName === 'TargetConnectionErrorCount') return stat === 'Sum' ? positive(sum(sm.map((s) => s.connectionErrors))) : undefined;
-    if (metricName === 'HealthyHostCount' || metricName === 'UnHealthyHostCount') {
-      const xs = sm.map((s) => (metricName === 'HealthyHostCount' ? s.healthyHosts : s.unhealthyHosts));
-      if (stat === 'Minimum') return Math.min(...xs);
-      if (stat === 'Maximum') return Math.max(...xs);
-      if (stat === 'Average') return sum(xs) / xs.length;
-      if (stat === 'Sum') return sum(xs);
-      if (stat === 'SampleCount') return xs.length;
-    }
-    return undefined;
+  if (!side) {
+    const count = LOAD_BALANCER_COUNTS[metricName];
+    return count && stat === 'Sum' ? positive(sum(minutes.map((m) => m[count]))) : undefined;
   }
-  if (stat !== 'Sum' && stat !== 'SampleCount') return undefined;
-  switch (metricName) {
-    case 'ActiveConnectionCount':
-      return positive(sum(minutes.map((m) => m.activeConnections)));
-    case 'NewConnectionCount':
-      return positive(sum(minutes.map((m) => m.newConnections)));
-    case 'HTTPCode_ELB_5XX_Count':
-    case 'HTTPCode_ELB_503_Count':
-      return positive(sum(minutes.map((m) => m.elb5xx)));
-    case 'RequestCount':
-      return positive(sum(minutes.map((m) => m.source.requests + m.target.requests + m.elb5xx)));
-    default:
-      return undefined;
-  }
+  const sm = minutes.map((m) => m[side]);
+  const count = COUNTS[metricName];
+  if (count) return stat === 'Sum' ? positive(sum(sm.map((s) => s[count]))) : undefined;
+  const live = sm.filter((s) => s.requests > 0);
+  const requests = sum(live.map((s) => s.requests));
+  if (metricName !== 'TargetResponseTime' || requests === 0) return undefined;
+  if (stat === 'Average') return sum(live.map((s) => s.latencyAvg * s.requests)) / requests;
+  return stat === 'p99' ? Math.max(...live.map((s) => s.latencyP99)) : undefined;
 }

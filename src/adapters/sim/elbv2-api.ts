@@ -1,18 +1,16 @@
 // The simulated ELBv2 API (AWS Query): load balancers, listeners and their rules, target groups and target
 // health, in the shapes DescribeLoadBalancers, DescribeListeners, DescribeRules, DescribeTargetGroups,
 // DescribeTargetHealth and ModifyListener answer with, pages included.
-import type { Side } from '../../core/types';
-import { SimAwsError, type SimAction, type SimStack, type SimStage } from './stack';
+import { SimAwsError, type SimAction, type SimListener, type SimStack, type SimStage } from './stack';
 import type { QueryObject, QueryValue } from './wire';
 
 export function elbv2(stack: SimStack, operation: string, input: QueryObject): unknown {
   const list = (v: QueryValue | undefined): string[] => (Array.isArray(v) ? (v.filter((x) => typeof x === 'string') as string[]) : []);
-  const stages = [...stack.stages.values()];
   switch (operation) {
     case 'DescribeLoadBalancers': {
       const names = list(input.Names);
       const arns = list(input.LoadBalancerArns);
-      let found = stages;
+      let found = [...stack.stages.values()];
       if (names.length > 0 || arns.length > 0) {
         const wanted = [...names, ...arns];
         const missing = wanted.filter((n) => !stack.findLoadBalancer(n));
@@ -23,34 +21,11 @@ export function elbv2(stack: SimStack, operation: string, input: QueryObject): u
       return { LoadBalancers: page.map((s) => loadBalancerXml(s)), NextMarker: next };
     }
     case 'DescribeListeners': {
-      const arns = list(input.ListenerArns);
-      let listeners: { stage: SimStage; listener: SimStage['listeners'][number] }[];
-      if (arns.length > 0) {
-        listeners = arns.map((arn) => {
-          const found = stack.findListener(arn);
-          if (!found) throw new SimAwsError('ListenerNotFound', `One or more listeners not found`);
-          return found;
-        });
-      } else if (typeof input.LoadBalancerArn === 'string') {
-        const stage = stack.findLoadBalancer(input.LoadBalancerArn);
-        if (!stage) throw new SimAwsError('LoadBalancerNotFound', `Load balancer '${input.LoadBalancerArn}' not found`);
-        listeners = stage.listeners.map((listener) => ({ stage, listener }));
-      } else {
-        throw new SimAwsError('ValidationError', 'You must specify either listener ARNs or a load balancer ARN');
-      }
-      const { page, next } = paginate(listeners, input);
-      return {
-        Listeners: page.map(({ stage, listener }) => ({
-          ListenerArn: listener.arn,
-          LoadBalancerArn: stage.loadBalancer.arn,
-          Port: listener.port,
-          Protocol: listener.protocol,
-          Certificates: [{ CertificateArn: `arn:aws:acm:${stage.region}:${stage.account}:certificate/0f1e2d3c-4b5a-6978-8a9b-${stage.name.padEnd(12, '0').slice(0, 12)}` }],
-          SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-          DefaultActions: listener.defaultActions,
-        })),
-        NextMarker: next,
-      };
+      // By load balancer, as the bot asks (ListenerArns are not simulated).
+      const stage = typeof input.LoadBalancerArn === 'string' ? stack.findLoadBalancer(input.LoadBalancerArn) : undefined;
+      if (!stage) throw new SimAwsError('LoadBalancerNotFound', `Load balancer '${String(input.LoadBalancerArn)}' not found`);
+      const { page, next } = paginate(stage.listeners, input);
+      return { Listeners: page.map((listener) => listenerXml(stage, listener)), NextMarker: next };
     }
     case 'DescribeRules': {
       const arn = typeof input.ListenerArn === 'string' ? input.ListenerArn : '';
@@ -67,20 +42,12 @@ export function elbv2(stack: SimStack, operation: string, input: QueryObject): u
     }
     case 'DescribeTargetGroups': {
       const wanted = [...list(input.Names), ...list(input.TargetGroupArns)];
-      let groups: { stage: SimStage; group: SimStage['targetGroups'][Side] }[];
-      if (wanted.length > 0) {
-        groups = wanted.map((n) => {
-          const found = stack.findTargetGroup(n);
-          if (!found) throw new SimAwsError('TargetGroupNotFound', 'One or more target groups not found');
-          return found;
-        });
-      } else if (typeof input.LoadBalancerArn === 'string') {
-        const stage = stack.findLoadBalancer(input.LoadBalancerArn);
-        if (!stage) throw new SimAwsError('LoadBalancerNotFound', `Load balancer '${input.LoadBalancerArn}' not found`);
-        groups = Object.values(stage.targetGroups).map((group) => ({ stage, group }));
-      } else {
-        groups = stages.flatMap((stage) => Object.values(stage.targetGroups).map((group) => ({ stage, group })));
-      }
+      if (wanted.length === 0) throw new SimAwsError('ValidationError', 'The simulated stack lists target groups by name or ARN only');
+      const groups = wanted.map((n) => {
+        const found = stack.findTargetGroup(n);
+        if (!found) throw new SimAwsError('TargetGroupNotFound', 'One or more target groups not found');
+        return found;
+      });
       const { page, next } = paginate(groups, input);
       return {
         TargetGroups: page.map(({ stage, group }) => ({
@@ -123,22 +90,23 @@ export function elbv2(stack: SimStack, operation: string, input: QueryObject): u
       const arn = typeof input.ListenerArn === 'string' ? input.ListenerArn : '';
       const actions = (Array.isArray(input.DefaultActions) ? input.DefaultActions : []).map((a) => typed(a) as SimAction);
       const listener = stack.modifyListener(arn, actions);
-      const stage = stack.findListener(arn)!.stage;
-      return {
-        Listeners: [
-          {
-            ListenerArn: listener.arn,
-            LoadBalancerArn: stage.loadBalancer.arn,
-            Port: listener.port,
-            Protocol: listener.protocol,
-            DefaultActions: listener.defaultActions,
-          },
-        ],
-      };
+      return { Listeners: [listenerXml(stack.findListener(arn)!.stage, listener)] };
     }
     default:
       throw new SimAwsError('InvalidAction', `The action ${operation} is not valid for this web service (simulated stack)`);
   }
+}
+
+function listenerXml(stage: SimStage, listener: SimListener): unknown {
+  return {
+    ListenerArn: listener.arn,
+    LoadBalancerArn: stage.loadBalancer.arn,
+    Port: listener.port,
+    Protocol: listener.protocol,
+    Certificates: [{ CertificateArn: `arn:aws:acm:${stage.region}:${stage.account}:certificate/0f1e2d3c-4b5a-6978-8a9b-${stage.name.padEnd(12, '0').slice(0, 12)}` }],
+    SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+    DefaultActions: listener.defaultActions,
+  };
 }
 
 function loadBalancerXml(stage: SimStage): unknown {
@@ -180,5 +148,3 @@ function paginate<T>(items: T[], input: QueryObject): { page: T[]; next?: string
   const next = from + size < items.length ? Buffer.from(String(from + size)).toString('base64') : undefined;
   return { page, next };
 }
-
-/** An answer that never comes; only the caller's abort ends the wait. */

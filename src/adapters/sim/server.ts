@@ -3,6 +3,7 @@
 // in another process as real AWS would: the benchmark measures the bot's CPU and memory, not AWS's.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
 import type { SimStack } from './stack';
 import { SimTransport } from './transport';
 
@@ -10,15 +11,6 @@ export interface SimulatedAwsServer {
   /** For AWS_ENDPOINT_URL, e.g. http://127.0.0.1:40123 */
   url: string;
   close(): Promise<void>;
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }
 
 function headersOf(request: IncomingMessage): Record<string, string> {
@@ -33,7 +25,7 @@ function headersOf(request: IncomingMessage): Record<string, string> {
 export async function serveSimulatedAws(stack: SimStack, port = 0): Promise<SimulatedAwsServer> {
   const transport = new SimTransport(stack);
   const server: Server = createServer((request, response) => {
-    readBody(request)
+    buffer(request)
       .then((body) => transport.handle({ method: request.method ?? 'POST', path: request.url, headers: headersOf(request), body }))
       .then(({ response: answer }) => {
         response.writeHead(answer.statusCode, { ...answer.headers, 'content-length': answer.body.byteLength });

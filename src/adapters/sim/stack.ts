@@ -74,8 +74,6 @@ export class SimStack {
   readonly failingMetrics = new Set<string>();
   /** Calls received per operation (including failed ones), for tests and benchmarks. */
   calls: Record<string, number> = {};
-  /** The last calls, newest last: operation and decoded input. */
-  readonly callLog: { operation: string; at: number; input: unknown }[] = [];
   private readonly random: Random;
 
   constructor(options: SimStackOptions) {
@@ -164,14 +162,11 @@ export class SimStack {
 
   resetCalls(): void {
     this.calls = {};
-    this.callLog.length = 0;
   }
 
-  /** Records a call and returns the transport fault to apply to it, if any (counters are used up). */
-  takeFault(operation: string, input: unknown): SimFault | undefined {
+  /** Counts a call and returns the transport fault to apply to it, if any (counters are used up). */
+  takeFault(operation: string): SimFault | undefined {
     this.calls[operation] = (this.calls[operation] ?? 0) + 1;
-    this.callLog.push({ operation, at: this.clock.now(), input });
-    if (this.callLog.length > 500) this.callLog.shift();
     for (const key of [operation, '*']) {
       const f = this.faults[key];
       if (!f) continue;

@@ -6,37 +6,21 @@
 // scaling down or restarting drains targets for the deregistration delay; a target group without registered
 // targets makes the ALB answer 503 itself.
 import type { Side, Weights } from '../../core/types';
+import { type Action, forwardTargets, type Rule, weightsOf } from '../aws/listener-actions';
 import type { SimStageConfig, SimTimings } from './config';
 import type { Random } from './random';
 import { SimTraffic } from './traffic';
 
 /** ELBv2 default action, as AWS returns it (and as ModifyListener takes it). */
-export interface SimAction {
-  Type: string;
-  Order?: number;
-  TargetGroupArn?: string;
-  ForwardConfig?: {
-    TargetGroups: { TargetGroupArn: string; Weight?: number }[];
-    TargetGroupStickinessConfig?: { Enabled: boolean; DurationSeconds?: number };
-  };
-  [other: string]: unknown;
-}
-
-/** A listener rule other than the default, as DescribeRules returns it. */
-export interface SimRule {
-  RuleArn: string;
-  Priority: string;
-  Conditions: Array<{ Field: string; Values?: string[]; PathPatternConfig?: { Values: string[] }; [other: string]: unknown }>;
-  Actions: SimAction[];
-  IsDefault: false;
-}
+export type SimAction = Action;
 
 export interface SimListener {
   arn: string;
   port: number;
   protocol: string;
   defaultActions: SimAction[];
-  rules: SimRule[];
+  /** Its rules other than the default, as DescribeRules returns them. */
+  rules: Rule[];
 }
 
 export interface SimTask {
@@ -124,48 +108,36 @@ export class SimStage extends SimTraffic {
       side,
     });
     this.targetGroups = { source: tg('source', `ALBSourceProxy-${name}-TG`), target: tg('target', `ALBTargetProxy-${name}-TG`) };
-    const listenerArn = () => `${elb}:listener/app/${lbName}/${lbId}/${random.hex(16)}`;
+    const listener = (port: number, forward: SimAction): SimListener => ({
+      arn: `${elb}:listener/app/${lbName}/${lbId}/${random.hex(16)}`,
+      port,
+      protocol: 'HTTPS',
+      rules: [],
+      defaultActions: [forward],
+    });
+    const { source, target } = this.targetGroups;
     this.listeners = [
-      {
-        arn: listenerArn(),
-        port: config.listenerPort,
-        protocol: 'HTTPS',
-        rules: [],
-        defaultActions: [
-          {
-            Type: 'forward',
-            ForwardConfig: {
-              TargetGroups: [
-                { TargetGroupArn: this.targetGroups.source.arn, Weight: config.weights.source },
-                { TargetGroupArn: this.targetGroups.target.arn, Weight: config.weights.target },
-              ],
-              TargetGroupStickinessConfig: { Enabled: false },
-            },
-          },
-        ],
-      },
-      ...config.otherListeners.map((other) => ({
-        arn: listenerArn(),
-        port: other.port,
-        protocol: 'HTTPS',
-        rules: [],
-        defaultActions: [
-          {
-            Type: 'forward',
-            TargetGroupArn: this.targetGroups[other.forwardTo].arn,
-            ForwardConfig: {
-              TargetGroups: [{ TargetGroupArn: this.targetGroups[other.forwardTo].arn, Weight: 1 }],
-              TargetGroupStickinessConfig: { Enabled: false },
-            },
-          },
-        ],
-      })),
+      listener(config.listenerPort, {
+        Type: 'forward',
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: source.arn, Weight: config.weights.source },
+            { TargetGroupArn: target.arn, Weight: config.weights.target },
+          ],
+          TargetGroupStickinessConfig: { Enabled: false },
+        },
+      }),
+      ...config.otherListeners.map(({ port, forwardTo }) => {
+        const TargetGroupArn = this.targetGroups[forwardTo].arn;
+        const ForwardConfig = { TargetGroups: [{ TargetGroupArn, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } };
+        return listener(port, { Type: 'forward', TargetGroupArn, ForwardConfig });
+      }),
     ];
     const clusterName = `migration-${name}-ecs-cluster`;
     this.cluster = { name: clusterName, arn: `arn:aws:ecs:${region}:${account}:cluster/${clusterName}` };
     const service = (side: Side, serviceName: string, desired: number): SimService => {
       const createdAt = start - 7 * 24 * 3_600_000;
-      const deployment = this.newDeployment(serviceName, createdAt, 1);
+      const deployment = this.newDeployment(`arn:aws:ecs:${region}:${account}:task-definition/${serviceName}:1`, createdAt);
       deployment.rolloutState = 'COMPLETED';
       const svc: SimService = {
         name: serviceName,
@@ -191,37 +163,30 @@ export class SimStage extends SimTraffic {
     return this.listeners[0]!;
   }
 
-  /** Weights of the switchover listener's forward, every group it names (a weight left out is AWS's 1). */
-  private forwardWeights(): { arn: string; weight: number }[] {
-    const forward = this.switchoverListener.defaultActions.find((a) => a.Type === 'forward');
-    const groups = forward?.ForwardConfig?.TargetGroups ?? [];
-    if (groups.length > 0) return groups.map((g) => ({ arn: g.TargetGroupArn, weight: g.Weight ?? 1 }));
-    return forward?.TargetGroupArn ? [{ arn: forward.TargetGroupArn, weight: 1 }] : [];
+  /** The forward of the switchover listener's default rule (its groups and weights: listener-actions.ts, as the bot reads them). */
+  private forward(): SimAction | undefined {
+    return this.switchoverListener.defaultActions.find((a) => a.Type === 'forward');
   }
 
   /** Weights of the two proxy groups (0 for a group the forward no longer names). */
   weights(): Weights {
-    const groups = this.forwardWeights();
-    const weight = (side: Side) => groups.find((g) => g.arn === this.targetGroups[side].arn)?.weight ?? 0;
-    return { source: weight('source'), target: weight('target') };
+    const forward = this.forward();
+    return forward ? weightsOf(forward, this.targetGroups.source.arn, this.targetGroups.target.arn) : { source: 0, target: 0 };
   }
 
-  /** Whether the forward gives weight to any group (else the ALB has nowhere to send new connections). */
-  protected routesAnywhere(): boolean {
-    return this.forwardWeights().some((g) => g.weight > 0);
+  protected routing(): Record<Side, number> | undefined {
+    const forward = this.forward();
+    const total = forward ? forwardTargets(forward).reduce((sum, g) => sum + g.weight, 0) : 0;
+    if (total === 0) return undefined;
+    const weights = this.weights();
+    return { source: weights.source / total, target: weights.target / total };
   }
 
-  /** Weight of the groups that are not proxies. */
-  protected otherWeight(): number {
-    const proxies = new Set([this.targetGroups.source.arn, this.targetGroups.target.arn]);
-    return this.forwardWeights().reduce((s, g) => s + (proxies.has(g.arn) ? 0 : g.weight), 0);
-  }
-
-  private newDeployment(serviceName: string, at: number, revision: number): SimDeployment {
+  private newDeployment(taskDefinition: string, at: number): SimDeployment {
     return {
       id: `ecs-svc/${Math.floor(this.random.next() * 1e18).toString().padStart(18, '0')}`,
       status: 'PRIMARY',
-      taskDefinition: `arn:aws:ecs:${this.region}:${this.account}:task-definition/${serviceName}:${revision}`,
+      taskDefinition,
       createdAt: at,
       updatedAt: at,
       rolloutState: 'IN_PROGRESS',
@@ -290,11 +255,9 @@ export class SimStage extends SimTraffic {
   /** A rolling replacement of every task (UpdateService forceNewDeployment). */
   forceNewDeployment(side: Side, now: number): void {
     const service = this.services[side];
-    const revision = Number(service.deployments[0]!.taskDefinition.split(':').pop()) || 1;
     for (const d of service.deployments) d.status = 'ACTIVE';
-    const deployment = this.newDeployment(service.name, now, revision);
-    deployment.taskDefinition = service.deployments[0]!.taskDefinition;
-    service.deployments.unshift(deployment);
+    // The same task definition, new tasks.
+    service.deployments.unshift(this.newDeployment(service.deployments[0]!.taskDefinition, now));
     this.reconcile(service, now);
   }
 
@@ -351,5 +314,4 @@ export class SimStage extends SimTraffic {
     task.stopAt = now + this.timings.deregistrationDelayMs;
     return 1;
   }
-
 }

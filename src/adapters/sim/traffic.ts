@@ -2,7 +2,7 @@
 // switchover listener's weights, the answers of each proxy (profiles, faults), and the per-minute figures
 // CloudWatch would publish from them. The stage's API state (listeners, target groups, ECS services and their
 // tasks) lives in stack.ts, which tells this model how traffic is routed and which targets can take it.
-import type { Side, Weights } from '../../core/types';
+import type { Side } from '../../core/types';
 import { MINUTE_MS } from '../../core/types';
 import type { Random } from './random';
 import type { TargetHealthView } from './stage';
@@ -31,8 +31,6 @@ export interface SideMinute {
   c5xx: number;
   latencyAvg: number;
   latencyP99: number;
-  healthyHosts: number;
-  unhealthyHosts: number;
   /** Connections the load balancer could not open to the group's targets (TargetConnectionErrorCount). */
   connectionErrors: number;
 }
@@ -100,12 +98,11 @@ export abstract class SimTraffic {
     this.simTime = start;
   }
 
-  /** Weights of the two proxy groups in the switchover listener's forward. */
-  abstract weights(): Weights;
-  /** Weight of the forward's groups that are not proxies (their traffic is lost to both sides). */
-  protected abstract otherWeight(): number;
-  /** Whether the forward gives weight to any group. */
-  protected abstract routesAnywhere(): boolean;
+  /**
+   * Share of new connections each proxy group gets by the switchover listener's weights (groups that are not
+   * proxies take the rest: lost to both sides), or undefined when no group has weight.
+   */
+  protected abstract routing(): Record<Side, number> | undefined;
   /** Registered targets of a side at `t`. */
   abstract targetHealth(side: Side, t: number): TargetHealthView[];
   /** Runs the ECS scheduler of a side at `t`: how many live tasks it had, how many it drained, whether it replaced them. */
@@ -120,11 +117,8 @@ export abstract class SimTraffic {
     this.minuteFactor = this.random.jitter(0.06);
   }
 
-  /** Share of new connections each group gets, by weight. */
   private newConnectionShares(): Record<Side, number> {
-    const w = this.weights();
-    const total = w.source + w.target + this.otherWeight();
-    return total === 0 ? { source: 0, target: 0 } : { source: w.source / total, target: w.target / total };
+    return this.routing() ?? { source: 0, target: 0 };
   }
 
   /** Advances the model to `now`, one step at a time. */
@@ -158,7 +152,7 @@ export abstract class SimTraffic {
     const requests = this.requestsPerMinute * this.minuteFactor * f;
     const keepAlive = requests * this.keepAliveShare;
     const fresh = requests - keepAlive;
-    const noRoute = this.routesAnywhere() ? 0 : fresh;
+    const noRoute = this.routing() ? 0 : fresh;
     this.acc.elb5xx += noRoute;
     // Short-lived clients open a connection every few requests; keep-alive clients only when they reconnect.
     this.acc.newConnections += fresh / 4 + this.connectionPool * this.reconnectPerMinute * f;
@@ -190,7 +184,7 @@ export abstract class SimTraffic {
     this.pinned.source += moved * shares.source;
     this.pinned.target += moved * shares.target;
     // With no weight anywhere the clients keep retrying the same side.
-    if (!this.routesAnywhere()) this.pinned[side] += moved;
+    if (!this.routing()) this.pinned[side] += moved;
   }
 
   private profileOf(side: Side, t: number): TrafficProfile {
@@ -218,7 +212,6 @@ export abstract class SimTraffic {
       const c5xx = Math.min(requests, r.round(a.e5));
       const c4xx = Math.min(requests - c5xx, r.round(a.e4));
       const c3xx = Math.min(requests - c5xx - c4xx, r.round(a.e3));
-      const hosts = this.targetHealth(s, t + MINUTE_MS);
       return {
         requests,
         c2xx: requests - c5xx - c4xx - c3xx,
@@ -227,8 +220,6 @@ export abstract class SimTraffic {
         c5xx,
         latencyAvg: requests > 0 ? (a.latencyWeighted / a.requests) * r.jitter(0.08) : 0,
         latencyP99: requests > 0 ? a.p99Max * r.jitter(0.1) : 0,
-        healthyHosts: hosts.filter((h) => h.state === 'healthy').length,
-        unhealthyHosts: hosts.filter((h) => h.state === 'unhealthy').length,
         connectionErrors: r.round(a.connErrors),
       };
     };

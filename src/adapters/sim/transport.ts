@@ -4,6 +4,7 @@
 // included, so the production adapters, the SDK's serializers and its retry logic all run unchanged in
 // rehearsal and in tests. Each service's operations are a module of their own: elbv2-api.ts, ecs-api.ts,
 // cloudwatch-api.ts.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { cloudwatch } from './cloudwatch-api';
 import { ecs } from './ecs-api';
 import { elbv2 } from './elbv2-api';
@@ -19,17 +20,20 @@ export interface SimHttpRequest {
   body?: unknown;
 }
 
-export interface SimHttpResponse {
+interface SimHttpResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: Uint8Array;
 }
 
 const ELB_XMLNS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
-const ECS_TARGET = 'AmazonEC2ContainerServiceV20141113.';
-const CLOUDWATCH_TARGET = 'GraniteServiceVersion20100801.';
+/** The JSON protocols, by the X-Amz-Target prefix of their operations, and their content type's version. */
+const JSON_PROTOCOLS = {
+  ecs: { target: 'AmazonEC2ContainerServiceV20141113.', version: '1.1' },
+  cloudwatch: { target: 'GraniteServiceVersion20100801.', version: '1.0' },
+} as const;
 
-type Protocol = 'query' | 'ecs' | 'cloudwatch';
+type Protocol = 'query' | keyof typeof JSON_PROTOCOLS;
 
 function bodyText(body: unknown): string {
   if (body === undefined || body === null) return '';
@@ -42,17 +46,6 @@ function bodyText(body: unknown): string {
 function header(headers: Record<string, string>, name: string): string | undefined {
   const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
   return key === undefined ? undefined : headers[key];
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason ?? new Error('aborted'));
-    }, { once: true });
-  });
 }
 
 export class SimTransport {
@@ -70,35 +63,23 @@ export class SimTransport {
   destroy(): void {}
 
   async handle(request: SimHttpRequest, options?: { abortSignal?: unknown }): Promise<{ response: SimHttpResponse }> {
-    const target = header(request.headers, 'x-amz-target');
+    const target = header(request.headers, 'x-amz-target') ?? '';
     const text = bodyText(request.body);
-    let protocol: Protocol;
-    let operation: string;
-    let input: unknown;
-    if (target?.startsWith(ECS_TARGET)) {
-      protocol = 'ecs';
-      operation = target.slice(ECS_TARGET.length);
-      input = text ? JSON.parse(text) : {};
-    } else if (target?.startsWith(CLOUDWATCH_TARGET)) {
-      protocol = 'cloudwatch';
-      operation = target.slice(CLOUDWATCH_TARGET.length);
-      input = text ? JSON.parse(text) : {};
-    } else {
-      protocol = 'query';
-      const query = decodeQuery(text);
-      operation = typeof query.Action === 'string' ? query.Action : 'Unknown';
-      input = query;
-    }
+    const json = (['ecs', 'cloudwatch'] as const).find((p) => target.startsWith(JSON_PROTOCOLS[p].target));
+    const protocol: Protocol = json ?? 'query';
+    const input: Record<string, unknown> = json ? (text ? JSON.parse(text) : {}) : decodeQuery(text);
+    const operation = json ? target.slice(JSON_PROTOCOLS[json].target.length) : typeof input.Action === 'string' ? input.Action : 'Unknown';
     const requestId = `${(++this.requestCounter).toString(16).padStart(8, '0')}-sim0-4000-8000-${Date.now().toString(16).padStart(12, '0')}`;
 
+    const signal = options?.abortSignal as AbortSignal | undefined;
     const latency = this.stack.latencyFor(operation);
-    if (latency > 0) await sleep(latency, options?.abortSignal as AbortSignal | undefined);
+    if (latency > 0) await sleep(latency, undefined, { signal });
 
     this.stack.sync();
-    const fault = this.stack.takeFault(operation, input);
+    const fault = this.stack.takeFault(operation);
     const timedOut = () => Object.assign(new Error(`Connection timed out after 3000 ms (simulated ${operation})`), { name: 'TimeoutError' });
     if (fault === 'timeout') throw timedOut();
-    if (fault === 'hang') return never(options?.abortSignal as AbortSignal | undefined);
+    if (fault === 'hang') return never(signal);
     try {
       if (fault === 'throttle') throw new SimAwsError(protocol === 'ecs' ? 'ThrottlingException' : 'Throttling', 'Rate exceeded', 400);
       if (fault === 'serverError') {
@@ -114,12 +95,16 @@ export class SimTransport {
         protocol === 'query'
           ? elbv2(this.stack, operation, input as QueryObject)
           : protocol === 'ecs'
-            ? ecs(this.stack, operation, input as Record<string, unknown>)
-            : cloudwatch(this.stack, operation, input as Record<string, unknown>);
+            ? ecs(this.stack, operation, input)
+            : cloudwatch(this.stack, operation, input);
       // AWS carried the call out; its answer is lost on the way back.
       if (fault === 'answerLost') throw timedOut();
-      if (fault === 'answerNever') return await never(options?.abortSignal as AbortSignal | undefined);
-      return { response: this.ok(protocol, operation, result, requestId) };
+      if (fault === 'answerNever') return await never(signal);
+      return {
+        response: protocol === 'query'
+          ? answer(200, 'text/xml', queryResponse(operation, ELB_XMLNS, result, requestId), requestId)
+          : answer(200, jsonType(protocol), JSON.stringify(result), requestId),
+      };
     } catch (error) {
       if (!(error instanceof SimAwsError)) throw error;
       return { response: this.error(protocol, error, requestId) };
@@ -134,44 +119,27 @@ export class SimTransport {
     return new SimAwsError(protocol === 'ecs' ? 'AccessDeniedException' : 'AccessDenied', message, protocol === 'ecs' ? 400 : 403);
   }
 
-  private ok(protocol: Protocol, operation: string, result: unknown, requestId: string): SimHttpResponse {
-    if (protocol === 'query') {
-      return {
-        statusCode: 200,
-        headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-        body: Buffer.from(queryResponse(operation, ELB_XMLNS, result, requestId)),
-      };
-    }
-    return {
-      statusCode: 200,
-      headers: { 'content-type': `application/x-amz-json-${protocol === 'ecs' ? '1.1' : '1.0'}`, 'x-amzn-requestid': requestId },
-      body: Buffer.from(JSON.stringify(result)),
-    };
-  }
-
   private error(protocol: Protocol, error: SimAwsError, requestId: string): SimHttpResponse {
     const type = error.status >= 500 ? 'Receiver' : 'Sender';
     if (protocol === 'query') {
-      return {
-        statusCode: error.status,
-        headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-        body: Buffer.from(queryError(ELB_XMLNS, type, error.code, error.message, requestId)),
-      };
+      return answer(error.status, 'text/xml', queryError(ELB_XMLNS, type, error.code, error.message, requestId), requestId);
     }
-    const headers: Record<string, string> = {
-      'content-type': `application/x-amz-json-${protocol === 'ecs' ? '1.1' : '1.0'}`,
-      'x-amzn-requestid': requestId,
-    };
+    const body = JSON.stringify({ __type: error.code, message: error.message });
     // CloudWatch speaks JSON but keeps its Query error codes, in this header.
-    if (protocol === 'cloudwatch') headers['x-amzn-query-error'] = `${error.code};${type}`;
-    return {
-      statusCode: error.status,
-      headers,
-      body: Buffer.from(JSON.stringify({ __type: error.code, message: error.message })),
-    };
+    const queryCode = protocol === 'cloudwatch' ? { 'x-amzn-query-error': `${error.code};${type}` } : {};
+    return answer(error.status, jsonType(protocol), body, requestId, queryCode);
   }
 }
 
+function jsonType(protocol: keyof typeof JSON_PROTOCOLS): string {
+  return `application/x-amz-json-${JSON_PROTOCOLS[protocol].version}`;
+}
+
+function answer(statusCode: number, contentType: string, body: string, requestId: string, headers = {}): SimHttpResponse {
+  return { statusCode, headers: { 'content-type': contentType, 'x-amzn-requestid': requestId, ...headers }, body: Buffer.from(body) };
+}
+
+/** An answer that never comes; only the caller's abort ends the wait. */
 function never(signal: AbortSignal | undefined): Promise<never> {
   return new Promise((_resolve, reject) => {
     signal?.addEventListener('abort', () => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })), { once: true });

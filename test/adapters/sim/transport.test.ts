@@ -164,15 +164,13 @@ describe('simulated CloudWatch: only the dimension sets AWS/ApplicationELB publi
     ['RequestCount', 'Sum'],
     ['HTTPCode_Target_5XX_Count', 'Sum'],
     ['TargetResponseTime', 'p99'],
-    ['HealthyHostCount', 'Minimum'],
-    ['UnHealthyHostCount', 'Maximum'],
+    ['TargetResponseTime', 'Average'],
   ])('%s (%s) per target group needs both TargetGroup and LoadBalancer', async (metricName, stat) => {
     expect((await values(['TargetGroup', 'LoadBalancer'], metricName, stat)).length).toBeGreaterThan(0);
     expect(await values(['TargetGroup'], metricName, stat)).toEqual([]);
   });
 
-  it('health counts have no load-balancer-only series; connection counts have no per-group series', async () => {
-    expect(await values(['LoadBalancer'], 'HealthyHostCount', 'Minimum')).toEqual([]);
+  it('connection counts have no per-group series', async () => {
     expect(await values(['TargetGroup', 'LoadBalancer'], 'ActiveConnectionCount', 'Sum')).toEqual([]);
     expect((await values(['LoadBalancer'], 'ActiveConnectionCount', 'Sum')).length).toBeGreaterThan(0);
   });

@@ -135,7 +135,7 @@ export function setWeightsBehindTheBot(stack: SimStack, stage: string, weights: 
   const s = stack.stage(stage);
   const actions = structuredClone(s.switchoverListener.defaultActions);
   const forward = actions.find((a) => a.Type === 'forward')!;
-  for (const group of forward.ForwardConfig!.TargetGroups) {
+  for (const group of forward.ForwardConfig!.TargetGroups!) {
     group.Weight = group.TargetGroupArn === s.targetGroups.source.arn ? weights.source : weights.target;
   }
   stack.modifyListener(s.switchoverListener.arn, actions);
