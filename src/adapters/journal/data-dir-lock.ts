@@ -14,17 +14,19 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
+import { z } from 'zod';
 
 export const LOCK_FILE = 'switchover.lock';
 
-export interface LockHolder {
-  pid: number;
-  host: string;
+const LockHolderSchema = z.object({
+  pid: z.number(),
+  host: z.string(),
   /** ISO time the holder took the lock. */
-  since: string;
+  since: z.string(),
   /** Tells a holder its own lock from one that replaced it. */
-  token: string;
-}
+  token: z.string(),
+});
+export type LockHolder = z.infer<typeof LockHolderSchema>;
 
 export interface DataDirLockOptions {
   /** How often the holder refreshes the lease. */
@@ -241,14 +243,10 @@ export function fenced<T extends object>(port: T, methods: readonly (keyof T)[],
 
 function parseHolder(text: string): LockHolder | undefined {
   try {
-    const value = JSON.parse(text) as Partial<LockHolder>;
-    if (typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.since === 'string' && typeof value.token === 'string') {
-      return value as LockHolder;
-    }
+    return LockHolderSchema.safeParse(JSON.parse(text)).data;
   } catch {
-    // A holder that crashed while writing it: only the lease's age says anything.
+    return undefined; // a holder that crashed while writing it: only the lease's age says anything
   }
-  return undefined;
 }
 
 function describeHolder(holder: LockHolder | undefined): string {

@@ -1,14 +1,15 @@
 // The embedded durable store: an append-only JSON Lines journal, one record per line, each written and
-// fsynced before append() resolves. Appends and reads go through one queue, so concurrent appends never
+// fsynced before append() resolves. Appends and reads take turns (one mutex), so concurrent appends never
 // interleave and a read never sees a half-written line of this process.
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
+import { Mutex } from 'async-mutex';
 import { plainMessage } from '../../core/format';
 import { checkJournalRecord, type JournalRecord } from '../../core/journal';
 import type { JournalPort } from '../../core/ports';
 
 /** The little a journal needs from a logger (pino's Logger fits). */
-export interface JournalLogger {
+interface JournalLogger {
   warn(message: string): void;
 }
 
@@ -21,7 +22,7 @@ const QUOTE_CHARS = 120;
 
 export class JsonlJournal implements JournalPort {
   readonly file: string;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly turns = new Mutex();
   private handle: fs.FileHandle | undefined;
   /** Set at open and after a failed write: the tail must be checked for a torn line before the next append. */
   private tailUnchecked = true;
@@ -45,7 +46,7 @@ export class JsonlJournal implements JournalPort {
       return Promise.reject(new Error(`refused to write an invalid ${String((record as { type?: unknown }).type)} record (${checked.problem})`));
     }
     const line = `${JSON.stringify(record)}\n`;
-    return this.enqueue(async () => {
+    return this.turns.runExclusive(async () => {
       const handle = await this.open();
       if (this.tailUnchecked || this.size === undefined) await this.setTornTailAside(handle);
       const before = this.size!;
@@ -63,7 +64,7 @@ export class JsonlJournal implements JournalPort {
   }
 
   readAll(): Promise<JournalRecord[]> {
-    return this.enqueue(async () => {
+    return this.turns.runExclusive(async () => {
       let text: string;
       try {
         text = await fs.readFile(this.file, 'utf8');
@@ -77,7 +78,7 @@ export class JsonlJournal implements JournalPort {
 
   /** Closes the file; a later append opens it again. */
   close(): Promise<void> {
-    return this.enqueue(async () => {
+    return this.turns.runExclusive(async () => {
       const handle = this.handle;
       this.handle = undefined;
       this.tailUnchecked = true;
@@ -106,13 +107,6 @@ export class JsonlJournal implements JournalPort {
       );
     }
     return records;
-  }
-
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work);
-    // The queue goes on after a failure; the caller sees the failure through `result`.
-    this.queue = result.catch(() => undefined);
-    return result;
   }
 
   private async open(): Promise<fs.FileHandle> {

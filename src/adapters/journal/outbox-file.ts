@@ -1,20 +1,21 @@
 // A small durable list kept in one JSON file of the data directory: the Slack posts and edits Slack has not
 // taken yet (slack/outbox.ts), so that a restart of the bot sends them instead of losing them. The file is
 // rewritten whole on each change, through a temporary file and a rename, so a crash leaves either the old list
-// or the new one; saves apply in the order they were asked for. Every record is checked against the caller's
+// or the new one; saves apply in the order they were asked for (one mutex). Every record is checked against the caller's
 // schema when read back: one that does not fit is skipped with a warning naming it and the field, the others
 // are kept.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { Mutex } from 'async-mutex';
 import type { z } from 'zod';
 import { plainMessage } from '../../core/format';
 
-export interface OutboxLogger {
+interface OutboxLogger {
   warn(fields: object, message: string): void;
 }
 
 export class JsonFileOutbox<S extends z.ZodType> {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly turns = new Mutex();
 
   constructor(
     readonly file: string,
@@ -27,7 +28,7 @@ export class JsonFileOutbox<S extends z.ZodType> {
    * not a JSON list is set aside, and said.
    */
   load(): Promise<z.infer<S>[]> {
-    return this.enqueue(async () => {
+    return this.turns.runExclusive(async () => {
       let text: string;
       try {
         text = await fs.readFile(this.file, 'utf8');
@@ -66,7 +67,7 @@ export class JsonFileOutbox<S extends z.ZodType> {
   /** Replaces the list; an empty one removes the file. */
   save(items: readonly z.infer<S>[]): Promise<void> {
     const text = items.length > 0 ? JSON.stringify(items) : undefined;
-    return this.enqueue(async () => {
+    return this.turns.runExclusive(async () => {
       if (text === undefined) {
         await fs.rm(this.file, { force: true });
         return;
@@ -82,11 +83,5 @@ export class JsonFileOutbox<S extends z.ZodType> {
       }
       await fs.rename(temporary, this.file);
     });
-  }
-
-  private enqueue<R>(task: () => Promise<R>): Promise<R> {
-    const run = this.queue.then(task, task);
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 }
