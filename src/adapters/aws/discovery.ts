@@ -103,15 +103,12 @@ export class AwsStageResolver implements StageResolver {
   private async discover(stage: string): Promise<StageResources> {
     const override = this.overrides[stage];
     if (!override && !isValidStageName(stage)) {
-      throw new StageNotFoundError(stage, 'stage name', stage, `\`${stage}\` is not a stage name: use ${STAGE_NAME_RULE}.`);
+      throw new StageNotFoundError(`\`${stage}\` is not a stage name: use ${STAGE_NAME_RULE}.`);
     }
     const names = stageNames(stage, override);
     const tooLong = namesPastAwsLimit(names);
     if (tooLong.length > 0) {
       throw new StageNotFoundError(
-        stage,
-        'stage name',
-        stage,
         `Stage \`${stage}\` cannot be looked up: AWS allows load balancer and target group names of at most 32 characters, ` +
           `and ${tooLong.join(', ')} would be longer. ${FIX}`,
       );
@@ -152,9 +149,6 @@ export class AwsStageResolver implements StageResolver {
   private async findLoadBalancer(stage: string, names: StageNames, region: string, from: string): Promise<LoadBalancer> {
     const notFound = () =>
       new StageNotFoundError(
-        stage,
-        'load balancer',
-        names.loadBalancerName,
         `Stage \`${stage}\` not found: no load balancer named \`${names.loadBalancerName}\`${from} in ${region}. ${FIX}`,
       );
     try {
@@ -166,9 +160,6 @@ export class AwsStageResolver implements StageResolver {
       if (!lb?.LoadBalancerArn) throw notFound();
       if (lb.Type && lb.Type !== 'application') {
         throw new StageNotFoundError(
-          stage,
-          'load balancer',
-          names.loadBalancerName,
           `Stage \`${stage}\`: \`${names.loadBalancerName}\` is a ${lb.Type} load balancer, not an application load balancer with a weighted listener. ${FIX}`,
         );
       }
@@ -212,9 +203,6 @@ export class AwsStageResolver implements StageResolver {
       const tg = found.find((g) => g.TargetGroupName === name);
       if (!tg?.TargetGroupArn) {
         throw new StageNotFoundError(
-          stage,
-          role,
-          name,
           `Stage \`${stage}\` is incomplete: no ${role} named \`${name}\`${from(key)} in ${region}. ` +
             `Check the stack, or map ${key} in SWITCHOVER_STAGES_FILE.`,
         );
@@ -256,9 +244,6 @@ export class AwsStageResolver implements StageResolver {
     const lbName = loadBalancer.LoadBalancerName ?? names.loadBalancerName;
     if (candidates.length > 1) {
       throw new StageNotFoundError(
-        stage,
-        'switchover listener',
-        `a listener forwarding to ${source.name} or ${target.name}`,
         `Stage \`${stage}\`: several listeners of \`${lbName}\` forward to one proxy group only (${candidates
           .map((l) => describeListenerRouting(l, targetGroupNameOf))
           .join('; ')}), so the switchover listener cannot be told apart (the console's manual fallback leaves it so). ` +
@@ -272,9 +257,6 @@ export class AwsStageResolver implements StageResolver {
           : `the listener on port ${names.listenerPort} of \`${lbName}\` (from SWITCHOVER_STAGES_FILE listenerPort) forwards to neither \`${source.name}\` nor \`${target.name}\``
         : `no listener of load balancer \`${lbName}\` forwards to \`${source.name}\` or \`${target.name}\``;
     throw new StageNotFoundError(
-      stage,
-      'switchover listener',
-      `a listener forwarding to ${source.name} or ${target.name}`,
       `Stage \`${stage}\` has no switchover listener: ${where} (listeners: ${routing}). ` +
         'Check the stack, or set listenerPort in SWITCHOVER_STAGES_FILE.',
     );

@@ -31,9 +31,6 @@ function counts(service: Service): EcsServiceCounts {
 
 function clusterNotFound(resources: StageResources): StageNotFoundError {
   return new StageNotFoundError(
-    resources.stage,
-    'ECS cluster',
-    resources.ecsCluster,
     `Stage \`${resources.stage}\`: no ECS cluster named \`${resources.ecsCluster}\`. ` +
       'Check the stack, or map ecsCluster in SWITCHOVER_STAGES_FILE.',
   );
@@ -54,9 +51,6 @@ export class AwsEcs implements EcsPort {
         const failure = out.failures?.find((f) => f.arn?.endsWith(`/${name}`) || f.arn === name);
         const why = service ? 'INACTIVE (deleted)' : `not found${failure?.reason ? ` (${failure.reason})` : ''}`;
         throw new StageNotFoundError(
-          resources.stage,
-          `${role} ECS service`,
-          name,
           `Stage \`${resources.stage}\`: the ${role} ECS service \`${name}\` in cluster \`${cluster}\` is ${why}. ` +
             `Check the stack, or map ${key} in SWITCHOVER_STAGES_FILE.`,
         );
@@ -94,9 +88,6 @@ export class AwsEcs implements EcsPort {
       if (error instanceof AwsCallError && error.code === 'ClusterNotFoundException') throw clusterNotFound(resources);
       if (error instanceof AwsCallError && (error.code === 'ServiceNotFoundException' || error.code === 'ServiceNotActiveException')) {
         throw new StageNotFoundError(
-          resources.stage,
-          'ECS service',
-          resource,
           `Stage \`${resources.stage}\`: ECS ${resource} is not there or not active (${error.code}). ` +
             'Check the stack, or map the service in SWITCHOVER_STAGES_FILE.',
         );

@@ -7,8 +7,6 @@ import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 export class AwsCallError extends Error {
   override readonly name = 'AwsCallError';
   constructor(
-    /** IAM-style action, e.g. `elasticloadbalancing:ModifyListener`. */
-    readonly operation: string,
     /** AWS error code, e.g. `AccessDenied`, `Throttling`, `TimeoutError`. */
     readonly code: string,
     message: string,
@@ -19,19 +17,9 @@ export class AwsCallError extends Error {
   }
 }
 
-/** A stage, or one of its resources, that does not exist under the name tried. */
+/** A stage, or one of its resources, that does not exist under the name tried (the message names both). */
 export class StageNotFoundError extends Error {
   override readonly name = 'StageNotFoundError';
-  constructor(
-    readonly stage: string,
-    /** What was not found, e.g. "load balancer", "target proxy target group". */
-    readonly missing: string,
-    /** The name(s) tried. */
-    readonly tried: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedException']);
@@ -52,7 +40,7 @@ export function toAwsCallError(error: unknown, operation: string, resource: stri
   const detail = (err.message ?? '').trim() || 'no message';
   const status = err.$metadata?.httpStatusCode;
   const attempts = (err.$metadata?.attempts ?? 1) > 1 ? ` after ${err.$metadata!.attempts} attempts` : '';
-  const failed = (message: string, short = detail) => new AwsCallError(operation, code, message, short);
+  const failed = (message: string, short = detail) => new AwsCallError(code, message, short);
 
   if (ACCESS_DENIED.has(code)) {
     return failed(

@@ -58,7 +58,6 @@ export class AwsLoadBalancer implements LoadBalancerPort {
     } catch (error) {
       if (error instanceof AwsCallError && /ListenerNotFound/.test(error.code)) {
         throw new AwsCallError(
-          'elasticloadbalancing:DescribeRules',
           'ListenerNotFound',
           `the switchover listener of stage \`${resources.stage}\` (port ${port}) no longer exists; the stack may have been redeployed. Run the command again: the bot looks the stage up afresh.`,
         );
@@ -71,7 +70,6 @@ export class AwsLoadBalancer implements LoadBalancerPort {
     const forward = findProxyForward(actions, source.arn, target.arn);
     if (!forward) {
       throw new AwsCallError(
-        'elasticloadbalancing:DescribeRules',
         'NoProxyForward',
         `the default rule of the switchover listener (port ${port}) of stage \`${resources.stage}\` forwards to neither ` +
           `${source.name} nor ${target.name}. Someone changed it outside the bot: check it in the console before going on.`,

@@ -6,7 +6,7 @@ const sdkError = (name: string, message: string, status?: number, attempts?: num
 describe('toAwsCallError', () => {
   it.each(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation'])('maps %s to the missing IAM action', (code) => {
     const e = toAwsCallError(sdkError(code, 'User ... is not authorized', 403), 'ecs:UpdateService', 'service a in cluster b');
-    expect(e).toMatchObject({ operation: 'ecs:UpdateService', code });
+    expect(e).toMatchObject({ code });
     expect(e.message).toBe("missing IAM permission ecs:UpdateService on service a in cluster b: add it to the bot's role (see docs/iam-policy.json).");
   });
 
