@@ -52,7 +52,7 @@ export class JsonlJournal implements JournalPort {
       const before = this.size!;
       const data = Buffer.from(line, 'utf8');
       try {
-        await writeAll(handle, data);
+        await handle.writeFile(data); // 'a+': at the end, whatever the position
         await handle.sync();
         this.size = before + data.length;
       } catch (error) {
@@ -69,7 +69,7 @@ export class JsonlJournal implements JournalPort {
       try {
         text = await fs.readFile(this.file, 'utf8');
       } catch (error) {
-        if (isNotFound(error)) return [];
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
         throw error;
       }
       return this.parse(text);
@@ -112,11 +112,11 @@ export class JsonlJournal implements JournalPort {
   private async open(): Promise<fs.FileHandle> {
     if (this.handle) return this.handle;
     await fs.mkdir(this.dir, { recursive: true });
-    const existed = await exists(this.file);
     // 'a+': appends always land at the end; reading lets the torn-tail check look at the last bytes.
     this.handle = await fs.open(this.file, 'a+', 0o600);
-    // A new file's directory entry must be durable too, or a crash could lose the whole file.
-    if (!existed) await syncDirectory(this.dir);
+    // A new file's directory entry must be durable too, or a crash could lose the whole file (synced at every
+    // open, once a run: cheaper than telling a new file apart).
+    await syncDirectory(this.dir);
     this.tailUnchecked = true;
     return this.handle;
   }
@@ -187,14 +187,6 @@ async function findLastNewline(handle: fs.FileHandle, size: number): Promise<num
   return -1;
 }
 
-async function writeAll(handle: fs.FileHandle, data: Buffer): Promise<void> {
-  let offset = 0;
-  while (offset < data.length) {
-    const { bytesWritten } = await handle.write(data, offset, data.length - offset);
-    offset += bytesWritten;
-  }
-}
-
 async function syncDirectory(dir: string): Promise<void> {
   let handle: fs.FileHandle | undefined;
   try {
@@ -205,19 +197,6 @@ async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle?.close();
   }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isNotFound(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
 function quote(text: string): string {

@@ -49,11 +49,11 @@ describe('JsonlJournal', () => {
     const journal = new JsonlJournal(dir, logger);
     await journal.append(record(1)); // opens the file handle
     const handle = (journal as unknown as { handle: object }).handle;
-    const proto = Object.getPrototypeOf(handle) as { write: () => unknown; sync: () => unknown };
+    const proto = Object.getPrototypeOf(handle) as { writeFile: () => unknown; sync: () => unknown };
     const events: string[] = [];
-    const realWrite = proto.write;
+    const realWrite = proto.writeFile;
     const realSync = proto.sync;
-    const writeSpy = jest.spyOn(proto, 'write').mockImplementation(function (this: unknown, ...args: unknown[]) {
+    const writeSpy = jest.spyOn(proto, 'writeFile').mockImplementation(function (this: unknown, ...args: unknown[]) {
       events.push('write');
       return (realWrite as (...a: unknown[]) => unknown).apply(this, args) as never;
     });
