@@ -30,10 +30,8 @@ export interface SimTask {
   createdAt: number;
   runningAt: number;
   healthyAt: number;
-  /** Set when the task is being replaced or scaled in: its target drains until `stopAt`. */
-  drainingSince?: number;
+  /** Set when the task is replaced or scaled in: its target drains until then (one not running yet stops at once). */
   stopAt?: number;
-  stopped: boolean;
 }
 
 export interface SimDeployment {
@@ -203,15 +201,14 @@ export class SimStage extends SimTraffic {
       createdAt: at,
       runningAt,
       healthyAt: runningAt + this.timings.healthyAfterMs,
-      stopped: false,
     };
   }
 
   /** Target health of a task at `now`, or undefined while it is not registered. */
   targetOf(service: SimService, task: SimTask, now: number): TargetHealthView | undefined {
-    if (task.stopped || now < task.runningAt) return undefined;
+    if (now < task.runningAt) return undefined;
     const base = { id: task.ip, port: this.targetGroups[service.side].port };
-    if (task.drainingSince !== undefined) {
+    if (task.stopAt !== undefined) {
       return { ...base, state: 'draining', reason: 'Target.DeregistrationInProgress', description: 'Target deregistration is in progress' };
     }
     if (now < task.healthyAt) {
@@ -237,9 +234,9 @@ export class SimStage extends SimTraffic {
 
   /** ECS counts at `now`: running excludes draining tasks, pending are not yet running. */
   counts(side: Side, now: number, deploymentId?: string): { running: number; pending: number } {
-    const tasks = this.services[side].tasks.filter((t) => !t.stopped && (deploymentId === undefined || t.deploymentId === deploymentId));
+    const tasks = this.services[side].tasks.filter((t) => deploymentId === undefined || t.deploymentId === deploymentId);
     return {
-      running: tasks.filter((t) => now >= t.runningAt && t.drainingSince === undefined).length,
+      running: tasks.filter((t) => now >= t.runningAt && t.stopAt === undefined).length,
       pending: tasks.filter((t) => now < t.runningAt).length,
     };
   }
@@ -264,7 +261,7 @@ export class SimStage extends SimTraffic {
   /** The ECS scheduler: start or drain tasks of the primary deployment, retire old ones once it is healthy. */
   private reconcile(service: SimService, now: number): { drained: number; replaced: boolean } {
     const primary = service.deployments[0]!;
-    const live = (t: SimTask) => !t.stopped && t.drainingSince === undefined;
+    const live = (t: SimTask) => t.stopAt === undefined;
     const current = service.tasks.filter((t) => live(t) && t.deploymentId === primary.id);
     let drained = 0;
     let replaced = false;
@@ -282,10 +279,7 @@ export class SimStage extends SimTraffic {
         replaced = true;
       }
     }
-    for (const task of service.tasks) {
-      if (!task.stopped && task.stopAt !== undefined && now >= task.stopAt) task.stopped = true;
-    }
-    service.tasks = service.tasks.filter((t) => !t.stopped);
+    service.tasks = service.tasks.filter((t) => t.stopAt === undefined || now < t.stopAt);
     service.deployments = service.deployments.filter((d, i) => i === 0 || service.tasks.some((t) => t.deploymentId === d.id));
     const settled =
       service.deployments.length === 1 &&
@@ -300,18 +294,14 @@ export class SimStage extends SimTraffic {
 
   protected settleService(side: Side, t: number): { liveBefore: number; drained: number; replaced: boolean } {
     const service = this.services[side];
-    const liveBefore = service.tasks.filter((task) => !task.stopped && task.drainingSince === undefined && t >= task.runningAt).length;
+    const liveBefore = service.tasks.filter((task) => task.stopAt === undefined && t >= task.runningAt).length;
     return { liveBefore, ...this.reconcile(service, t) };
   }
 
   /** Starts draining a task; returns 1 when it held registered connections (they will reconnect). */
   private drain(task: SimTask, now: number): number {
-    if (now < task.runningAt) {
-      task.stopped = true;
-      return 0;
-    }
-    task.drainingSince = now;
-    task.stopAt = now + this.timings.deregistrationDelayMs;
-    return 1;
+    const running = now >= task.runningAt;
+    task.stopAt = running ? now + this.timings.deregistrationDelayMs : now;
+    return running ? 1 : 0;
   }
 }
