@@ -19,11 +19,7 @@ async function main(): Promise<void> {
   try {
     config = loadConfig(process.env);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee README.md (Settings) and .env.example.\n`);
-      process.exit(1);
-    }
-    throw error;
+    exitOn(error, ConfigError, 'See README.md (Settings) and .env.example.\n');
   }
   const logger = createLogger({ level: config.logLevel, secrets: [config.slack.signingSecret] });
   for (const notice of config.deprecated) logger.warn(notice);
@@ -36,11 +32,7 @@ async function main(): Promise<void> {
     };
     deps = buildDeps(config, logger, { dataDirLock: { onLost } });
   } catch (error) {
-    if (error instanceof StagesFileError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+    exitOn(error, StagesFileError);
   }
   let stopping = false;
   /** Stops the app, then the background work (journal closed, data directory lock given back), then exits. */
@@ -91,6 +83,13 @@ async function main(): Promise<void> {
     await stopBackground(deps.background, logger).catch(() => undefined);
     process.exit(1);
   }
+}
+
+/** A wrong setting or stages file: its message on stderr (there may be no logger yet), then exit 1. */
+function exitOn(error: unknown, kind: typeof ConfigError | typeof StagesFileError, hint = ''): never {
+  if (!(error instanceof kind)) throw error;
+  process.stderr.write(`${error.message}\n${hint}`);
+  process.exit(1);
 }
 
 void main();

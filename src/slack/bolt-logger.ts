@@ -3,15 +3,11 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../logger';
 
-const TO_BOLT: Record<string, LogLevel> = {
-  fatal: LogLevel.ERROR,
-  error: LogLevel.ERROR,
-  warn: LogLevel.WARN,
-  info: LogLevel.INFO,
-  debug: LogLevel.DEBUG,
-  trace: LogLevel.DEBUG,
-  silent: LogLevel.ERROR,
-};
+/** pino's level among Bolt's four (error, warn, info, debug, which pino names alike). */
+function boltLevel(level: string): LogLevel {
+  if (level === 'fatal' || level === 'silent') return LogLevel.ERROR;
+  return level === 'trace' ? LogLevel.DEBUG : (level as LogLevel);
+}
 
 /**
  * `withDebug: false` drops the component's debug lines at any LOG_LEVEL: the Socket Mode client writes whole
@@ -41,7 +37,7 @@ export function boltLogger(parent: Logger, component = 'bolt', { withDebug = tru
     setLevel: (level: LogLevel) => {
       if (log.levels.values[level]! > log.levelVal) log.level = level;
     },
-    getLevel: () => TO_BOLT[log.level] ?? LogLevel.INFO,
+    getLevel: () => boltLevel(log.level),
     setName: (name: string) => {
       log.setBindings({ component: name });
     },

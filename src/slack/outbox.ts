@@ -14,6 +14,7 @@
 // checking would need the channels:history scope, so the outbox sends it again rather than lose it. For the same
 // reason its client makes no retries of its own.
 import type { webApi } from '@slack/bolt';
+import { Mutex } from 'async-mutex';
 import { z } from 'zod';
 import { context, type Block, type SlackMessage } from '../blocks/common';
 import { formatTime } from '../core/format';
@@ -81,11 +82,8 @@ export interface SlackOutboxDeps {
 export class SlackOutbox {
   private records: OutboxRecord[] = [];
   private sending?: Promise<void>;
-  /**
-   * Per place, the newest post or edit tried at once and not yet settled: the next one to that place waits for
-   * it, and stop() waits for them as for the sweep.
-   */
-  private readonly unsettled = new Map<string, Promise<unknown>>();
+  /** Per place with a post or edit under way, its lock: the next one there waits for it, and so does stop(). */
+  private readonly places = new Map<string, Mutex>();
   /** The record the sweep is sending: an edit arriving meanwhile does not replace it. */
   private inFlight?: string;
   private timer?: AbortController;
@@ -126,7 +124,7 @@ export class SlackOutbox {
     this.stopped = true;
     this.timer?.abort(new Error('outbox stopped'));
     this.timer = undefined;
-    await Promise.allSettled([this.sending, ...this.unsettled.values()]);
+    await Promise.allSettled([this.sending, ...[...this.places.values()].map((lock) => lock.waitForUnlock())]);
     if (this.records.length > 0) {
       const next = this.deps.store ? '; the next start sends them' : '';
       this.deps.logger.warn({ unsent: this.records.map((r) => r.what) }, `Slack messages still unsent at shutdown${next}`);
@@ -177,9 +175,9 @@ export class SlackOutbox {
    */
   private send(record: OutboxRecord): Promise<string | undefined> {
     const place = placeOf(record);
-    const before = this.unsettled.get(place);
-    const turn = (async () => {
-      await before;
+    const lock = this.places.get(place) ?? new Mutex();
+    this.places.set(place, lock);
+    const turn = lock.runExclusive(async () => {
       if (this.records.some((r) => placeOf(r) === place)) {
         await this.keep(record);
         // Sent by the sweep under way, or by the next when Slack was failing (not sooner: it is down).
@@ -187,16 +185,10 @@ export class SlackOutbox {
         return undefined;
       }
       return this.tryNow(record);
-    })();
-    const settled = turn.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.unsettled.set(place, settled);
-    void settled.then(() => {
-      if (this.unsettled.get(place) === settled) this.unsettled.delete(place);
     });
-    return turn;
+    return turn.finally(() => {
+      if (!lock.isLocked()) this.places.delete(place);
+    });
   }
 
   /** The first try of a post or edit; kept for the sweep when Slack fails for a passing reason. */

@@ -27,13 +27,6 @@ export interface ChartUpload {
  */
 export const UPLOAD_TIMEOUT_MS = 15_000;
 
-export class UploadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UploadError';
-  }
-}
-
 /** Returns the Slack file IDs. Slack API failures throw as the Web API client reports them (see errors.ts). */
 export async function uploadCharts(client: webApi.WebClient, upload: ChartUpload, timeoutMs = UPLOAD_TIMEOUT_MS): Promise<string[]> {
   if (upload.images.length === 0) return [];
@@ -44,7 +37,7 @@ export async function uploadCharts(client: webApi.WebClient, upload: ChartUpload
     file_uploads: upload.images.map((image) => ({ file: image.png, filename: image.filename, title: image.title, alt_text: image.title })),
   });
   const late = () => {
-    throw new UploadError(`Slack did not take the charts within ${timeoutMs / 1000} s`);
+    throw new Error(`Slack did not take the charts within ${timeoutMs / 1000} s`);
   };
   const result = (await withDeadline(share, timeoutMs, late, (ms, signal) => wallClock.sleep(ms, signal))) as {
     files?: Array<{ files?: Array<{ id?: string }> }>;

@@ -87,10 +87,6 @@ export class QuickChartRenderer implements ChartRenderer {
   }
 }
 
-function oneLine(text: string): string {
-  return text.trim().replace(/\s*\n\s*/g, ': ');
-}
-
 function describe(error: unknown): string {
   // node-fetch (under quickchart-js) reports the system error's code on the error.
   const code = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? '') : '';
@@ -98,5 +94,6 @@ function describe(error: unknown): string {
   if (/ECONNREFUSED/.test(message)) return 'connection refused (is the renderer running?)';
   if (/ENOTFOUND|EAI_AGAIN/.test(message)) return 'host not found';
   if (/ECONNRESET|socket hang up|connection reset/.test(message)) return 'connection reset';
-  return oneLine(errorMessage(error));
+  // One line: a multi-line answer reads as 'first: second'.
+  return errorMessage(error).trim().replace(/\s*\n\s*/g, ': ');
 }

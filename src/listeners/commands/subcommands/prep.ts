@@ -83,20 +83,6 @@ async function prepInChannel(ctx: SubcommandContext<CommandOf<'prep'>>, run: Act
       .catch((error: unknown) => log.warn({ err: error }, 'the journal could not record the end of the prep'));
     return shown;
   };
-  await prepAfterPosting(ctx, run, live, finish, ts);
-}
-
-/** The prep itself, once its progress message is posted; `finish` shows its final state. */
-async function prepAfterPosting(
-  ctx: SubcommandContext<CommandOf<'prep'>>,
-  run: ActivePrep,
-  live: LiveMessage,
-  finish: (content: Parameters<LiveMessage['finish']>[0], outcome: 'completed' | 'failed') => Promise<boolean>,
-  ts: string,
-): Promise<void> {
-  const { stage } = ctx.command;
-  const { deps, log, channel, user } = ctx;
-  const typed = `\`/switchover prep ${stage}\``;
   // Only for pointing a second prep at this one: never wait for it.
   void deps.slack.chat.getPermalink({ channel, message_ts: ts }).then(
     (link) => {
