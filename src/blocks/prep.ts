@@ -2,7 +2,7 @@
 // reasons, warnings, health, ECS counts, weights, baseline, and buttons to request a shift). Pure data.
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
-import { hhmm, mention, msText } from '../core/format';
+import { hhmm, mention, msText, percentText } from '../core/format';
 import type { Baseline } from '../core/journal';
 import type { PrepCompleted, PrepFailed, PrepStep, PrepStepStatus } from '../core/prep';
 import type { EcsServiceCounts } from '../core/types';
@@ -104,14 +104,6 @@ function seconds(value: number | null): string {
   return value < 1 ? msText(value) : `${(Math.round(value * 100) / 100).toFixed(2)} s`;
 }
 
-function percent(value: number | null): string {
-  if (value === null) return 'n/a';
-  const pct = value * 100;
-  // Small rates are the normal case: keep three decimals below 1% so 0.035% does not read as 0.03%.
-  if (pct === 0) return '0%';
-  return `${pct < 1 ? pct.toFixed(3) : pct.toFixed(2)}%`;
-}
-
 /** The baseline as a compact monospace table. */
 export function baselineTable(baseline: Baseline): string {
   const rows: [string, string][] = [
@@ -120,7 +112,7 @@ export function baselineTable(baseline: Baseline): string {
     ['3XX', number(baseline.http3xx)],
     ['4XX', number(baseline.http4xx)],
     ['5XX', number(baseline.http5xx)],
-    ['5xx rate', percent(baseline.errorRate5xx)],
+    ['5xx rate', baseline.errorRate5xx === null ? 'n/a' : percentText(baseline.errorRate5xx * 100)],
     ['latency avg', seconds(baseline.latencyAvg)],
     ['latency p99', seconds(baseline.latencyP99)],
     ['active conn/min', baseline.activeConnections === null ? 'n/a' : number(baseline.activeConnections)],

@@ -2,6 +2,7 @@
 // guardrail alert with "Request fallback", pinned connections with "Request force reconnect", completion,
 // and the end of a watch. Pure: data in, blocks out.
 import type { ActionsBlock, Button } from '@slack/types';
+import { percentText } from '../core/format';
 import { describeHealth } from '../core/health';
 import type { GuardrailBreach, GuardrailEvaluation, GuardrailName, Verdict } from '../core/judge';
 import type { MinuteFigures, ObservedSplit } from '../core/traffic';
@@ -46,7 +47,7 @@ function figuresText(label: string, m: MinuteFigures | null): string {
   if (m.requests === null) return `*${label}:* unknown (metrics unavailable)`;
   const parts = [`${m.requests} requests`];
   if (m.requests > 0) {
-    parts.push(`5xx ${m.errorRate5xx === null ? 'unknown' : `${Math.round(m.errorRate5xx * 10000) / 100}%`}`);
+    parts.push(`5xx ${m.errorRate5xx === null ? 'unknown' : percentText(m.errorRate5xx * 100)}`);
     if (m.latencyAvg !== null) parts.push(`avg ${Math.round(m.latencyAvg * 1000)} ms`);
     if (m.latencyP99 !== null) parts.push(`p99 ${Math.round(m.latencyP99 * 1000)} ms`);
   }

@@ -3,7 +3,7 @@
 // Pure data (see panels.ts).
 import { connectionReuse } from '../core/baseline';
 import type { Baseline } from '../core/journal';
-import { hhmm, msText } from '../core/format';
+import { hhmm, msText, percentText } from '../core/format';
 import type { ChartSpec } from '../core/ports';
 import { MINUTE_MS, type MetricsSnapshot } from '../core/types';
 import { alignToMinutes, hasData, rounded } from './common';
@@ -12,7 +12,7 @@ import { errorRatePercent } from './switchover';
 
 function headline(stage: string, baseline: Baseline | undefined): string[] {
   if (!baseline || baseline.minutesWithTraffic === 0) return [`${stage} · prep · no baseline: no requests in the window`];
-  const errors = baseline.errorRate5xx === null ? 'n/a' : `${rounded(baseline.errorRate5xx * 100, 2)} %`;
+  const errors = baseline.errorRate5xx === null ? 'n/a' : percentText(baseline.errorRate5xx * 100);
   const p99 = baseline.latencyP99 === null ? 'n/a' : msText(baseline.latencyP99);
   const reuse = connectionReuse(baseline);
   const perConnection =

@@ -1,7 +1,8 @@
 // The guardrails' limits on the switchover picture (status, alert, completion), drawn from the prep baseline.
 import type { Baseline } from '../core/journal';
 import { rounded } from './common';
-import { percentText, type ChartLimits } from './switchover';
+import { percentText } from '../core/format';
+import type { ChartLimits } from './switchover';
 
 /**
  * The guardrails' margins over the prep baseline, in the chart's units. The judge holds a side against its

@@ -2,7 +2,7 @@
 // on the target proxy with the listener's configured weight as a step line, (2) 5xx rate per side with the
 // guardrail's limit, (3) p99 per side with its limit; every applied change marked on every panel, and a
 // headline that states the numbers. Pure data (see panels.ts).
-import { hhmm, msText } from '../core/format';
+import { hhmm, msText, percentText } from '../core/format';
 import type { ChartSpec } from '../core/ports';
 import { changeWords, type ChangeMark } from '../core/changes';
 import { firstFullMinute, minutesOf, observedSplit, RECENT_MINUTES, recentWindowSince, sideTotals } from '../core/traffic';
@@ -70,11 +70,6 @@ function configuredShare(snapshot: MetricsSnapshot, changes: ChartChange[], now?
   });
 }
 
-export function percentText(v: number | null): string {
-  if (v === null) return 'n/a';
-  return `${v < 10 ? rounded(v, 2) : rounded(v, 1)} %`;
-}
-
 /**
  * The minutes the headline's figures are over, and those minutes in words. As status and the watch read them:
  * the settled minutes since the newest change, the newest RECENT_MINUTES at most, never straddling it. Before
@@ -103,7 +98,7 @@ function headline(input: SwitchoverChartInput, recent: MetricsWindow): string[] 
   const totals = { source: sideTotals(input.snapshot, 'source', recent), target: sideTotals(input.snapshot, 'target', recent) };
   const errors = (side: Side) => {
     const t = totals[side];
-    return t.requests === 0 ? 'idle' : percentText(t.errorRate5xx === null ? null : t.errorRate5xx * 100);
+    return t.requests === 0 ? 'idle' : t.errorRate5xx === null ? 'n/a' : percentText(t.errorRate5xx * 100);
   };
   const latency = (side: Side) => {
     const p99 = totals[side].latencyP99;

@@ -11,6 +11,15 @@ export function hhmm(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(11, 16);
 }
 
+/**
+ * A percent (0..100) as every message says it: two decimals under 1%, one above ("0.05%", "0.9%",
+ * "20.2%"); one that is not 0 is never said as "0%" (1 of 30,000 is "0.003%").
+ */
+export function percentText(pct: number): string {
+  const rounded = Number(pct.toFixed(pct < 1 ? 2 : 1));
+  return `${rounded === 0 && pct > 0 ? Number(pct.toPrecision(1)) : rounded}%`;
+}
+
 /** A duration in seconds as whole milliseconds, e.g. "35 ms". */
 export function msText(seconds: number): string {
   return `${Math.round(seconds * 1000)} ms`;

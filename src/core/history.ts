@@ -1,6 +1,6 @@
 // A stage's audit trail in words, newest first and paged: who asked, who approved, what changed, when.
 import type { JournalRecord, RequestCreated, WatchEnded } from './journal';
-import { formatTime, mention } from './format';
+import { formatTime, mention, percentText } from './format';
 import { describeKind } from './requests/describe';
 import { describeWeights } from './weights';
 import { MAX_HOLDS } from './plan/plan';
@@ -102,7 +102,7 @@ function describeRecord(record: JournalRecord, requests: Map<string, RequestCrea
       return `${mention(record.by)} ran prep: scaled ${record.service} from ${record.fromDesired} to ${record.toDesired} tasks`;
     case 'prep.baseline': {
       const b = record.baseline;
-      const rate = b.errorRate5xx === null ? 'no 5xx rate' : `5xx ${(b.errorRate5xx * 100).toFixed(2)}%`;
+      const rate = b.errorRate5xx === null ? 'no 5xx rate' : `5xx ${percentText(b.errorRate5xx * 100)}`;
       const p99 = b.latencyP99 === null ? 'no p99' : `p99 ${(b.latencyP99 * 1000).toFixed(0)} ms`;
       return `${mention(record.by)} ran prep: baseline of the source proxy over ${formatTime(b.start)} – ${formatTime(b.end)}: ${Math.round(b.requestsPerMinute)} requests/min, ${rate}, ${p99}`;
     }

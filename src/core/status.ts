@@ -2,7 +2,7 @@
 // Each read may fail on its own; the status then says what is unknown, in words, and answers with the rest.
 import type { Baseline, RequestKind } from './journal';
 import { changeWords, type ChangeMark } from './changes';
-import { errorMessage, hhmm, msText } from './format';
+import { errorMessage, hhmm, msText, percentText } from './format';
 import type { HealthSummary } from './health';
 import { summarizeHealth } from './health';
 import type { CoreDeps } from './ports';
@@ -193,12 +193,6 @@ function known<T>(result: PromiseSettledResult<T>): Known<T> {
 
 function round1(v: number): number {
   return Math.round(v * 10) / 10;
-}
-
-/** A percent with one decimal; one that is not 0 is never said as "0%" (0.04%). */
-function percentText(v: number): string {
-  const r = round1(v);
-  return `${r === 0 && v > 0 ? Number(v.toPrecision(1)) : r}%`;
 }
 
 /** Requests per minute: whole above 1, else one significant digit ("~0.4"), never "~0". */

@@ -185,7 +185,7 @@ describe('helpers', () => {
     const lines = baselineTable(baseline).split('\n');
     expect(lines[0]).toBe('```');
     expect(lines[1]).toMatch(/^requests\/min\s+1,234$/);
-    expect(lines).toContainEqual(expect.stringMatching(/^5xx rate\s+0\.035%$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^5xx rate\s+0\.03%$/));
     expect(lines).toContainEqual(expect.stringMatching(/^latency avg\s+42 ms$/));
     expect(lines).toContainEqual(expect.stringMatching(/^latency p99\s+1\.25 s$/));
     expect(new Set(lines.slice(1, -1).map((l) => l.length)).size).toBe(1);

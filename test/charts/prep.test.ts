@@ -58,7 +58,7 @@ describe('prepChart', () => {
     expect(rate.data[10]).toBeNull(); // no requests: no rate
     expect(panel('yLatency').find((d) => d.label === 'source proxy')!.data[0]).toBe(300);
     expect(config.options.plugins.title.text).toEqual([
-      'dev · baseline 200 req/min · 5xx 0.07 % · p99 300 ms',
+      'dev · baseline 200 req/min · 5xx 0.07% · p99 300 ms',
       '40 requests per new connection: reuse high', // 200 / 5
     ]);
     expect(config.options.plugins.subtitle.text).toEqual(['source proxy (blue), baseline dashed · 11:30-12:00 UTC, 30 min']);

@@ -46,11 +46,11 @@ describe('switchoverChart', () => {
       expect(notes[`change1_${panel}`]).toMatchObject({ xMin: 35 });
     }
     expect(notes.change0_yShare.label.content).toBe('11:20 shift 10%');
-    expect(notes.limit_yErrors).toMatchObject({ yMin: 1.2, label: { content: 'baseline + 1 pt = 1.2 %' } });
+    expect(notes.limit_yErrors).toMatchObject({ yMin: 1.2, label: { content: 'baseline + 1 pt = 1.2%' } });
     expect(notes.limit_yLatency).toMatchObject({ yMin: 320, label: { content: 'baseline × 2 = 320 ms' } });
     expect(config.options.plugins.title.text).toEqual([
-      'dev · 100 % of requests on the target',
-      '5xx idle vs 6 % · p99 idle vs 200 ms (source vs target)',
+      'dev · 100% of requests on the target',
+      '5xx idle vs 6% · p99 idle vs 200 ms (source vs target)',
     ]);
     expect(config.options.plugins.subtitle.text).toEqual(['figures over 11:55-12:00 UTC, the last 5 min, all after the 100% shift at 11:40', 'blue: source proxy · orange: target proxy']);
   });
@@ -60,8 +60,8 @@ describe('switchoverChart', () => {
     snapshot.window.end = at(30);
     const spec = switchoverChart({ stage: 'dev', moment: 'status', snapshot, changes: CHANGES })!;
     expect((spec.config as unknown as Config).options.plugins.title.text).toEqual([
-      'dev · 10 % of requests on the target',
-      '5xx 0.22 % vs 1 % · p99 160 ms vs 200 ms (source vs target)',
+      'dev · 10% of requests on the target',
+      '5xx 0.22% vs 1% · p99 160 ms vs 200 ms (source vs target)',
     ]);
   });
 
@@ -69,7 +69,7 @@ describe('switchoverChart', () => {
     const snapshot = switchoverSnapshot();
     snapshot.window.end = at(43); // the 100% shift at 11:40:05; the last 5 minutes would mix 10 % and 100 %
     const config = switchoverChart({ stage: 'dev', moment: 'alert', snapshot, changes: CHANGES, breach: 'breach: 5xx rate' })!.config as unknown as Config;
-    expect(config.options.plugins.title.text[0]).toBe('GUARDRAIL BREACH · dev · 100 % of requests on the target');
+    expect(config.options.plugins.title.text[0]).toBe('GUARDRAIL BREACH · dev · 100% of requests on the target');
     expect(config.options.plugins.subtitle.text).toEqual([
       'figures over 11:41-11:43 UTC, the 2 min since the 100% shift at 11:40',
       'breach: 5xx rate · blue: source proxy · orange: target proxy',

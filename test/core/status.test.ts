@@ -66,7 +66,7 @@ describe('gatherStatus', () => {
         // Only a chart mark, without the weights it changed: the numbers, no reason invented.
         'the source proxy served 3% of requests against 0% configured (~36 requests/min over its share)',
     );
-    expect(status.target.comparison).toBe('1164 requests/min (baseline 1200), 5xx 0.3% (baseline 0.3%), avg 15 ms (baseline 12 ms), p99 90 ms (baseline 80 ms, 1.1x)');
+    expect(status.target.comparison).toBe('1164 requests/min (baseline 1200), 5xx 0.34% (baseline 0.28%), avg 15 ms (baseline 12 ms), p99 90 ms (baseline 80 ms, 1.1x)');
     expect(status.connections).toEqual({ active: 42, new: 5 });
     expect(status.baselineNote).toBe('baseline from prep (11:00-11:30 UTC, 30 minutes with traffic)');
     expect(status.openRequest?.id).toBe('r-abcdefghij');
@@ -77,7 +77,7 @@ describe('gatherStatus', () => {
     const deps = setup();
     const status = await gatherStatus(deps, 'dev', { changes: [] });
     expect(status.baselineNote).toBe('no baseline (run /switchover prep dev)');
-    expect(status.target.comparison).toBe('1164 requests/min, 5xx 0.3%, avg 15 ms, p99 90 ms');
+    expect(status.target.comparison).toBe('1164 requests/min, 5xx 0.34%, avg 15 ms, p99 90 ms');
   });
 
   it.each([1, 200])('costs exactly 5 AWS calls with %i target(s) per group', async (targets) => {

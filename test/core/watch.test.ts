@@ -193,7 +193,7 @@ describe('Watcher', () => {
     await minutes(1); // reads minute 1: 25 of 500 against 1 of 500 is a breach in one minute
     expect(reporter.alerts.map((b) => b.guardrail)).toEqual(['error-rate']);
     expect(reporter.alerts[0]!.detail).toBe(
-      'target 5xx 25 of 500 (5 %) vs source 1 of 500 (0.2 %) in 12:01-12:02 UTC: breach at 99 % confidence (more than 1 point worse)',
+      'target 5xx 25 of 500 (5%) vs source 1 of 500 (0.2%) in 12:01-12:02 UTC: breach at 99 % confidence (more than 1 point worse)',
     );
     await minutes(6); // still breaching, then healed: no new alert
     expect(reporter.alerts).toHaveLength(1);
@@ -239,7 +239,7 @@ describe('Watcher', () => {
     await start('r-0000000001', { source: 90, target: 10 });
     await minutes(10);
     expect(reporter.ticks.slice(2).map((t) => t.evaluation.state)).toEqual(Array(8).fill('inconclusive'));
-    expect(reporter.ticks.at(-1)!.evaluation.signals[0]!.text).toMatch(/^target 5xx 2 of 80 \(2\.5 %\) vs source 0 of 720 \(0 %\) over 8 minutes, 12:00-12:08 UTC: inconclusive/);
+    expect(reporter.ticks.at(-1)!.evaluation.signals[0]!.text).toMatch(/^target 5xx 2 of 80 \(2\.5%\) vs source 0 of 720 \(0%\) over 8 minutes, 12:00-12:08 UTC: inconclusive/);
     expect(reporter.alerts).toEqual([]);
   });
 
@@ -383,7 +383,7 @@ describe('Watcher', () => {
     await minutes(5);
     expect(reporter.ticks.at(-1)!.evaluation.signals[0]!.reference).toBe('baseline');
     expect(reporter.alerts.map((a) => a.guardrail)).toEqual(['error-rate']);
-    expect(reporter.alerts[0]!.detail).toContain('target 5xx 30 of 1,000 (3 %) vs prep baseline 30 of 30,000 (0.1 %)');
+    expect(reporter.alerts[0]!.detail).toContain('target 5xx 30 of 1,000 (3%) vs prep baseline 30 of 30,000 (0.1%)');
   });
   it('says once per change, in the thread and the journal, that the listener was changed outside the bot', async () => {
     const { deps, reporter, start, minutes, records } = setup(() => before);

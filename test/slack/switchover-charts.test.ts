@@ -62,7 +62,7 @@ describe('SwitchoverCharts', () => {
     const notes = config.options.plugins.annotation.annotations;
     expect(notes.change0_yShare!.label.content).toBe('11:20 shift 10%');
     expect(notes.change1_yShare!.label.content).toBe('11:40 shift 100%');
-    expect(notes.limit_yErrors!.label.content).toBe('baseline + 1 pt = 1.2 %');
+    expect(notes.limit_yErrors!.label.content).toBe('baseline + 1 pt = 1.2%');
     expect(notes.limit_yLatency!.label.content).toBe('baseline × 2 = 320 ms');
   });
 

@@ -23,7 +23,7 @@ const WATCH: WatchInfo = {
   mode: 'shift',
   until: at(100),
 };
-const BREACH: GuardrailBreach = { guardrail: 'error-rate', detail: 'target 5xx 60 of 1000 (6 %) vs baseline 0.2 %' };
+const BREACH: GuardrailBreach = { guardrail: 'error-rate', detail: 'target 5xx 60 of 1000 (6%) vs baseline 0.2%' };
 /** The tick that saw the breach: it read up to 11:52. */
 const tick = { configuredPercent: 100, window: { start: at(30), end: at(52) }, completion: { quietMinutes: 5 }, minute: at(51), at: at(53) } as unknown as WatchTick;
 
@@ -66,7 +66,7 @@ describe('SlackWatchReporter charts', () => {
     await reporter.chartsSettled();
     expect(deps.metrics.calls).toEqual([{ start: at(5), end: at(52) }]);
     expect(renderer.rendered.map((c) => c.filename)).toEqual(['dev-alert.png']);
-    expect(renderer.rendered[0]!.title).toMatch(/^GUARDRAIL BREACH · dev · 100 % of requests on the target/);
+    expect(renderer.rendered[0]!.title).toMatch(/^GUARDRAIL BREACH · dev · 100% of requests on the target/);
     const completes = fake.callsOf('files.completeUploadExternal');
     expect(completes).toHaveLength(1);
     expect(completes[0]!.args).toMatchObject({ channel_id: 'C0SWITCH', thread_ts: ts });

@@ -177,7 +177,7 @@ function neededMore(
 
 function sentence(input: CountSignalInput, subject: Counts, reference: Counts | null): string {
   const ref = input.reference;
-  const against = reference === null ? `0 % (${ref.label})` : `${ref.label} ${countsText(reference)}`;
+  const against = reference === null ? `0% (${ref.label})` : `${ref.label} ${countsText(reference)}`;
   return `${input.subjectLabel} ${input.what} ${countsText(subject)} vs ${against}`;
 }
 

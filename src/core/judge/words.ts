@@ -1,5 +1,5 @@
-// Numbers as the verdicts say them: "9 of 1,000 (0.9 %)", "1 point", "10:03-10:05 UTC".
-import { hhmm } from '../format';
+// Numbers as the verdicts say them: "9 of 1,000 (0.9%)", "1 point", "10:03-10:05 UTC".
+import { hhmm, percentText } from '../format';
 import type { Counts, Window } from './verdict';
 
 /** A count with thousands separators: 99,000. */
@@ -7,19 +7,9 @@ export function countText(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-/**
- * A rate 0..1 as a percent: two decimals under 1 %, one above ("0.05 %", "0.9 %", "20.2 %"); a rate that is
- * not 0 is never said as "0 %" (1 of 30,000 is "0.003 %").
- */
-export function percentText(rate: number): string {
-  const pct = rate * 100;
-  const rounded = Number(pct.toFixed(pct < 1 ? 2 : 1));
-  return `${rounded === 0 && pct > 0 ? Number(pct.toPrecision(1)) : rounded} %`;
-}
-
-/** "9 of 1,000 (0.9 %)". */
+/** "9 of 1,000 (0.9%)". */
 export function countsText(c: Counts): string {
-  return `${countText(c.events)} of ${countText(c.requests)}${c.requests > 0 ? ` (${percentText(c.events / c.requests)})` : ''}`;
+  return `${countText(c.events)} of ${countText(c.requests)}${c.requests > 0 ? ` (${percentText((100 * c.events) / c.requests)})` : ''}`;
 }
 
 /** Percentage points: "1 point", "0.5 points". */

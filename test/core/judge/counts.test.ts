@@ -32,7 +32,7 @@ describe('judgeCounts', () => {
     expect(v.subject).toEqual({ events: 5, requests: 24 });
     expect(v.referenceCounts).toEqual({ events: 4, requests: 2376 });
     expect(v.text).toBe(
-      'target 5xx 5 of 24 (20.8 %) vs source 4 of 2,376 (0.17 %) over 2 minutes, 12:20-12:22 UTC: breach at 99 % confidence (more than 1 point worse)',
+      'target 5xx 5 of 24 (20.8%) vs source 4 of 2,376 (0.17%) over 2 minutes, 12:20-12:22 UTC: breach at 99 % confidence (more than 1 point worse)',
     );
   });
 
@@ -49,9 +49,9 @@ describe('judgeCounts', () => {
   });
 
   it('never says a rate that is not 0 as 0 %', () => {
-    expect(countsText({ events: 1, requests: 30_000 })).toBe('1 of 30,000 (0.003 %)');
-    expect(countsText({ events: 0, requests: 30_000 })).toBe('0 of 30,000 (0 %)');
-    expect(countsText({ events: 9, requests: 1_000 })).toBe('9 of 1,000 (0.9 %)');
+    expect(countsText({ events: 1, requests: 30_000 })).toBe('1 of 30,000 (0.003%)');
+    expect(countsText({ events: 0, requests: 30_000 })).toBe('0 of 30,000 (0%)');
+    expect(countsText({ events: 9, requests: 1_000 })).toBe('9 of 1,000 (0.9%)');
   });
 
   it('says a newer half of one minute in the singular', () => {
@@ -96,14 +96,14 @@ describe('judgeCounts', () => {
     const v = judgeCounts(input([[9, 1000], [60, 1000]], reference), settings);
     expect(v).toMatchObject({ verdict: 'breach', reference: 'baseline', subject: { events: 60, requests: 1000 } });
     expect(v.text).toBe(
-      'target 5xx 60 of 1,000 (6 %) vs prep baseline 198 of 99,000 (0.2 %) in 12:01-12:02 UTC: breach at 99 % confidence (more than 1 point worse)',
+      'target 5xx 60 of 1,000 (6%) vs prep baseline 198 of 99,000 (0.2%) in 12:01-12:02 UTC: breach at 99 % confidence (more than 1 point worse)',
     );
   });
 
   it('holds the rate against 0 % when there is nothing to compare with', () => {
     const v = judgeCounts(input([[30, 1000]], { kind: 'none', label: 'nothing to compare with' }), settings);
     expect(v).toMatchObject({ verdict: 'breach', referenceCounts: null });
-    expect(v.text).toContain('vs 0 % (nothing to compare with)');
+    expect(v.text).toContain('vs 0% (nothing to compare with)');
   });
 
   it('leaves out minutes CloudWatch did not return, on either side, and says no data when none is left', () => {

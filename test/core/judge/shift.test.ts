@@ -93,7 +93,7 @@ describe('judgeShift', () => {
     const lb = { elb5xx: [{ t: CHANGE + 9 * MINUTE, v: 200 }] };
     const elb = judgeShift(shift(split, {}, lb), settings)[2]!;
     expect(elb).toMatchObject({ signal: 'elb-5xx', verdict: 'breach', subject: { events: 200, requests: 1200 } });
-    expect(elb.text).toMatch(/^load balancer 5xx 200 of 1,200 \(16.7 %\) vs before the change 0 of 10,000 \(0 %\) in 12:19-12:20 UTC: breach/);
+    expect(elb.text).toMatch(/^load balancer 5xx 200 of 1,200 \(16.7%\) vs before the change 0 of 10,000 \(0%\) in 12:19-12:20 UTC: breach/);
   });
 
   it('says no data for a signal CloudWatch did not return, never zero', () => {

@@ -101,7 +101,7 @@ describe('/switchover status', () => {
     // One picture, shared in the status message's thread: its headline states the split, the change is marked
     // on every panel, the configured weight steps to 10 % at the change, and the guardrails' margins are drawn.
     expect(completes.map((c) => (c.args.files as { title: string }[]).map((f) => f.title))).toEqual([
-      [expect.stringMatching(/^staging · [\d.]+ % of requests on the target · 5xx /)],
+      [expect.stringMatching(/^staging · [\d.]+% of requests on the target · 5xx /)],
     ]);
     expect(h.charts.posted).toHaveLength(1);
     const config = h.charts.posted[0]!.config as {
