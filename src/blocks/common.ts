@@ -48,6 +48,10 @@ export function context(markdown: string): types.ContextBlock {
   return { type: 'context', elements: [{ type: 'mrkdwn', text: clipText(markdown, SECTION_TEXT_MAX) }] };
 }
 
+export function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): types.Button {
+  return { type: 'button', text: plain(text), action_id: actionId, value, ...(style ? { style } : {}) };
+}
+
 export function divider(): types.DividerBlock {
   return { type: 'divider' };
 }

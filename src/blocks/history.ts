@@ -3,7 +3,7 @@
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
 import type { HistoryPage } from '../core/history';
-import { context, escapeText, header, MAX_BLOCKS, parseButtonValue, plain, section, type SlackMessage } from './common';
+import { button, context, escapeText, header, MAX_BLOCKS, parseButtonValue, section, type SlackMessage } from './common';
 import { slackDate } from './request';
 
 export const HISTORY_PAGE_ACTION = 'switchover_history_page';
@@ -36,7 +36,7 @@ export function historyBlocks(history: HistoryPage): SlackMessage {
     const value: HistoryPageValue = { stage: history.stage, page: history.page + 1 };
     const actions: types.ActionsBlock = {
       type: 'actions',
-      elements: [{ type: 'button', action_id: HISTORY_PAGE_ACTION, text: plain('Older'), value: JSON.stringify(value) }],
+      elements: [button('Older', HISTORY_PAGE_ACTION, JSON.stringify(value))],
     };
     blocks.push(actions);
   }

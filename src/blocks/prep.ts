@@ -8,7 +8,7 @@ import type { PrepCompleted, PrepFailed, PrepStep, PrepStepStatus } from '../cor
 import type { EcsServiceCounts } from '../core/types';
 import { describeHealth } from '../core/health';
 import { describeWeights } from '../core/weights';
-import { type Block, clipText, context, parseButtonValue, escapeMrkdwn, FIELD_TEXT_MAX, header, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
+import { type Block, button, clipText, context, parseButtonValue, escapeMrkdwn, FIELD_TEXT_MAX, header, section, SECTION_TEXT_MAX, type SlackMessage } from './common';
 
 /** Buttons of the summary: action_id is this prefix plus the percent (Slack wants unique ids per block). */
 export const SHIFT_ACTION_PREFIX = 'switchover_request_shift_';
@@ -123,21 +123,12 @@ export function baselineTable(baseline: Baseline): string {
 }
 
 function shiftButtons(stage: string): types.ActionsBlock {
-  const button = (percent: number, text: string, primary = false): types.Button => ({
-    type: 'button',
-    action_id: shiftActionId(percent),
-    text: { type: 'plain_text', text, emoji: true },
-    value: JSON.stringify({ stage, percent } satisfies ShiftButtonValue),
-    ...(primary ? { style: 'primary' as const } : {}),
-  });
+  const shift = (percent: number, text: string, style?: 'primary') =>
+    button(text, shiftActionId(percent), JSON.stringify({ stage, percent } satisfies ShiftButtonValue), style);
   return {
     type: 'actions',
     block_id: `prep_shift_${stage}`,
-    elements: [
-      button(10, 'Request 10% shift'),
-      button(50, 'Request 50% shift'),
-      button(100, 'Request full switchover (100%)', true),
-    ],
+    elements: [shift(10, 'Request 10% shift'), shift(50, 'Request 50% shift'), shift(100, 'Request full switchover (100%)', 'primary')],
   };
 }
 

@@ -1,7 +1,7 @@
 // Block Kit for watching a stage after a change: the progress message (updated in place every minute), the
 // guardrail alert with "Request fallback", pinned connections with "Request force reconnect", completion,
 // and the end of a watch. Pure: data in, blocks out.
-import type { ActionsBlock, Button } from '@slack/types';
+import type { ActionsBlock } from '@slack/types';
 import { percentText } from '../core/format';
 import { describeHealth } from '../core/health';
 import type { GuardrailBreach, GuardrailEvaluation, GuardrailName, Verdict } from '../core/judge';
@@ -10,7 +10,7 @@ import type { AlertNote, WatchEndReason } from '../core/watch';
 import type { PinnedConnections, WatchInfo, WatchTick } from '../core/watch-tick';
 import { firstFullMinute } from '../core/traffic';
 import { describeWeights } from '../core/weights';
-import { type Block, clipText, context, escapeMrkdwn, section, type SlackMessage } from './common';
+import { type Block, button, clipText, context, escapeMrkdwn, section, type SlackMessage } from './common';
 import { formatTime, hhmm } from '../core/format';
 
 export const REQUEST_FALLBACK_ACTION = 'switchover_request_fallback';
@@ -36,10 +36,6 @@ function changeText(watch: WatchInfo): string {
   return watch.mode === 'fallback'
     ? `fallback (${describeWeights(watch.appliedWeights)})`
     : `shift to ${describeWeights(watch.appliedWeights)}`;
-}
-
-function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button {
-  return { type: 'button', text: { type: 'plain_text', text, emoji: true }, action_id: actionId, value, ...(style ? { style } : {}) };
 }
 
 function figuresText(label: string, m: MinuteFigures | null): string {

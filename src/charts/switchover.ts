@@ -34,8 +34,6 @@ export interface SwitchoverChartInput {
   breach?: string;
 }
 
-const SIDE_NAME: Record<Side, string> = { source: 'source', target: 'target' };
-
 /** 5xx per request in percent per minute; null where the minute had no requests or 5xx was not fetched. */
 export function errorRatePercent(snapshot: MetricsSnapshot, side: Side): (number | null)[] {
   const requests = alignToMinutes(snapshot[side].requests, snapshot.window);
@@ -125,7 +123,7 @@ function subtitle(input: SwitchoverChartInput, recent: { words: string }): strin
 
 function panels(input: SwitchoverChartInput): Panel[] {
   const { snapshot } = input;
-  const side = (s: Side, data: (number | null)[]) => ({ label: `${SIDE_NAME[s]} proxy`, data, colour: SIDE_COLOURS[s] });
+  const side = (s: Side, data: (number | null)[]) => ({ label: `${s} proxy`, data, colour: SIDE_COLOURS[s] });
   const p99 = (s: Side) => alignToMinutes(snapshot[s].latencyP99, snapshot.window, 1000).map((v) => (v === null ? null : rounded(v, 1)));
   const limits = input.limits ?? {};
   return [

@@ -1,6 +1,7 @@
 // The health report, answered at /healthz: on PORT in HTTP mode (a route of Bolt's receiver), on
 // SWITCHOVER_HEALTH_PORT in Socket Mode (the server below). 200 when the bot can act, 503 otherwise, with
 // what is wrong in a small JSON body. Nothing in it is secret.
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
@@ -43,13 +44,8 @@ export async function startHealthServer(port: number, parts: () => HealthParts, 
   server.requestTimeout = 5_000;
   server.headersTimeout = 5_000;
   server.maxConnections = 20;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  // Rejects with the server's error (a port in use) instead of ending the process.
+  await once(server.listen(port), 'listening');
   server.on('error', (error) => logger.error({ err: error }, 'health endpoint error'));
   const actual = (server.address() as AddressInfo).port;
   logger.info({ port: actual, path: '/healthz' }, 'health endpoint listening');
