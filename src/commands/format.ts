@@ -19,15 +19,10 @@ export function formatCommand(command: ParsedCommand): string {
   }
 }
 
-/** The fields every log line about a command carries (never the raw request). */
+/** The fields every log line about a command carries (never the raw request): its name and arguments. */
 export function commandLogFields(command: ParsedCommand): Record<string, string | number> {
-  const fields: Record<string, string | number> = { command: command.name };
-  if ('stage' in command && command.stage) fields.stage = command.stage;
-  if (command.name === 'shift') fields.percent = command.percent;
-  if (command.name === 'plan') {
-    fields.steps = command.steps.join(',');
-    fields.bakeMinutes = command.bakeMinutes;
-  }
-  if (command.name === 'history' && command.page) fields.page = command.page;
+  const { name, ...args } = command;
+  const fields: Record<string, string | number> = { command: name };
+  for (const [key, value] of Object.entries(args)) fields[key] = Array.isArray(value) ? value.join(',') : value;
   return fields;
 }

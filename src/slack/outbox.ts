@@ -1,18 +1,13 @@
-// The one outbox for Slack posts and message edits that Slack did not take (an outage, a rate limit, a call that
-// never answered): request messages, their thread notes and the watch's channel messages all go through it.
-//
-// A post or edit is tried at once, after the one before it to the same place (message, thread or channel) has
-// its answer; when one for that place is still kept, it goes behind it. When Slack fails for a passing reason it is kept, in order, in a file of the
-// data directory (every record checked against its schema when read back) and sent by one background sweep:
-// oldest first, one call at a time (each with the client's deadline), every RETRY_MS or after Slack's
-// Retry-After, until Slack answers. A post that goes out late says in its message when it was meant for. Slack
-// refusing for good (not_in_channel ...) drops the record, logged; so does a record older than GIVE_UP_AFTER_MS.
+// The one outbox for Slack posts and message edits Slack did not take (an outage, a rate limit, no answer):
+// request messages, their thread notes and the watch's channel messages. Each is tried at once, in order per
+// place (message, thread or channel); on a passing failure it is kept in a data-directory file (each record
+// schema-checked when read back) and sent by one background sweep, oldest first, one call at a time, until Slack
+// answers. Slack refusing for good, or a record older than GIVE_UP_AFTER_MS, drops it, logged.
 //
 // Never sent twice: a record is removed, in memory and on disk, as soon as Slack accepts it, before the next is
-// sent; one sweep at a time; an edit of a message replaces an edit of it still waiting. The one case left is a
-// call whose answer never came (a timeout): Slack may have shown it, but the Web API has no idempotency key and
-// checking would need the channels:history scope, so the outbox sends it again rather than lose it. For the same
-// reason its client makes no retries of its own.
+// sent, and a newer edit of a message replaces one still waiting. A call whose answer never came (a timeout) is
+// sent again rather than lost: the Web API has no idempotency key, and checking would need channels:history. For
+// the same reason its client makes no retries of its own.
 import type { webApi } from '@slack/bolt';
 import { Mutex } from 'async-mutex';
 import { z } from 'zod';
