@@ -21,14 +21,9 @@ export function isGroupId(id: string): boolean {
   return id.startsWith('S');
 }
 
-interface CachedGroup {
-  members: ReadonlySet<string>;
-  fetchedAt: number;
-}
-
 export class SlackPeopleDirectory implements PeopleDirectory {
-  private readonly cache = new Map<string, CachedGroup>();
-  private readonly inFlight = new Map<string, Promise<ReadonlySet<string>>>();
+  /** Per group, its members as looked up (or being looked up: a burst shares one call) and when the lookup began. */
+  private readonly cache = new Map<string, { members: Promise<ReadonlySet<string>>; since: number }>();
 
   constructor(
     private readonly client: webApi.WebClient,
@@ -51,22 +46,20 @@ export class SlackPeopleDirectory implements PeopleDirectory {
     return false;
   }
 
-  private async members(groupId: string): Promise<ReadonlySet<string>> {
+  private members(groupId: string): Promise<ReadonlySet<string>> {
     const cached = this.cache.get(groupId);
-    if (cached && this.clock.now() - cached.fetchedAt < this.cacheMs) return cached.members;
-    const pending = this.inFlight.get(groupId);
-    if (pending) return pending;
-    const lookup = this.fetch(groupId).finally(() => this.inFlight.delete(groupId));
-    this.inFlight.set(groupId, lookup);
-    return lookup;
+    if (cached && this.clock.now() - cached.since < this.cacheMs) return cached.members;
+    const entry = { members: this.fetch(groupId), since: this.clock.now() };
+    this.cache.set(groupId, entry);
+    // A failed lookup is not kept: the next check asks Slack again.
+    entry.members.catch(() => this.cache.get(groupId) === entry && this.cache.delete(groupId));
+    return entry.members;
   }
 
   private async fetch(groupId: string): Promise<ReadonlySet<string>> {
     try {
       const result = await this.client.usergroups.users.list({ usergroup: groupId });
-      const members = new Set(result.users ?? []);
-      this.cache.set(groupId, { members, fetchedAt: this.clock.now() });
-      return members;
+      return new Set(result.users ?? []);
     } catch (error) {
       throw new GroupLookupError(groupId, describeSlackError(error));
     }
