@@ -1,18 +1,12 @@
 // Shows a watched switchover in Slack: one progress message in the request's thread, updated in place each
-// minute; guardrail alerts, pinned-connection offers and completion as top-level channel messages so they are
-// seen; the end of a watch in the thread.
+// minute (a new one when it can no longer be updated); alerts, pinned-connection offers and completion as
+// channel messages, so they are seen; the end of a watch in the thread. Slack failures never stop the watch:
+// messages go through the outbox (slack/outbox.ts), which sends them in order once Slack answers, across a
+// restart too; one Slack refuses for good is thrown, and the watcher logs it.
 //
-// Slack failures never stop the watch. A progress message that can no longer be updated (deleted, too old)
-// is replaced by a new one in the thread. A channel message that fails for a passing reason (rate limit,
-// network, Slack 5xx, no answer) is kept in the bot's one outbox (slack/outbox.ts), which sends it in order
-// once Slack answers, across a restart too; one Slack refuses for good (not_in_channel ...) is thrown, and the
-// watcher logs it.
-//
-// A guardrail alert and the completion message get the switchover chart in their thread once they are
-// posted (switchover-charts.ts: the whole switchover up to the moment's minutes); it is drawn and shared apart
-// from the watch's minute, so a slow renderer or upload never holds a guardrail, and a chart that fails is said
-// in the thread. A kept alert carries what its chart shows in the outbox, and gets the chart of its breach
-// when it is sent.
+// An alert and the completion get the switchover chart (switchover-charts.ts) in their thread once posted, drawn
+// apart from the watch's minute so a slow renderer or upload never holds a guardrail; a chart that fails is said
+// in the thread. A kept alert carries what its chart shows, and gets that chart when it is sent.
 import type { webApi } from '@slack/bolt';
 import {
   GUARDRAIL_WORDS,
