@@ -11,7 +11,8 @@ export interface ChangeMark {
   targetPercent?: { before: number; after: number };
 }
 
-function kindLabel(kind: RequestKind | undefined, percent: number | undefined): string {
+/** A change's label on the charts: "shift 25%", "plan 5%", "fallback", "force reconnect". */
+export function changeLabel(kind: RequestKind | undefined, percent: number | undefined): string {
   switch (kind) {
     case 'shift':
       return `shift ${percent ?? '?'}%`;
@@ -42,7 +43,7 @@ export function appliedChanges(records: readonly JournalRecord[], stage: string)
       const at = Date.parse(r.at);
       if (Number.isNaN(at)) continue;
       const c = created.get(r.requestId);
-      marks.push({ at, label: kindLabel(c?.kind, c?.percent), targetPercent: { before: targetPercent(r.before), after: targetPercent(r.after) } });
+      marks.push({ at, label: changeLabel(c?.kind, c?.percent), targetPercent: { before: targetPercent(r.before), after: targetPercent(r.after) } });
     }
     // A running plan's later steps and its automatic fallback change the weights without a request of their own.
     const planChange =

@@ -1,7 +1,8 @@
 // `/switchover status [<stage>]`: where a stage stands, from a fixed number of AWS reads made in parallel.
 // Each read may fail on its own; the status then says what is unknown, in words, and answers with the rest.
+import { Semaphore } from 'async-mutex';
 import type { Baseline, RequestKind } from './journal';
-import { changeWords, type ChangeMark } from './changes';
+import { changeLabel, changeWords, type ChangeMark } from './changes';
 import { errorMessage, hhmm, msText, percentText } from './format';
 import type { HealthSummary } from './health';
 import { summarizeHealth } from './health';
@@ -89,14 +90,7 @@ function latestChange(context: StatusContext): TrafficWindow['change'] {
   const applied = context.lastApplied;
   const mark = context.changes.reduce<ChangeMark | undefined>((newest, c) => (!newest || c.at > newest.at ? c : newest), undefined);
   if (applied && (!mark || applied.appliedAt >= mark.at)) {
-    const words =
-      applied.kind === 'shift'
-        ? `the ${applied.percent}% shift`
-        : applied.kind === 'plan'
-          ? `the plan's ${applied.percent}% step`
-          : applied.kind === 'fallback'
-            ? 'the fallback'
-            : 'the force reconnect';
+    const words = changeWords({ label: changeLabel(applied.kind, applied.percent) });
     return { at: applied.appliedAt, words, before: applied.before, after: applied.after };
   }
   return mark ? { at: mark.at, words: changeWords(mark) } : undefined;
@@ -156,14 +150,11 @@ export interface SideStatus {
   comparison: string;
 }
 
-export interface StageStatus {
+/** The context's watch, plan, baseline, open request, last applied change and changes, as given. */
+export interface StageStatus extends Omit<StatusContext, 'minRequestsPerMinute' | 'settleMs'> {
   stage: string;
   /** When the status was gathered (epoch ms). */
   at: number;
-  /** The watch's guardrail state, as the watch judged it; absent when the stage was never watched. */
-  watch?: WatchState;
-  /** The stage's plan (running, or the newest when it ended). */
-  plan?: Plan;
   resources: StageResources;
   listener: Known<ListenerStatus>;
   proxies: Known<ProxyServices>;
@@ -175,20 +166,12 @@ export interface StageStatus {
   recentWindow: TrafficWindow;
   split: ObservedSplit | null;
   connections: { active: number | null; new: number | null };
-  baseline?: Baseline;
   /** "baseline from prep at ..." or "no baseline (run /switchover prep dev)". */
   baselineNote: string;
-  openRequest?: OpenRequestSummary;
-  lastApplied?: LastAppliedSummary;
-  changes: ChangeMark[];
   /** One line: configured against observed. */
   verdict: string;
   /** Everything that could not be read, in words. */
   unknown: string[];
-}
-
-function known<T>(result: PromiseSettledResult<T>): Known<T> {
-  return result.status === 'fulfilled' ? { ok: true, value: result.value } : { ok: false, error: errorMessage(result.reason) };
 }
 
 function round1(v: number): number {
@@ -302,40 +285,27 @@ export async function gatherStatus(deps: StatusDeps, stage: string, context: Sta
   ]);
 
   const unknown: string[] = [];
-  const listenerRead = known(listenerR);
-  const listener: Known<ListenerStatus> = listenerRead.ok
-    ? {
-        ok: true,
-        value: {
-          weights: listenerRead.value.weights,
-          description: describeListener(listenerRead.value),
-          targetPercent: configuredTargetPercent(listenerRead.value),
-          groups: groupShares(listenerRead.value),
-          stickiness: listenerRead.value.stickiness,
-          warnings: ruleWarnings(listenerRead.value),
-        },
-      }
-    : listenerRead;
-  if (!listener.ok) unknown.push(`switchover listener weights: ${listener.error}`);
-
-  const health = (r: PromiseSettledResult<Awaited<ReturnType<StatusDeps['loadBalancer']['targetHealth']>>>, side: Side) => {
-    const k = known(r);
-    if (!k.ok) {
-      unknown.push(`${side} proxy target group health: ${k.error}`);
-      return k;
-    }
-    return { ok: true as const, value: summarizeHealth(k.value) };
+  /** A read seen through `view`, or why it failed (also noted among the unknowns, as `what`). */
+  const read = <T, R>(r: PromiseSettledResult<T>, what: string, view: (value: T) => R): Known<R> => {
+    if (r.status === 'fulfilled') return { ok: true, value: view(r.value) };
+    const error = errorMessage(r.reason);
+    unknown.push(`${what}: ${error}`);
+    return { ok: false, error };
   };
-  const sourceHealth = health(sourceHealthR, 'source');
-  const targetHealth = health(targetHealthR, 'target');
-
-  const proxies = known(proxiesR);
-  if (!proxies.ok) unknown.push(`ECS proxy services: ${proxies.error}`);
-
-  const snapshotRead = known(snapshotR);
+  const listener = read(listenerR, 'switchover listener weights', (l) => ({
+    weights: l.weights,
+    description: describeListener(l),
+    targetPercent: configuredTargetPercent(l),
+    groups: groupShares(l),
+    stickiness: l.stickiness,
+    warnings: ruleWarnings(l),
+  }));
+  const sourceHealth = read(sourceHealthR, 'source proxy target group health', summarizeHealth);
+  const targetHealth = read(targetHealthR, 'target proxy target group health', summarizeHealth);
+  const proxies = read(proxiesR, 'ECS proxy services', (p) => p);
+  const snapshotRead = read(snapshotR, 'CloudWatch metrics', (m) => m);
   const snapshot = snapshotRead.ok ? snapshotRead.value : undefined;
-  if (!snapshotRead.ok) unknown.push(`CloudWatch metrics: ${snapshotRead.error}`);
-  else unknown.push(...snapshotRead.value.missing.map((m) => `CloudWatch: ${m}`));
+  if (snapshotRead.ok) unknown.push(...snapshotRead.value.missing.map((m) => `CloudWatch: ${m}`));
   const silentSince = snapshot && snapshot.missing.length === 0 ? noDataSince(snapshot) : undefined;
   if (silentSince !== undefined) unknown.push(`CloudWatch: no data since ${hhmm(silentSince)} UTC (no datapoint for any metric of the stage)`);
 
@@ -344,6 +314,7 @@ export async function gatherStatus(deps: StatusDeps, stage: string, context: Sta
   const sourceRecent = recent('source');
   const targetRecent = recent('target');
   const split = sourceRecent && targetRecent ? splitOf(recentWindow, sourceRecent.requests, targetRecent.requests) : null;
+  const { minRequestsPerMinute, settleMs: _settleMs, ...shown } = context;
   const { baseline } = context;
 
   const metricsProblem = snapshotRead.ok
@@ -351,10 +322,9 @@ export async function gatherStatus(deps: StatusDeps, stage: string, context: Sta
     : `CloudWatch: ${snapshotRead.error}`;
 
   return {
+    ...shown,
     stage,
     at,
-    ...(context.watch ? { watch: context.watch } : {}),
-    ...(context.plan ? { plan: context.plan } : {}),
     resources,
     listener,
     proxies,
@@ -367,30 +337,23 @@ export async function gatherStatus(deps: StatusDeps, stage: string, context: Sta
       active: snapshot ? loadBalancerAverage(snapshot, 'activeConnections', recentWindow) : null,
       new: snapshot ? loadBalancerAverage(snapshot, 'newConnections', recentWindow) : null,
     },
-    baseline,
     baselineNote: baseline
       ? `baseline from prep (${hhmm(baseline.start)}-${hhmm(baseline.end)} UTC, ${baseline.minutesWithTraffic} minutes with traffic)`
       : `no baseline (run /switchover prep ${stage})`,
-    openRequest: context.openRequest,
-    lastApplied: context.lastApplied,
-    changes: context.changes,
     verdict: statusVerdict(
       listener.ok ? listener.value.targetPercent : null,
       split,
       recentWindow,
-      context.minRequestsPerMinute ?? DEFAULT_MIN_REQUESTS_PER_MINUTE,
+      minRequestsPerMinute ?? DEFAULT_MIN_REQUESTS_PER_MINUTE,
       metricsProblem,
     ),
     unknown,
   };
 }
 
-/** One line of the no-stage form. */
-export interface StageLine {
+/** What the no-stage form knows of a stage before reading its listener. */
+export interface StageListEntry {
   stage: string;
-  weights?: Weights;
-  /** Weights in words, or "unknown: <reason>". */
-  description: string;
   openRequest?: OpenRequestSummary;
   /** Breaches of the running watch it has not seen clear (core/watch-state.ts). */
   breaches?: SeenBreach[];
@@ -398,24 +361,11 @@ export interface StageLine {
   plan?: Plan;
 }
 
-export interface StageListEntry {
-  stage: string;
-  openRequest?: OpenRequestSummary;
-  breaches?: SeenBreach[];
-  plan?: Plan;
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
+/** One line of the no-stage form. */
+export interface StageLine extends StageListEntry {
+  weights?: Weights;
+  /** Weights in words, or "unknown: <reason>". */
+  description: string;
 }
 
 /**
@@ -430,13 +380,18 @@ export async function listStatus(
   const entries: StageListEntry[] = (stages ?? (await deps.resolver.listStages())).map((s) =>
     typeof s === 'string' ? { stage: s } : s,
   );
-  return mapLimit(entries, LIST_CONCURRENCY, async (entry) => {
-    try {
-      const resources = await deps.resolver.resolve(entry.stage);
-      const listener = await deps.loadBalancer.readListener(resources);
-      return { ...entry, weights: listener.weights, description: describeListener(listener) };
-    } catch (error) {
-      return { ...entry, description: `unknown: ${errorMessage(error)}` };
-    }
-  });
+  const slots = new Semaphore(LIST_CONCURRENCY);
+  return Promise.all(
+    entries.map((entry) =>
+      slots.runExclusive(async (): Promise<StageLine> => {
+        try {
+          const resources = await deps.resolver.resolve(entry.stage);
+          const listener = await deps.loadBalancer.readListener(resources);
+          return { ...entry, weights: listener.weights, description: describeListener(listener) };
+        } catch (error) {
+          return { ...entry, description: `unknown: ${errorMessage(error)}` };
+        }
+      }),
+    ),
+  );
 }
