@@ -40,6 +40,12 @@ interface Running {
 
 const iso = (t: number) => new Date(t).toISOString();
 
+/** The journal's `watch.started` of a watch (a longer watch is journaled as its newest start). */
+function startedRecord(info: WatchInfo, at: number): WatchStarted {
+  const { stage, requestId, channel, threadTs } = info;
+  const times = { at: iso(at), until: iso(info.until), appliedAt: iso(info.appliedAt) };
+  return { type: 'watch.started', ...times, stage, requestId, channel, threadTs, appliedWeights: { ...info.appliedWeights } };
+}
 
 export interface WatcherOptions {
   /**
@@ -96,7 +102,7 @@ export class Watcher {
     const previous = this.running.get(request.stage);
     // A plan's next step continues its watch (same request, same progress message) from the new weights.
     const continuing = options.continuing && previous?.info.requestId === request.requestId ? previous : undefined;
-    if (continuing) this.release(continuing);
+    if (continuing) this.release(continuing, 'watch continued from new weights');
     else if (previous) await this.finish(previous, 'superseded');
     const info: WatchInfo = {
       ...(continuing?.info.messageTs ? { messageTs: continuing.info.messageTs } : {}),
@@ -106,18 +112,7 @@ export class Watcher {
       // A plan asks for longer: its step may be held for several bake periods.
       until: Math.max(request.appliedAt + this.settings.minutes * MINUTE_MS, options.until ?? 0),
     };
-    const record: WatchStarted = {
-      type: 'watch.started',
-      at: iso(this.deps.clock.now()),
-      stage: info.stage,
-      requestId: info.requestId,
-      channel: info.channel,
-      threadTs: info.threadTs,
-      until: iso(info.until),
-      appliedWeights: info.appliedWeights,
-      appliedAt: iso(info.appliedAt),
-    };
-    await this.deps.journal.append(record);
+    await this.deps.journal.append(startedRecord(info, this.deps.clock.now()));
     const baseline = latestBaseline(await this.readJournal(), info.stage);
     this.launch(info, baseline, new Set());
     return { ...info };
@@ -266,14 +261,7 @@ export class Watcher {
       const ts = await this.reporter.progress(tick);
       if (ts && ts !== info.messageTs) {
         info.messageTs = ts;
-        await deps.journal.append({
-          type: 'watch.progress-posted',
-          at: iso(deps.clock.now()),
-          stage: info.stage,
-          requestId: info.requestId,
-          channel: info.channel,
-          messageTs: ts,
-        });
+        await deps.journal.append({ type: 'watch.progress-posted', ...this.about(info), channel: info.channel, messageTs: ts });
       }
     }, `progress of ${info.stage}`);
 
@@ -287,8 +275,7 @@ export class Watcher {
     }
 
     if (tick.completion.complete && !run.ended) {
-      run.ended = true;
-      if (this.running.get(info.stage) === run) this.running.delete(info.stage);
+      this.release(run, 'watch completed');
       await this.appendEnded(info, 'completed');
       await this.report(() => this.reporter.completed({ ...info }, tick), `completion of ${info.stage}`);
     }
@@ -307,18 +294,10 @@ export class Watcher {
     const description = describeListener(listener);
     if (run.outside === description) return;
     run.outside = description;
-    try {
-      await this.deps.journal.append({
-        type: 'listener.changed-outside',
-        at: iso(this.deps.clock.now()),
-        stage: info.stage,
-        requestId: info.requestId,
-        weights: { ...listener.weights },
-        description,
-      });
-    } catch (error) {
-      this.reporter.log('error', `could not journal the outside change of the listener of ${info.stage}; saying it anyway`, error);
-    }
+    await this.journal(
+      { type: 'listener.changed-outside', ...this.about(info), weights: { ...listener.weights }, description },
+      `could not journal the outside change of the listener of ${info.stage}; saying it anyway`,
+    );
     await this.report(() => this.reporter.changedOutside({ ...info }, description), `outside change of ${info.stage}`);
   }
 
@@ -334,31 +313,21 @@ export class Watcher {
     for (const breach of tick.evaluation.breaches) {
       if (run.alerted.has(breach.guardrail)) continue;
       run.alerted.add(breach.guardrail);
-      try {
-        await this.deps.journal.append({
+      await this.journal(
+        {
           type: 'guardrail.breached',
-          at: iso(this.deps.clock.now()),
-          stage: info.stage,
-          requestId: info.requestId,
+          ...this.about(info),
           guardrail: breach.guardrail,
           detail: breach.detail,
           ...(breach.since !== undefined ? { since: iso(breach.since) } : {}),
-        });
-      } catch (error) {
-        this.reporter.log('error', `could not journal the ${breach.guardrail} breach on ${info.stage}; alerting anyway`, error);
-      }
+        },
+        `could not journal the ${breach.guardrail} breach on ${info.stage}; alerting anyway`,
+      );
       await this.report(async () => {
         const ts = await this.reporter.alert({ ...info }, breach, tick, alertNote);
         if (!ts) return;
-        await this.deps.journal.append({
-          type: 'guardrail.alert-posted',
-          at: iso(this.deps.clock.now()),
-          stage: info.stage,
-          requestId: info.requestId,
-          guardrail: breach.guardrail,
-          channel: info.channel,
-          messageTs: ts,
-        });
+        const posted = { guardrail: breach.guardrail, channel: info.channel, messageTs: ts };
+        await this.deps.journal.append({ type: 'guardrail.alert-posted', ...this.about(info), ...posted });
       }, `${breach.guardrail} alert on ${info.stage}`);
     }
   }
@@ -373,52 +342,41 @@ export class Watcher {
     // At least a whole watch window at a time: a plan paused for hours adds a line to history per window, not per bake.
     const until = Math.max(wanted, now + this.settings.minutes * MINUTE_MS);
     info.until = until;
-    try {
-      await this.deps.journal.append({
-        type: 'watch.started',
-        at: iso(now),
-        stage: info.stage,
-        requestId: info.requestId,
-        channel: info.channel,
-        threadTs: info.threadTs,
-        until: iso(until),
-        appliedWeights: { ...info.appliedWeights },
-        appliedAt: iso(info.appliedAt),
-      });
-    } catch (error) {
-      this.reporter.log('error', `could not journal the longer watch of ${info.stage}; watching on`, error);
-    }
+    await this.journal(startedRecord(info, now), `could not journal the longer watch of ${info.stage}; watching on`);
     return true;
   }
 
   /** Stops a run's loop without ending its watch in the journal (a plan's next step continues it). */
-  private release(run: Running): void {
+  private release(run: Running, why: string): void {
     run.ended = true;
-    run.controller.abort(new Error('watch continued from new weights'));
+    run.controller.abort(new Error(why));
     if (this.running.get(run.info.stage) === run) this.running.delete(run.info.stage);
   }
 
   private async finish(run: Running, reason: Exclude<WatchEndReason, 'completed'>): Promise<void> {
     if (run.ended) return;
-    run.ended = true;
-    run.controller.abort(new Error(`watch ${reason}`));
-    if (this.running.get(run.info.stage) === run) this.running.delete(run.info.stage);
+    this.release(run, `watch ${reason}`);
     await this.appendEnded(run.info, reason);
     await this.report(() => this.reporter.ended({ ...run.info }, reason), `watch end of ${run.info.stage}`);
   }
 
   private async appendEnded(watch: { stage: string; requestId: string }, reason: WatchEndReason): Promise<void> {
+    const failure = `could not journal the end of the watch of ${watch.stage} (${reason})`;
+    await this.journal({ type: 'watch.ended', ...this.about(watch), reason }, failure);
+  }
+
+  /** Journals a record the watch goes on without: a failure is logged as `failure`. */
+  private async journal(record: JournalRecord, failure: string): Promise<void> {
     try {
-      await this.deps.journal.append({
-        type: 'watch.ended',
-        at: iso(this.deps.clock.now()),
-        stage: watch.stage,
-        requestId: watch.requestId,
-        reason,
-      });
+      await this.deps.journal.append(record);
     } catch (error) {
-      this.reporter.log('error', `could not journal the end of the watch of ${watch.stage} (${reason})`, error);
+      this.reporter.log('error', failure, error);
     }
+  }
+
+  /** The fields every record of a watch starts with: now, its stage and request. */
+  private about(watch: { stage: string; requestId: string }): { at: string; stage: string; requestId: string } {
+    return { at: iso(this.deps.clock.now()), stage: watch.stage, requestId: watch.requestId };
   }
 
   /** Runs a reporter call; a Slack failure is logged and never stops the watch. */
