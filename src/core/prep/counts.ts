@@ -1,16 +1,10 @@
 // Step 2: the capture and target proxies' ECS counts, and what they say about readiness.
-import { plainMessage } from '../format';
 import type { ProxyServices, StageResources } from '../types';
-import { StepFailure, type PrepContext } from './step';
+import { orFail, type PrepContext } from './step';
 
 export async function readCounts(ctx: PrepContext, resources: StageResources): Promise<ProxyServices> {
   await ctx.update('counts', 'running', `reading ${resources.captureProxyService} and ${resources.targetProxyService}`);
-  let services: ProxyServices;
-  try {
-    services = await ctx.deps.ecs.describeProxies(resources);
-  } catch (error) {
-    throw new StepFailure(`Could not read the ECS services in ${resources.ecsCluster}: ${plainMessage(error)}`);
-  }
+  const services = await orFail(ctx.deps.ecs.describeProxies(resources), (why) => `Could not read the ECS services in ${resources.ecsCluster}: ${why}`);
   const { captureProxy: capture, targetProxy: target } = services;
   if (capture.desired <= 1) {
     ctx.warnings.push(

@@ -1,11 +1,10 @@
 // Step 5 (runbook step 7): both target groups and the switchover listener: all expected targets healthy, none
 // draining; what else an operator should know (stickiness, traffic already on the target).
-import { plainMessage } from '../format';
 import { allHealthy, describeHealth, summarizeHealth, type HealthSummary } from '../health';
-import type { ListenerState, ProxyServices, StageResources, TargetGroupHealth } from '../types';
+import type { ListenerState, ProxyServices, StageResources } from '../types';
 import { notReadyReasons } from '../wait-for-target-proxy';
 import { describeWeights, targetPercent } from '../weights';
-import { StepFailure, type PrepContext } from './step';
+import { orFail, type PrepContext } from './step';
 
 export interface HealthCheck {
   source: HealthSummary;
@@ -17,20 +16,13 @@ export interface HealthCheck {
 /** Both groups' health, the listener and the ECS services as they are now (the summary shows them). */
 export async function checkHealth(ctx: PrepContext, resources: StageResources): Promise<HealthCheck> {
   await ctx.update('health', 'running', 'reading both target groups and the switchover listener');
-  let sourceHealth: TargetGroupHealth;
-  let targetHealth: TargetGroupHealth;
-  let listener: ListenerState;
-  let services: ProxyServices;
-  try {
-    [sourceHealth, targetHealth, listener, services] = await Promise.all([
-      ctx.deps.loadBalancer.targetHealth(resources.sourceProxyTargetGroup),
-      ctx.deps.loadBalancer.targetHealth(resources.targetProxyTargetGroup),
-      ctx.deps.loadBalancer.readListener(resources),
-      ctx.deps.ecs.describeProxies(resources),
-    ]);
-  } catch (error) {
-    throw new StepFailure(`Could not read target health or the switchover listener: ${plainMessage(error)}`);
-  }
+  const reads = Promise.all([
+    ctx.deps.loadBalancer.targetHealth(resources.sourceProxyTargetGroup),
+    ctx.deps.loadBalancer.targetHealth(resources.targetProxyTargetGroup),
+    ctx.deps.loadBalancer.readListener(resources),
+    ctx.deps.ecs.describeProxies(resources),
+  ]);
+  const [sourceHealth, targetHealth, listener, services] = await orFail(reads, (why) => `Could not read target health or the switchover listener: ${why}`);
   const source = summarizeHealth(sourceHealth);
   const target = summarizeHealth(targetHealth);
   const targetProxy = services.targetProxy;

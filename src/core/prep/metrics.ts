@@ -15,19 +15,21 @@ export async function snapshotBaseline(
   // The same settled-minute rule as status and the watch: a minute not yet published is not a quiet one.
   const window = settledWindow(ctx.deps.clock.now(), minutes, ctx.settings.settleMs);
   await ctx.update('metrics', 'running', `source proxy and load balancer, ${formatTime(window.start)} to ${formatTime(window.end)}`);
+  const noBaseline = (why: string) =>
+    ctx.warnings.push(`No baseline: ${why}. The verdict does not depend on it, but a shift can then only be judged side by side.`);
   let snapshot: MetricsSnapshot;
   try {
     snapshot = await ctx.deps.metrics.snapshot(resources, window);
   } catch (error) {
     // The port promises not to throw; if it does anyway the verdict must not depend on it.
     const why = `CloudWatch metrics could not be read: ${plainMessage(error)}`;
-    ctx.warnings.push(`No baseline: ${why}. The verdict does not depend on it, but a shift can then only be judged side by side.`);
+    noBaseline(why);
     await ctx.update('metrics', 'failed', why);
     return {};
   }
   if (snapshot.source.requests === undefined) {
     const why = snapshot.missing.length > 0 ? snapshot.missing.join('; ') : "the source proxy's request counts were not returned";
-    ctx.warnings.push(`No baseline: ${why}. The verdict does not depend on it, but a shift can then only be judged side by side.`);
+    noBaseline(why);
     await ctx.update('metrics', 'failed', `no baseline: ${why}`);
     return { snapshot };
   }
@@ -41,13 +43,7 @@ export async function snapshotBaseline(
   }
   if (snapshot.missing.length > 0) ctx.warnings.push(`Baseline incomplete: ${snapshot.missing.join('; ')}.`);
   try {
-    await ctx.deps.journal.append({
-      type: 'prep.baseline',
-      at: new Date(ctx.deps.clock.now()).toISOString(),
-      stage: ctx.input.stage,
-      by: ctx.input.user,
-      baseline,
-    });
+    await ctx.deps.journal.append({ type: 'prep.baseline', ...ctx.record(), baseline });
   } catch (error) {
     ctx.warnings.push(`The baseline could not be stored in the journal (${plainMessage(error)}); status and monitoring will not see it.`);
   }

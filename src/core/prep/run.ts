@@ -65,6 +65,8 @@ class PrepRun {
   private readonly steps: PrepStep[] = PREP_STEPS.map((s) => ({ ...s, status: 'pending' }));
   private readonly ctx: PrepContext;
   private scaled?: { from: number; to: number };
+  /** The step that reported last: every step reports as it starts, so a failure is this step's. */
+  private current: PrepStepName = 'resolve';
 
   constructor(
     private readonly deps: CoreDeps,
@@ -73,26 +75,27 @@ class PrepRun {
     private readonly onProgress: (progress: PrepProgress) => void | Promise<void>,
     private readonly startedAt: number,
   ) {
-    this.ctx = { deps, settings, input, reasons: [], warnings: [], update: (name, status, detail) => this.update(name, status, detail) };
+    this.ctx = {
+      deps,
+      settings,
+      input,
+      reasons: [],
+      warnings: [],
+      update: (name, status, detail) => this.update(name, status, detail),
+      record: () => ({ at: new Date(deps.clock.now()).toISOString(), stage: input.stage, by: input.user }),
+    };
   }
 
   async run(): Promise<PrepCompleted | PrepFailed> {
-    let current: PrepStepName = 'resolve';
     try {
       const { ctx } = this;
       const resources = await resolveStage(ctx);
-      current = 'counts';
       const services = await readCounts(ctx, resources);
-      current = 'scale';
       const { desired, scaled } = await scaleTargetProxy(ctx, resources, services);
       this.scaled = scaled;
-      current = 'wait';
       const waitTimedOut = await awaitTargetProxy(ctx, resources, desired);
-      current = 'health';
       const health = await checkHealth(ctx, resources);
-      current = 'metrics';
       const metrics = await snapshotBaseline(ctx, resources);
-      current = 'verdict';
       await this.update('verdict', 'running');
       const verdict = this.ctx.reasons.length === 0 ? 'ready' : 'blocked';
       await this.update(
@@ -120,6 +123,7 @@ class PrepRun {
       };
     } catch (error) {
       const message = plainMessage(error);
+      const current = this.current;
       const step = this.steps.find((s) => s.name === current)!;
       if (step.status !== 'failed') await this.update(current, 'failed', message);
       for (const s of this.steps) {
@@ -142,6 +146,7 @@ class PrepRun {
 
   private async update(name: PrepStepName, status: PrepStepStatus, detail?: string): Promise<void> {
     const step = this.steps.find((s) => s.name === name)!;
+    this.current = name;
     const now = this.deps.clock.now();
     if (status === 'running' && step.startedAt === undefined) step.startedAt = now;
     if (status === 'done' || status === 'failed' || status === 'skipped') {
