@@ -100,33 +100,17 @@ export function connectionReuse(baseline: Baseline): ConnectionReuse | undefined
   const active =
     baseline.activeConnections === null ? '' : ` (${round(baseline.activeConnections)} active vs ${round(baseline.newConnections)} new connections per minute)`;
   if (baseline.newConnections <= 0) {
-    return {
-      requestsPerNewConnection: null,
-      reading: 'high',
-      text:
-        `no new connections while ${round(baseline.requestsPerMinute)} requests per minute flowed${active}: ` +
-        'clients keep connections open; after the shift they stay on the source proxy until they reconnect',
-    };
+    const figure = `no new connections while ${round(baseline.requestsPerMinute)} requests per minute flowed${active}`;
+    return { requestsPerNewConnection: null, reading: 'high', text: `${figure}: ${READING_WORDS.high}` };
   }
   const ratio = baseline.requestsPerMinute / baseline.newConnections;
   const figure = `about ${round(ratio)} request${round(ratio) === '1' ? '' : 's'} per new connection${active}`;
-  if (ratio >= REUSE_HIGH_FROM) {
-    return {
-      requestsPerNewConnection: ratio,
-      reading: 'high',
-      text: `${figure}: clients keep connections open; after the shift they stay on the source proxy until they reconnect`,
-    };
-  }
-  if (ratio >= REUSE_MODERATE_FROM) {
-    return {
-      requestsPerNewConnection: ratio,
-      reading: 'moderate',
-      text: `${figure}: some connections are reused; traffic follows the new weights over minutes as clients reconnect`,
-    };
-  }
-  return {
-    requestsPerNewConnection: ratio,
-    reading: 'low',
-    text: `${figure}: clients open new connections often; traffic follows the new weights almost at once`,
-  };
+  const reading = ratio >= REUSE_HIGH_FROM ? 'high' : ratio >= REUSE_MODERATE_FROM ? 'moderate' : 'low';
+  return { requestsPerNewConnection: ratio, reading, text: `${figure}: ${READING_WORDS[reading]}` };
 }
+
+const READING_WORDS: Record<ConnectionReuseReading, string> = {
+  high: 'clients keep connections open; after the shift they stay on the source proxy until they reconnect',
+  moderate: 'some connections are reused; traffic follows the new weights over minutes as clients reconnect',
+  low: 'clients open new connections often; traffic follows the new weights almost at once',
+};

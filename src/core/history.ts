@@ -96,8 +96,6 @@ function describeRecord(record: JournalRecord, requests: Map<string, RequestCrea
       return `${record.by ? mention(record.by) : 'The bot'} cancelled ${about(record.requestId)}${record.reason ? `: ${record.reason}` : ''}`;
     case 'request.expired':
       return `Expired without approval: ${about(record.requestId)}`;
-    case 'request.posted':
-      return `Posted ${about(record.requestId)}`;
     case 'prep.scaled':
       return `${mention(record.by)} ran prep: scaled ${record.service} from ${record.fromDesired} to ${record.toDesired} tasks`;
     case 'prep.baseline': {

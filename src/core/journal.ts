@@ -10,6 +10,7 @@ const Id = z.string().min(1);
 /** ALB weights are integers 0-999. */
 const Weight = z.number().int().min(0).max(999);
 const WeightsSchema = z.object({ source: Weight, target: Weight });
+export type Weights = z.infer<typeof WeightsSchema>;
 const Count = z.number().int().min(0);
 const Finite = z.number().finite();
 
@@ -270,22 +271,10 @@ export const JournalRecordSchema = z.discriminatedUnion('type', [
 ]);
 
 export type RequestCreated = z.infer<typeof RequestCreatedSchema>;
-export type RequestPosted = z.infer<typeof RequestPostedSchema>;
-export type RequestApproved = z.infer<typeof RequestApprovedSchema>;
-export type RequestApplied = z.infer<typeof RequestAppliedSchema>;
-export type RequestUnconfirmed = z.infer<typeof RequestUnconfirmedSchema>;
-export type RequestFailed = z.infer<typeof RequestFailedSchema>;
-export type RequestClosed = z.infer<typeof RequestClosedSchema>;
-export type PrepScaled = z.infer<typeof PrepScaledSchema>;
-export type PrepBaseline = z.infer<typeof PrepBaselineSchema>;
 export type PrepStarted = z.infer<typeof PrepStartedSchema>;
-export type PrepEnded = z.infer<typeof PrepEndedSchema>;
 export type WatchStarted = z.infer<typeof WatchStartedSchema>;
-export type WatchProgressPosted = z.infer<typeof WatchProgressPostedSchema>;
 export type WatchEnded = z.infer<typeof WatchEndedSchema>;
 export type GuardrailBreached = z.infer<typeof GuardrailBreachedSchema>;
-export type GuardrailAlertPosted = z.infer<typeof GuardrailAlertPostedSchema>;
-export type ListenerChangedOutside = z.infer<typeof ListenerChangedOutsideSchema>;
 export type PlanRecord = Extract<JournalRecord, { type: `plan.${string}` }>;
 export type PlanPauseReason = (typeof PLAN_PAUSE_REASONS)[number];
 export type PlanEndReason = (typeof PLAN_END_REASONS)[number];

@@ -1,11 +1,9 @@
 // Domain types shared by the switchover core and the adapters that implement its ports.
 // Nothing here knows about Slack or the AWS SDK.
+import type { Weights } from './journal';
 
-/** Weights of the switchover listener's default forward action (ALB integers 0-999). */
-export interface Weights {
-  source: number; // source proxy target group (capture proxy)
-  target: number; // target proxy target group
-}
+/** Weights of the switchover listener's default forward action: source (capture proxy) and target proxy groups. */
+export type { Weights };
 
 /** A target group as the core needs it: ARN for API calls, dimension for CloudWatch. */
 export interface TargetGroupRef {
@@ -35,9 +33,6 @@ export interface StageResources {
 
 /** Which side of the switchover a target group or a metric belongs to. */
 export type Side = 'source' | 'target';
-
-/** The two ECS services of the runbook. */
-export type ProxyService = 'captureProxy' | 'targetProxy';
 
 /** One target group named by the switchover listener's default forward, with its weight. */
 export interface ForwardGroup {

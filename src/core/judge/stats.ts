@@ -105,10 +105,6 @@ export class RunningU {
   private readonly b: number[] = [];
   u = 0;
 
-  get m(): number {
-    return this.a.length;
-  }
-
   get n(): number {
     return this.b.length;
   }
