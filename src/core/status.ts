@@ -11,6 +11,7 @@ import type { ObservedSplit, SideTotals } from './traffic';
 import { DEFAULT_SETTLE_MS, firstFullMinute, loadBalancerAverage, noDataSince, RECENT_MINUTES, recentWindowSince, settledWindow, sideTotals, splitOf } from './traffic';
 import type { SeenBreach, WatchState } from './watch-state';
 import type { Plan } from './plan/plan';
+import type { SwitchoverRequest } from './requests/request';
 import type { MetricsSnapshot, MetricsWindow, ProxyServices, Side, StageResources, Weights } from './types';
 import { MINUTE_MS } from './types';
 import { configuredTargetPercent, describeListener, groupShares, ruleWarnings } from './listener';
@@ -29,16 +30,8 @@ const DEFAULT_MIN_REQUESTS_PER_MINUTE = 20;
 /** The no-stage form reads this many listeners at a time, so many stages do not trip AWS throttling. */
 const LIST_CONCURRENCY = 8;
 
-/** The stage's open request, as the approval service knows it (plain data; a SwitchoverRequest fits). */
-export interface OpenRequestSummary {
-  id: string;
-  kind: RequestKind;
-  percent: number;
-  requester: string;
-  to: Weights;
-  /** Epoch ms. */
-  expiresAt: number;
-}
+/** The stage's open request, as the approval service knows it. */
+export type OpenRequestSummary = Pick<SwitchoverRequest, 'id' | 'kind' | 'percent' | 'requester' | 'to' | 'expiresAt'>;
 
 /** The stage's last applied change of weights. */
 export interface LastAppliedSummary {

@@ -63,18 +63,16 @@ function valueAt(series: MetricSeries | undefined, t: number): number | null | u
 }
 
 /** A count series at a minute: 0 without a datapoint (no traffic), null when the series was not fetched. */
-function countOrZero(v: number | null | undefined): number | null {
-  return v === undefined ? null : (v ?? 0);
+export function countAt(series: MetricSeries | undefined, t: number): number | null {
+  return series === undefined ? null : (valueAt(series, t) ?? 0);
 }
 
 /** Figures of one side for the minute starting at `t`. */
 export function sideMinute(snapshot: MetricsSnapshot, side: Side, t: number): MinuteFigures {
   const metrics = snapshot[side];
-  const requestsRaw = valueAt(metrics.requests, t);
-  const requests = requestsRaw === undefined ? null : (requestsRaw ?? 0);
-  const errorsRaw = valueAt(metrics.http5xx, t);
+  const requests = countAt(metrics.requests, t);
   // 5xx is only meaningful alongside a known request count.
-  const http5xx = errorsRaw === undefined || requests === null ? null : (errorsRaw ?? 0);
+  const http5xx = requests === null ? null : countAt(metrics.http5xx, t);
   const errorRate5xx = http5xx !== null && requests !== null && requests > 0 ? http5xx / requests : null;
   return {
     t,
@@ -83,7 +81,7 @@ export function sideMinute(snapshot: MetricsSnapshot, side: Side, t: number): Mi
     errorRate5xx,
     latencyAvg: valueAt(metrics.latencyAvg, t) ?? null,
     latencyP99: valueAt(metrics.latencyP99, t) ?? null,
-    connectionErrors: requests === null ? null : countOrZero(valueAt(metrics.connectionErrors, t)),
+    connectionErrors: requests === null ? null : countAt(metrics.connectionErrors, t),
   };
 }
 

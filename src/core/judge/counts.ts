@@ -15,8 +15,7 @@
 import { countText, countsText, newerHalfText, pointsText, windowText } from './words';
 import { alphaOf, breachAlphaForWindow, type JudgeSettings } from './settings';
 import { proportionLowerBound, proportionUpperBound } from './stats';
-import type { CountVerdict, Counts, Needed, ReferenceKind, SignalName, Window } from './verdict';
-import { MINUTE_MS } from '../types';
+import { windowOf, type CountVerdict, type Counts, type Needed, type ReferenceKind, type SignalName } from './verdict';
 
 /** One minute of a count signal; null when CloudWatch did not say (never read as zero). */
 export interface CountMinute {
@@ -122,10 +121,6 @@ function showsHealthy(subject: Counts, reference: Counts | null, alpha: number, 
   if (rate(subject) >= rate(reference) + margin) return false;
   const b = bounds(subject, reference, alpha, 'healthy');
   return b.subject < b.reference + margin;
-}
-
-function windowOf(minutes: Paired[]): Window {
-  return { start: minutes[0]!.t, end: minutes[minutes.length - 1]!.t + MINUTE_MS, minutes: minutes.length };
 }
 
 const MAX_USEFUL_MINUTES = 1440;

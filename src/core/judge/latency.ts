@@ -7,11 +7,10 @@
 // below the true p99 (the max of 12 requests is near their 92nd percentile). Such minutes may show a breach
 // (if even they are above the tolerance, the true p99 is too) but never count towards healthy.
 import { median } from '../traffic';
-import { MINUTE_MS } from '../types';
 import { msText } from '../format';
 import { alphaOf, breachAlphaForWindow, type JudgeSettings } from './settings';
 import { atMost, mannWhitneyGreater, mannWhitneyMinimumP, mannWhitneyPGreater, RunningU } from './stats';
-import type { LatencyVerdict, ReferenceKind, Window } from './verdict';
+import { windowOf, type LatencyVerdict, type ReferenceKind, type Window } from './verdict';
 import { minutesText, newerHalfText, windowText } from './words';
 
 /** Minutes a side below which the rank test cannot speak. */
@@ -47,10 +46,6 @@ function referenceP99s(ref: LatencyReference, minutes: WithP99[]): number[] {
   if (ref.kind !== 'source-same-minutes') return ref.p99s.filter((v) => Number.isFinite(v) && v >= 0);
   const inWindow = new Set(minutes.map((m) => m.t));
   return ref.minutes.filter((m): m is WithP99 => hasP99(m) && inWindow.has(m.t)).map((m) => m.p99);
-}
-
-function windowOf(minutes: WithP99[]): Window {
-  return { start: minutes[0]!.t, end: minutes[minutes.length - 1]!.t + MINUTE_MS, minutes: minutes.length };
 }
 
 /** The fewest minutes a side that could reach `alpha` (every judged minute on the right side of every reference one). */

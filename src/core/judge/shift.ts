@@ -3,6 +3,7 @@
 // (same clients, same load); once the source carries none, with the prep baseline, or without one the
 // source's minutes before the change; with nothing at all, 5xx is held against 0 % and p99 cannot be judged.
 import type { Baseline } from '../journal';
+import { countAt } from '../traffic';
 import type { MetricSeries, MetricsSnapshot, Side } from '../types';
 import type { CountMinute, CountReference, CountSignalInput } from './counts';
 import { judgeCounts } from './counts';
@@ -22,12 +23,6 @@ export interface ShiftMinutes {
   /** True while the source proxy still gets new traffic (a shift below 100 %): judge in the same minutes. */
   sameMinutes: boolean;
   baseline: Baseline | undefined;
-}
-
-/** A series' value at a minute: null when the series was not fetched, 0 when it has no datapoint (no traffic). */
-function countAt(series: MetricSeries | undefined, t: number): number | null {
-  if (series === undefined) return null;
-  return series.find((p) => p.t === t)?.v ?? 0;
 }
 
 const sum = (minutes: CountMinute[]): Counts | undefined => {
@@ -57,8 +52,6 @@ const SIDE_COUNT_SIGNALS: SideCountSignal[] = [
   { signal: 'error-rate', what: '5xx', events: (s, side) => s[side].http5xx, inBaseline: true },
   { signal: 'connection-errors', what: 'connection errors', events: (s, side) => s[side].connectionErrors, inBaseline: false },
 ];
-
-const SIDE_WORDS: Record<Side, string> = { source: 'source', target: 'target' };
 
 function sideMinutes(snapshot: MetricsSnapshot, side: Side, minutes: number[], events: MetricSeries | undefined): CountMinute[] {
   const requests = snapshot[side].requests;
@@ -121,7 +114,7 @@ function latencyReference(m: ShiftMinutes): LatencyReference {
 
 /** Every signal's verdict for the minutes since a change, 5xx first. */
 export function judgeShift(m: ShiftMinutes, settings: JudgeSettings): SignalVerdict[] {
-  const label = SIDE_WORDS[m.subject];
+  const label = m.subject;
   const counts: CountSignalInput[] = SIDE_COUNT_SIGNALS.map((def) => ({
     signal: def.signal,
     what: def.what,

@@ -1,5 +1,6 @@
 // The judge's public output: one verdict per signal, with the numbers it rests on and a sentence saying it.
 // Status, the watch's progress message, the guardrail alert and the charts render these; none recomputes them.
+import { MINUTE_MS } from '../types';
 
 /**
  * - breach: confident (SWITCHOVER_BREACH_CONFIDENCE) the judged side is worse than its reference by more
@@ -29,6 +30,11 @@ export interface Window {
   /** End of the last minute (epoch ms, exclusive). */
   end: number;
   minutes: number;
+}
+
+/** The window of some minutes, oldest first (at least one). */
+export function windowOf(minutes: readonly { t: number }[]): Window {
+  return { start: minutes[0]!.t, end: minutes[minutes.length - 1]!.t + MINUTE_MS, minutes: minutes.length };
 }
 
 /** What more would settle an inconclusive verdict, if the rates seen so far hold. */

@@ -159,19 +159,9 @@ class PrepRun {
   }
 
   private async report(name: PrepStepName): Promise<void> {
-    const step = this.steps.find((s) => s.name === name)!;
-    const at = this.deps.clock.now();
     try {
-      await this.onProgress({
-        stage: this.input.stage,
-        step: name,
-        status: step.status,
-        detail: step.detail,
-        elapsedMs: at - this.startedAt,
-        startedAt: this.startedAt,
-        at,
-        steps: this.steps.map((s) => ({ ...s })),
-      });
+      const { stage, startedAt, finishedAt: at, steps } = this.info();
+      await this.onProgress({ stage, step: name, startedAt, at, steps });
     } catch {
       // A progress message that cannot be updated (Slack rate limit, deleted message) must not stop prep.
     }

@@ -31,11 +31,8 @@ export interface PrepStep {
 /** Reported on every step change and every poll of the wait; carries every step so a message can be redrawn. */
 export interface PrepProgress {
   stage: string;
+  /** The step that changed. */
   step: PrepStepName;
-  status: PrepStepStatus;
-  detail?: string;
-  /** Since the prep started. */
-  elapsedMs: number;
   startedAt: number;
   /** Clock time of this report. */
   at: number;

@@ -168,11 +168,11 @@ describe('runPrep', () => {
     expect(outcome.warnings.join('\n')).toMatch(/cdk deploy.*targetClusterProxyDesiredCount/);
 
     // The wait was reported as it progressed.
-    const waitDetails = s.progress.filter((p) => p.step === 'wait').map((p) => p.detail);
+    const waitDetails = s.progress.filter((p) => p.step === 'wait').map((p) => p.steps.find((st) => st.name === 'wait')!.detail);
     expect(waitDetails).toContain('0/3 tasks running, 3 pending, 0/3 targets healthy');
     expect(waitDetails.some((d) => /^\d\/3 tasks running.*targets healthy \(\d initial\)$/.test(d ?? ''))).toBe(true);
     expect(s.progress.at(-1)!.steps.map((st) => st.status)).toEqual(['done', 'done', 'done', 'done', 'done', 'done', 'done']);
-    expect(s.progress.at(-1)!.elapsedMs).toBe(outcome.finishedAt - outcome.startedAt);
+    expect(s.progress.at(-1)!.at).toBe(outcome.finishedAt);
 
     // Baseline over the last 30 settled minutes (the rule of status and the watch), stored for status and monitoring.
     const window = s.metrics.calls[0]!;
