@@ -18,12 +18,13 @@ export const REQUEST_KINDS = ['shift', 'fallback', 'forceReconnect', 'plan'] as 
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 const base = { at: Timestamp, stage: Id };
+/** Records about one request (a plan is named by its request's ID). */
+const ofRequest = { ...base, requestId: Id };
 
 /** A weights change (shift or fallback) or a capture proxy restart was asked for. */
 const RequestCreatedSchema = z.object({
-  ...base,
+  ...ofRequest,
   type: z.literal('request.created'),
-  requestId: Id,
   kind: z.enum(REQUEST_KINDS),
   requester: Id,
   channel: Id,
@@ -46,15 +47,14 @@ const RequestCreatedSchema = z.object({
 );
 
 /** Where the request message lives in Slack, so it can be updated in place (after a restart too). */
-const RequestPostedSchema = z.object({ ...base, type: z.literal('request.posted'), requestId: Id, channel: Id, messageTs: Id });
+const RequestPostedSchema = z.object({ ...ofRequest, type: z.literal('request.posted'), channel: Id, messageTs: Id });
 
 /** An eligible approver claimed the request: from here on it can be applied once and only once. */
-const RequestApprovedSchema = z.object({ ...base, type: z.literal('request.approved'), requestId: Id, approver: Id });
+const RequestApprovedSchema = z.object({ ...ofRequest, type: z.literal('request.approved'), approver: Id });
 
 const RequestAppliedSchema = z.object({
-  ...base,
+  ...ofRequest,
   type: z.literal('request.applied'),
-  requestId: Id,
   before: WeightsSchema,
   /** What AWS reported after the write (read back). */
   after: WeightsSchema,
@@ -66,21 +66,19 @@ const RequestAppliedSchema = z.object({
  * AWS did not answer the write and the listener could not be read back: the change may be in place or not. The
  * request stays "applying" (never applied again) until a later read of the listener settles it.
  */
-const RequestUnconfirmedSchema = z.object({ ...base, type: z.literal('request.unconfirmed'), requestId: Id, reason: z.string() });
+const RequestUnconfirmedSchema = z.object({ ...ofRequest, type: z.literal('request.unconfirmed'), reason: z.string() });
 
 const RequestFailedSchema = z.object({
-  ...base,
+  ...ofRequest,
   type: z.literal('request.failed'),
-  requestId: Id,
   error: z.string(),
   /** Weights read back after the failure, when they could be read. */
   after: WeightsSchema.optional(),
 });
 
 const RequestClosedSchema = z.object({
-  ...base,
+  ...ofRequest,
   type: z.enum(['request.rejected', 'request.cancelled', 'request.expired']),
-  requestId: Id,
   /** Who rejected or cancelled; absent for expiry and when the bot cancelled it. */
   by: Id.optional(),
   /** Why the bot cancelled it (e.g. the plan's automatic fallback made a fallback request needless). */
@@ -136,9 +134,8 @@ const PrepEndedSchema = z.object({
 
 /** Watching a stage after an applied change; resumed after a restart until it ends. */
 const WatchStartedSchema = z.object({
-  ...base,
+  ...ofRequest,
   type: z.literal('watch.started'),
-  requestId: Id,
   channel: Id,
   /** Thread of the request message, where progress is posted. */
   threadTs: Id,
@@ -151,19 +148,17 @@ const WatchStartedSchema = z.object({
 });
 
 /** The watch's progress message was posted; later minutes update it in place (after a restart too). */
-const WatchProgressPostedSchema = z.object({ ...base, type: z.literal('watch.progress-posted'), requestId: Id, channel: Id, messageTs: Id });
+const WatchProgressPostedSchema = z.object({ ...ofRequest, type: z.literal('watch.progress-posted'), channel: Id, messageTs: Id });
 
 const WatchEndedSchema = z.object({
-  ...base,
+  ...ofRequest,
   type: z.literal('watch.ended'),
-  requestId: Id,
   reason: z.enum(['completed', 'window-elapsed', 'superseded', 'stopped']),
 });
 
 const GuardrailBreachedSchema = z.object({
-  ...base,
+  ...ofRequest,
   type: z.literal('guardrail.breached'),
-  requestId: Id,
   guardrail: z.string(),
   detail: z.string(),
   /** Start of the first breaching minute (ISO-8601), for metric guardrails. */
@@ -172,9 +167,8 @@ const GuardrailBreachedSchema = z.object({
 
 /** The watch found the listener's weights other than the bot last applied: someone changed it outside the bot. */
 const ListenerChangedOutsideSchema = z.object({
-  ...base,
+  ...ofRequest,
   type: z.literal('listener.changed-outside'),
-  requestId: Id,
   /** The proxy weights as read. */
   weights: WeightsSchema,
   /** The listener in words, as read (every group, rules). */
@@ -183,16 +177,15 @@ const ListenerChangedOutsideSchema = z.object({
 
 /** The channel message alerting on a breach, so status can point at it (after a restart too). */
 const GuardrailAlertPostedSchema = z.object({
-  ...base,
+  ...ofRequest,
   type: z.literal('guardrail.alert-posted'),
-  requestId: Id,
   guardrail: z.string(),
   channel: Id,
   messageTs: Id,
 });
 
 // ---- A running plan (a request of kind plan, once its first step is applied). The request's ID names it. ----
-const planBase = { ...base, requestId: Id, /** The plan's step (1 = its first percent). */ step: z.number().int().min(1).max(10) };
+const planBase = { ...ofRequest, /** The plan's step (1 = its first percent). */ step: z.number().int().min(1).max(10) };
 
 /** The plan is about to write its next step: written before the ModifyListener. */
 const PlanStepStartedSchema = z.object({ ...planBase, type: z.literal('plan.step-started'), from: WeightsSchema, to: WeightsSchema });

@@ -92,16 +92,11 @@ function referenceOver(input: CountSignalInput, minutes: Paired[]): Counts | nul
  */
 function bounds(subject: Counts, reference: Counts | null, alpha: number, direction: 'breach' | 'healthy') {
   const subjectAlpha = reference === null ? alpha : (alpha * reference.requests) / (subject.requests + reference.requests);
-  const referenceAlpha = alpha - subjectAlpha;
-  if (direction === 'breach') {
-    return {
-      subject: proportionLowerBound(subject.events, subject.requests, subjectAlpha),
-      reference: reference === null ? 0 : proportionUpperBound(reference.events, reference.requests, referenceAlpha),
-    };
-  }
+  // A breach sets the judged side's lower bound against the reference's upper one; healthy the other way round.
+  const [ofSubject, ofReference] = direction === 'breach' ? [proportionLowerBound, proportionUpperBound] : [proportionUpperBound, proportionLowerBound];
   return {
-    subject: proportionUpperBound(subject.events, subject.requests, subjectAlpha),
-    reference: reference === null ? 0 : proportionLowerBound(reference.events, reference.requests, referenceAlpha),
+    subject: ofSubject(subject.events, subject.requests, subjectAlpha),
+    reference: reference === null ? 0 : ofReference(reference.events, reference.requests, alpha - subjectAlpha),
   };
 }
 
