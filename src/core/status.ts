@@ -19,12 +19,6 @@ import { targetPercent } from './weights';
 
 /** The chart and the status look back this far. */
 export const STATUS_WINDOW_MINUTES = 60;
-/**
- * The observed split, errors and latency are read over the settled minutes since the last applied change,
- * at most RECENT_MINUTES (the newest): a window never straddles a change of weights.
- */
-export { RECENT_MINUTES } from './traffic';
-export type { ChangeMark } from './changes';
 /** Default for "too few requests to observe the split" when the caller passes no setting. */
 const DEFAULT_MIN_REQUESTS_PER_MINUTE = 20;
 /** The no-stage form reads this many listeners at a time, so many stages do not trip AWS throttling. */

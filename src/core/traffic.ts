@@ -97,14 +97,10 @@ export function lastMinutes(snapshot: MetricsSnapshot, minutes: number): Metrics
   return { start: Math.max(snapshot.window.start, snapshot.window.end - minutes * MINUTE_MS), end: snapshot.window.end };
 }
 
-/** A side over several minutes. */
-export interface SideTotals {
+/** A side over several minutes (requests, 5xx and their rate as a minute's, summed). */
+export interface SideTotals extends Pick<MinuteFigures, 'requests' | 'http5xx' | 'errorRate5xx'> {
   minutes: number;
-  /** null when the requests series could not be fetched. */
-  requests: number | null;
   requestsPerMinute: number | null;
-  http5xx: number | null;
-  errorRate5xx: number | null;
   /** Request-weighted mean of the per-minute averages (seconds). */
   latencyAvg: number | null;
   /**

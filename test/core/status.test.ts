@@ -1,7 +1,8 @@
 import { ManualClock } from '../../src/adapters/clock';
 import type { Baseline } from '../../src/core/journal';
 import type { LoadBalancerPort } from '../../src/core/ports';
-import { compareWithBaseline, gatherStatus, listStatus, RECENT_MINUTES, statusVerdict, trafficWindow, type StatusContext } from '../../src/core/status';
+import { compareWithBaseline, gatherStatus, listStatus, statusVerdict, trafficWindow, type StatusContext } from '../../src/core/status';
+import { RECENT_MINUTES } from '../../src/core/traffic';
 import type { TargetHealthEntry } from '../../src/core/types';
 import { MINUTE_MS } from '../../src/core/types';
 import { fakeDeps } from '../support/fake-ports';
