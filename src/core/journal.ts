@@ -132,6 +132,8 @@ const PrepEndedSchema = z.object({
   outcome: z.enum(['completed', 'failed', 'interrupted']),
 });
 
+export const WATCH_END_REASONS = ['completed', 'window-elapsed', 'superseded', 'stopped'] as const;
+
 /** Watching a stage after an applied change; resumed after a restart until it ends. */
 const WatchStartedSchema = z.object({
   ...ofRequest,
@@ -153,7 +155,7 @@ const WatchProgressPostedSchema = z.object({ ...ofRequest, type: z.literal('watc
 const WatchEndedSchema = z.object({
   ...ofRequest,
   type: z.literal('watch.ended'),
-  reason: z.enum(['completed', 'window-elapsed', 'superseded', 'stopped']),
+  reason: z.enum(WATCH_END_REASONS),
 });
 
 const GuardrailBreachedSchema = z.object({

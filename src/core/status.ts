@@ -1,7 +1,7 @@
 // `/switchover status [<stage>]`: where a stage stands, from a fixed number of AWS reads made in parallel.
 // Each read may fail on its own; the status then says what is unknown, in words, and answers with the rest.
 import { Semaphore } from 'async-mutex';
-import type { Baseline, RequestKind } from './journal';
+import type { Baseline } from './journal';
 import { changeLabel, changeWords, type ChangeMark } from './changes';
 import { errorMessage, hhmm, msText, percentText } from './format';
 import type { HealthSummary } from './health';
@@ -27,17 +27,12 @@ const LIST_CONCURRENCY = 8;
 /** The stage's open request, as the approval service knows it. */
 export type OpenRequestSummary = Pick<SwitchoverRequest, 'id' | 'kind' | 'percent' | 'requester' | 'to' | 'expiresAt'>;
 
-/** The stage's last applied change of weights. */
-export interface LastAppliedSummary {
-  id: string;
-  kind: RequestKind;
-  percent: number;
+/** The stage's last applied change of weights: its weights before and after, as AWS reported them. */
+export interface LastAppliedSummary extends Pick<SwitchoverRequest, 'id' | 'kind' | 'percent'>, Partial<Pick<SwitchoverRequest, 'requester' | 'approver'>> {
   before: Weights;
   after: Weights;
   /** Epoch ms. */
   appliedAt: number;
-  requester?: string;
-  approver?: string;
 }
 
 export interface StatusContext {

@@ -3,7 +3,7 @@
 // them). Status shows this rather than judging again by other rules. Pure: records and a tick in, data out.
 import type { GuardrailEvaluation } from './judge';
 import { guardrailsRead } from './judge';
-import type { JournalRecord, WatchEnded } from './journal';
+import { WATCH_END_REASONS, type JournalRecord, type WatchEnded } from './journal';
 import type { WatchTick } from './watch-tick';
 
 /** A breach the watch alerted on (or found, when journalling it failed), with where its alert is. */
@@ -58,7 +58,7 @@ export function watchState(records: readonly JournalRecord[], stage: string, tic
       const breach = breaches.filter((b) => b.guardrail === r.guardrail).at(-1);
       if (breach && typeof r.channel === 'string' && typeof r.messageTs === 'string') breach.alert = { channel: r.channel, messageTs: r.messageTs };
     } else if (r.type === 'watch.ended') {
-      ended = { reason: END_REASONS.includes(r.reason) ? r.reason : 'stopped', at: time(r.at) ?? null };
+      ended = { reason: (WATCH_END_REASONS as readonly string[]).includes(r.reason) ? r.reason : 'stopped', at: time(r.at) ?? null };
     }
   }
 
@@ -92,8 +92,6 @@ export function currentBreaches(state: WatchState | undefined): SeenBreach[] {
   if (!state || state.ended) return [];
   return state.breaches.filter((b) => b.ongoing !== false);
 }
-
-const END_REASONS: ReadonlyArray<WatchEnded['reason']> = ['completed', 'window-elapsed', 'superseded', 'stopped'];
 
 /** An ISO time from the journal as epoch ms; undefined when absent or unreadable. */
 function time(value: unknown): number | undefined {

@@ -4,10 +4,9 @@ import type { HealthSummary } from '../health';
 import type { Baseline } from '../journal';
 import type { EcsServiceCounts, ListenerState, MetricsSnapshot, StageResources, Weights } from '../types';
 
-export type PrepStepName = 'resolve' | 'counts' | 'scale' | 'wait' | 'health' | 'metrics' | 'verdict';
 export type PrepStepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
-export const PREP_STEPS: readonly { name: PrepStepName; label: string }[] = [
+export const PREP_STEPS = [
   { name: 'resolve', label: 'Resolve stage' },
   { name: 'counts', label: 'Read ECS counts' },
   { name: 'scale', label: 'Scale target proxy' },
@@ -15,7 +14,8 @@ export const PREP_STEPS: readonly { name: PrepStepName; label: string }[] = [
   { name: 'health', label: 'Check target groups and listener' },
   { name: 'metrics', label: 'Baseline metrics' },
   { name: 'verdict', label: 'Verdict' },
-];
+] as const;
+export type PrepStepName = (typeof PREP_STEPS)[number]['name'];
 
 export interface PrepStep {
   name: PrepStepName;
