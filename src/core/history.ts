@@ -70,11 +70,10 @@ function describeRecord(record: JournalRecord, requests: Map<string, RequestCrea
       : `request ${requestId}`;
   };
   switch (record.type) {
-    case 'request.created':
-      return record.kind === 'forceReconnect'
-        ? `${mention(record.requester)} asked to ${describeKind(record.kind, record.percent, record.plan)} (${record.requestId}); expires ${formatTime(Date.parse(record.expiresAt))}`
-        : `${mention(record.requester)} asked to ${describeKind(record.kind, record.percent, record.plan)} (${record.requestId}): ` +
-            `${describeWeights(record.from)} → ${describeWeights(record.to)}; expires ${formatTime(Date.parse(record.expiresAt))}`;
+    case 'request.created': {
+      const change = record.kind === 'forceReconnect' ? '' : `: ${describeWeights(record.from)} → ${describeWeights(record.to)}`;
+      return `${mention(record.requester)} asked to ${describeKind(record.kind, record.percent, record.plan)} (${record.requestId})${change}; expires ${formatTime(Date.parse(record.expiresAt))}`;
+    }
     case 'request.approved':
       return `${mention(record.approver)} approved ${about(record.requestId)}`;
     case 'request.applied': {
