@@ -102,20 +102,15 @@ function bounds(subject: Counts, reference: Counts | null, alpha: number, direct
 
 const rate = (c: Counts | null) => (c === null || c.requests === 0 ? 0 : c.events / c.requests);
 
-function showsBreach(subject: Counts, reference: Counts | null, alpha: number, margin: number): boolean {
+/** Whether the counts show a breach (worse beyond the margin) or health (within it) at `alpha`. */
+function shows(direction: 'breach' | 'healthy', subject: Counts, reference: Counts | null, alpha: number, margin: number): boolean {
   if (subject.requests === 0) return false;
+  const beyond = (a: number, b: number) => (direction === 'breach' ? a > b : a < b);
   // A lower bound is never above the rate seen, an upper bound never below: skip the exact bounds when the
-  // rates themselves are within the margin (most windows of a healthy shift).
-  if (rate(subject) <= rate(reference) + margin) return false;
-  const b = bounds(subject, reference, alpha, 'breach');
-  return b.subject > b.reference + margin;
-}
-
-function showsHealthy(subject: Counts, reference: Counts | null, alpha: number, margin: number): boolean {
-  if (subject.requests === 0) return false;
-  if (rate(subject) >= rate(reference) + margin) return false;
-  const b = bounds(subject, reference, alpha, 'healthy');
-  return b.subject < b.reference + margin;
+  // rates themselves do not show it (most windows of a healthy shift).
+  if (!beyond(rate(subject), rate(reference) + margin)) return false;
+  const b = bounds(subject, reference, alpha, direction);
+  return beyond(b.subject, b.reference + margin);
 }
 
 const MAX_USEFUL_MINUTES = 1440;
@@ -146,11 +141,11 @@ function neededMore(
   const decides = (f: number) => {
     const w = grown(whole, f);
     if (toShow === 'breach') {
-      return showsBreach(w.subject, w.reference, breachAlphaForWindow(alphaOf(settings.breachConfidence), Math.ceil(minutes * f)), margin);
+      return shows('breach', w.subject, w.reference, breachAlphaForWindow(alphaOf(settings.breachConfidence), Math.ceil(minutes * f)), margin);
     }
     const n = grown(newer, f);
     const alpha = alphaOf(settings.healthyConfidence);
-    return showsHealthy(w.subject, w.reference, alpha, margin) && showsHealthy(n.subject, n.reference, alpha, margin);
+    return shows('healthy', w.subject, w.reference, alpha, margin) && shows('healthy', n.subject, n.reference, alpha, margin);
   };
   // Beyond a day of this traffic no watch would see it (SWITCHOVER_WATCH_MINUTES is at most 1,440).
   const limit = Math.max(2, (minutes + MAX_USEFUL_MINUTES) / minutes);
@@ -213,7 +208,7 @@ export function judgeCounts(input: CountSignalInput, settings: JudgeSettings): C
     subject = add(subject, oldest.subject);
     if (oldest.reference) sameMinutes = add(sameMinutes, oldest.reference);
     const reference = input.reference.kind === 'source-same-minutes' ? sameMinutes : pooled;
-    if (showsBreach(subject, reference, breachAlphaForWindow(breachAlpha, k), margin)) {
+    if (shows('breach', subject, reference, breachAlphaForWindow(breachAlpha, k), margin)) {
       const window = windowOf(minutes.slice(minutes.length - k));
       return {
         ...base,
@@ -236,7 +231,7 @@ export function judgeCounts(input: CountSignalInput, settings: JudgeSettings): C
   const newerSubject = newer.reduce((c, m) => add(c, m.subject), ZERO);
   const newerReference = referenceOver(input, newer);
   const healthyAlpha = alphaOf(settings.healthyConfidence);
-  if (showsHealthy(subject, reference, healthyAlpha, margin) && showsHealthy(newerSubject, newerReference, healthyAlpha, margin)) {
+  if (shows('healthy', subject, reference, healthyAlpha, margin) && shows('healthy', newerSubject, newerReference, healthyAlpha, margin)) {
     return {
       ...base,
       verdict: 'healthy',

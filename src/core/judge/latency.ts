@@ -67,10 +67,7 @@ export function judgeLatency(input: LatencyInput, settings: JudgeSettings): Late
     const subjectText = s === null ? 'no p99' : `median ${msText(s)}`;
     const refText = r === null ? 'no p99' : `median ${msText(r)} (x${factor} tolerance: ${msText(r * factor)})`;
     return {
-      subjectP99: s,
-      subjectMinutes: subject.length,
-      referenceP99: r,
-      referenceMinutes: reference.length,
+      figures: { subjectP99: s, subjectMinutes: subject.length, referenceP99: r, referenceMinutes: reference.length },
       sentence: `${input.subjectLabel} p99 ${subjectText} vs ${ref.label} ${refText}${window ? ` ${windowText(window)}` : ''}`,
     };
   };
@@ -114,7 +111,7 @@ export function judgeLatency(input: LatencyInput, settings: JudgeSettings): Late
         verdict: 'breach',
         window,
         confidence: settings.breachConfidence,
-        ...withoutSentence(d),
+        ...d.figures,
         p,
         text: `${d.sentence}: breach at ${settings.breachConfidence} % confidence (above ${factor}x, rank test p = ${pText(p)})`,
       };
@@ -152,7 +149,7 @@ export function judgeLatency(input: LatencyInput, settings: JudgeSettings): Late
       verdict: 'healthy',
       window,
       confidence: settings.healthyConfidence,
-      ...withoutSentence(d),
+      ...d.figures,
       p,
       text: `${d.sentence}: healthy at ${settings.healthyConfidence} % confidence (below ${factor}x${over}, rank test p = ${pText(p)})`,
     };
@@ -185,17 +182,12 @@ export function judgeLatency(input: LatencyInput, settings: JudgeSettings): Late
     verdict: 'inconclusive',
     window,
     confidence: null,
-    ...withoutSentence(d),
+    ...d.figures,
     p,
     needed,
     ...(lowVolume ? { lowVolume: true } : {}),
     text: `${d.sentence}: inconclusive; ${why}`,
   };
-}
-
-function withoutSentence<T extends { sentence: string }>(d: T): Omit<T, 'sentence'> {
-  const { sentence: _sentence, ...rest } = d;
-  return rest;
 }
 
 function pText(p: number): string {

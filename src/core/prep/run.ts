@@ -108,7 +108,6 @@ class PrepRun {
         ...this.info(),
         verdict,
         reasons: [...this.ctx.reasons],
-        warnings: [...this.ctx.warnings],
         resources,
         // As read by the health step, so the summary shows what is there now.
         captureProxy: health.services.captureProxy,
@@ -117,7 +116,6 @@ class PrepRun {
         targetHealth: health.target,
         weights: health.listener.weights,
         stickiness: health.listener.stickiness,
-        scaled: this.scaled,
         waitTimedOut,
         ...metrics,
       };
@@ -130,7 +128,7 @@ class PrepRun {
         if (s.status === 'pending') s.status = 'skipped';
       }
       await this.report(current);
-      return { kind: 'failed', ...this.info(), failedStep: current, message, warnings: [...this.ctx.warnings], scaled: this.scaled };
+      return { kind: 'failed', ...this.info(), failedStep: current, message };
     }
   }
 
@@ -141,6 +139,8 @@ class PrepRun {
       startedAt: this.startedAt,
       finishedAt: this.deps.clock.now(),
       steps: this.steps.map((s) => ({ ...s })),
+      warnings: [...this.ctx.warnings],
+      scaled: this.scaled,
     };
   }
 

@@ -67,6 +67,9 @@ interface PrepRunInfo {
   startedAt: number;
   finishedAt: number;
   steps: PrepStep[];
+  warnings: string[];
+  /** Set when this run changed the target proxy's desired count. */
+  scaled?: { from: number; to: number };
 }
 
 export interface PrepCompleted extends PrepRunInfo {
@@ -74,7 +77,6 @@ export interface PrepCompleted extends PrepRunInfo {
   verdict: 'ready' | 'blocked';
   /** Why it is blocked, one line each (empty when ready). */
   reasons: string[];
-  warnings: string[];
   resources: StageResources;
   captureProxy: EcsServiceCounts;
   targetProxy: EcsServiceCounts;
@@ -82,8 +84,6 @@ export interface PrepCompleted extends PrepRunInfo {
   targetHealth: HealthSummary;
   weights: Weights;
   stickiness: ListenerState['stickiness'];
-  /** Set when this run changed the target proxy's desired count. */
-  scaled?: { from: number; to: number };
   /** The wait ran out of time before the target proxy was ready. */
   waitTimedOut: boolean;
   /** Absent when CloudWatch did not return the source proxy's request counts or there was no traffic. */
@@ -98,8 +98,6 @@ export interface PrepFailed extends PrepRunInfo {
   failedStep: PrepStepName;
   /** What went wrong, in plain words, and what to do. */
   message: string;
-  warnings: string[];
-  scaled?: { from: number; to: number };
 }
 
 export interface PrepBusy {
