@@ -10,6 +10,7 @@ import type { CoreDeps } from './ports';
 import type { ObservedSplit, SideTotals } from './traffic';
 import { DEFAULT_SETTLE_MS, firstFullMinute, loadBalancerAverage, noDataSince, RECENT_MINUTES, recentWindowSince, settledWindow, sideTotals, splitOf } from './traffic';
 import type { SeenBreach, WatchState } from './watch-state';
+import { DEFAULT_MIN_REQUESTS_PER_MINUTE } from './watch-tick';
 import type { Plan } from './plan/plan';
 import type { SwitchoverRequest } from './requests/request';
 import type { MetricsSnapshot, MetricsWindow, ProxyServices, Side, StageResources, Weights } from './types';
@@ -19,8 +20,6 @@ import { targetPercent } from './weights';
 
 /** The chart and the status look back this far. */
 export const STATUS_WINDOW_MINUTES = 60;
-/** Default for "too few requests to observe the split" when the caller passes no setting. */
-const DEFAULT_MIN_REQUESTS_PER_MINUTE = 20;
 /** The no-stage form reads this many listeners at a time, so many stages do not trip AWS throttling. */
 const LIST_CONCURRENCY = 8;
 
