@@ -3,7 +3,7 @@
 // them). Status shows this rather than judging again by other rules. Pure: records and a tick in, data out.
 import type { GuardrailEvaluation } from './judge';
 import { guardrailsRead } from './judge';
-import { WATCH_END_REASONS, type JournalRecord, type WatchEnded } from './journal';
+import type { JournalRecord, WatchEnded } from './journal';
 import type { WatchTick } from './watch-tick';
 
 /** A breach the watch alerted on (or found, when journalling it failed), with where its alert is. */
@@ -11,8 +11,8 @@ export interface SeenBreach {
   /** 'error-rate', 'p99-latency', 'unhealthy-targets' (the judge's names). */
   guardrail: string;
   detail: string;
-  /** First breaching minute's start (epoch ms); when the watch saw it, for health breaches; null when unreadable. */
-  since: number | null;
+  /** First breaching minute's start (epoch ms); for health breaches, when the watch saw it. */
+  since: number;
   /** The alert message, once posted; `link` is its permalink when the chat side could get one. */
   alert?: { channel: string; messageTs: string; link?: string };
   /**
@@ -28,7 +28,7 @@ export interface WatchState {
   appliedAt: number | null;
   until: number | null;
   /** Set once the watch ended (completed, window elapsed, superseded, stopped). */
-  ended?: { reason: WatchEnded['reason']; at: number | null };
+  ended?: { reason: WatchEnded['reason']; at: number };
   /** The watch's newest judgement, as it showed it; absent before its first minute since the bot started. */
   latest?: { at: number; minute: number | null; evaluation: GuardrailEvaluation };
   /** Every breach of this watch, oldest first. */
@@ -46,19 +46,19 @@ export function watchState(records: readonly JournalRecord[], stage: string, tic
   if (requestId === undefined) return undefined;
   const latestTick = tick && tick.watch.requestId === requestId ? tick : undefined;
 
-  // Records are read back from disk: a field that is not what the bot writes is "unknown", never NaN or a crash.
+  // The journal checked every record against its schema as it read it (core/journal.ts): its times parse.
   const breaches: SeenBreach[] = [];
   let ended: WatchState['ended'];
   for (const r of records) {
     if (r.stage !== stage || !('requestId' in r) || r.requestId !== requestId) continue;
     if (r.type === 'guardrail.breached') {
-      breaches.push({ guardrail: text(r.guardrail), detail: text(r.detail), since: time(r.since) ?? time(r.at) ?? null, ongoing: null });
+      breaches.push({ guardrail: r.guardrail, detail: r.detail, since: Date.parse(r.since ?? r.at), ongoing: null });
     } else if (r.type === 'guardrail.alert-posted') {
       // The newest breach of that guardrail is the one this message alerted on.
       const breach = breaches.filter((b) => b.guardrail === r.guardrail).at(-1);
-      if (breach && typeof r.channel === 'string' && typeof r.messageTs === 'string') breach.alert = { channel: r.channel, messageTs: r.messageTs };
+      if (breach) breach.alert = { channel: r.channel, messageTs: r.messageTs };
     } else if (r.type === 'watch.ended') {
-      ended = { reason: (WATCH_END_REASONS as readonly string[]).includes(r.reason) ? r.reason : 'stopped', at: time(r.at) ?? null };
+      ended = { reason: r.reason, at: Date.parse(r.at) };
     }
   }
 
@@ -93,12 +93,7 @@ export function currentBreaches(state: WatchState | undefined): SeenBreach[] {
   return state.breaches.filter((b) => b.ongoing !== false);
 }
 
-/** An ISO time from the journal as epoch ms; undefined when absent or unreadable. */
-function time(value: unknown): number | undefined {
-  const t = typeof value === 'string' ? Date.parse(value) : NaN;
-  return Number.isFinite(t) ? t : undefined;
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : 'unreadable in the journal';
+/** An optional time from the journal as epoch ms. */
+function time(iso: string | undefined): number | undefined {
+  return iso === undefined ? undefined : Date.parse(iso);
 }

@@ -122,29 +122,4 @@ describe('watchState, when the newest tick could not read a signal or the journa
     ]);
     expect(watchStateText(state)).toContain('• *5xx rate* since 12:05 UTC (no data in the newest minute to tell whether it goes on): error-rate breached.');
   });
-
-  it('skips times it cannot read back instead of carrying NaN into the status', () => {
-    const records: JournalRecord[] = [
-      { ...(started('r-0000000002') as WatchStarted), appliedAt: 'not a time', until: 'soon' },
-      breached('error-rate', { since: 'garbage' }),
-      breached('p99-latency', { at: 'yesterday', since: 'garbage' }),
-      { type: 'watch.ended', at: 'later', stage: 'dev', requestId: 'r-0000000002', reason: 'window-elapsed' },
-    ];
-    const state = watchState(records, 'dev')!;
-    const times = [state.appliedAt, state.until, ...state.breaches.map((b) => b.since), state.ended?.at];
-    // A readable time, or null (said as "an unknown time"), never NaN.
-    expect(times.filter((t) => t !== null && !Number.isFinite(t))).toEqual([]);
-    expect(state.appliedAt).toBe(T0); // watch.started's own time, when its appliedAt is unreadable
-    expect(state.until).toBeNull();
-    // The breach whose since is unreadable falls back to when it was journalled; one with neither is still listed.
-    expect(state.breaches.map((b) => [b.guardrail, b.since])).toEqual([
-      ['error-rate', T0 + 5 * MINUTE_MS],
-      ['p99-latency', null],
-    ]);
-    expect(state.ended).toEqual({ reason: 'window-elapsed', at: null });
-    // And the status renders it in words.
-    const text = watchStateText(state);
-    expect(text).toContain('• *p99 latency* since (time unknown) (as alerted)');
-    expect(text).toContain('ended (time unknown): its window elapsed');
-  });
 });
