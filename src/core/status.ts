@@ -256,7 +256,8 @@ type StatusDeps = Pick<CoreDeps, 'resolver' | 'loadBalancer' | 'ecs' | 'metrics'
 export async function gatherStatus(deps: StatusDeps, stage: string, context: StatusContext): Promise<StageStatus> {
   const resources = await deps.resolver.resolve(stage);
   const at = deps.clock.now();
-  const window = settledWindow(at, STATUS_WINDOW_MINUTES, context.settleMs);
+  const { minRequestsPerMinute, settleMs, ...shown } = context;
+  const window = settledWindow(at, STATUS_WINDOW_MINUTES, settleMs);
   const [listenerR, sourceHealthR, targetHealthR, proxiesR, snapshotR] = await Promise.allSettled([
     deps.loadBalancer.readListener(resources),
     deps.loadBalancer.targetHealth(resources.sourceProxyTargetGroup),
@@ -295,7 +296,6 @@ export async function gatherStatus(deps: StatusDeps, stage: string, context: Sta
   const sourceRecent = recent('source');
   const targetRecent = recent('target');
   const split = sourceRecent && targetRecent ? splitOf(recentWindow, sourceRecent.requests, targetRecent.requests) : null;
-  const { minRequestsPerMinute, settleMs: _settleMs, ...shown } = context;
   const { baseline } = context;
 
   const metricsProblem = snapshotRead.ok
