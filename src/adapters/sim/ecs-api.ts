@@ -73,7 +73,7 @@ function serviceJson(stack: SimStack, stage: SimStage, side: Side): unknown {
         desiredCount: i === 0 ? service.desired : c.running + c.pending,
         pendingCount: c.pending,
         runningCount: c.running,
-        failedTasks: d.failedTasks,
+        failedTasks: 0,
         createdAt: seconds(d.createdAt),
         updatedAt: seconds(d.updatedAt),
         launchType: 'FARGATE',

@@ -41,7 +41,6 @@ export interface SimDeployment {
   createdAt: number;
   updatedAt: number;
   rolloutState: 'IN_PROGRESS' | 'COMPLETED';
-  failedTasks: number;
 }
 
 export interface SimService {
@@ -188,7 +187,6 @@ export class SimStage extends SimTraffic {
       createdAt: at,
       updatedAt: at,
       rolloutState: 'IN_PROGRESS',
-      failedTasks: 0,
     };
   }
 

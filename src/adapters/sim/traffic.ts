@@ -21,6 +21,10 @@ export interface TrafficProfile {
 
 export const SOURCE_PROFILE: TrafficProfile = { error5xx: 0.002, error4xx: 0.015, error3xx: 0.001, latencyAvg: 0.045, latencyP99: 0.2 };
 export const TARGET_PROFILE: TrafficProfile = { error5xx: 0.001, error4xx: 0.015, error3xx: 0.001, latencyAvg: 0.038, latencyP99: 0.16 };
+const PROFILES: Record<Side, TrafficProfile> = { source: SOURCE_PROFILE, target: TARGET_PROFILE };
+/** Share of keep-alive connections that reconnect per minute, and how many clients hold them open. */
+const RECONNECT_PER_MINUTE = 0.2;
+const CONNECTION_POOL = 60;
 
 /** Figures of one proxy group in one minute, as CloudWatch would aggregate them. */
 export interface SideMinute {
@@ -68,14 +72,9 @@ function emptySide(): SideAccumulator {
 export abstract class SimTraffic {
   /** Share of traffic carried by long-lived keep-alive connections (they only move when clients reconnect). */
   keepAliveShare = 0.6;
-  /** Share of keep-alive connections that reconnect per minute. */
-  reconnectPerMinute = 0.2;
-  /** Keep-alive connections held open by clients. */
-  connectionPool = 60;
   /** Where the keep-alive connections are now (shares summing to 1). */
   pinned: Record<Side, number> = { source: 0, target: 0 };
   requestsPerMinute = 0;
-  profiles: Record<Side, TrafficProfile> = { source: { ...SOURCE_PROFILE }, target: { ...TARGET_PROFILE } };
   /** Model faults: an error spike on the target side. */
   errorSpike?: number;
   /** Share of a side's requests whose connection to a target fails: the load balancer answers them 502. */
@@ -147,7 +146,7 @@ export abstract class SimTraffic {
     }
     const f = STEP_MS / MINUTE_MS;
     for (const side of ['source', 'target'] as const) {
-      this.pinned[side] += ((side === 'source' ? shares.source : shares.target) - this.pinned[side]) * this.reconnectPerMinute * f;
+      this.pinned[side] += (shares[side] - this.pinned[side]) * RECONNECT_PER_MINUTE * f;
     }
     const requests = this.requestsPerMinute * this.minuteFactor * f;
     const keepAlive = requests * this.keepAliveShare;
@@ -155,7 +154,7 @@ export abstract class SimTraffic {
     const noRoute = this.routing() ? 0 : fresh;
     this.acc.elb5xx += noRoute;
     // Short-lived clients open a connection every few requests; keep-alive clients only when they reconnect.
-    this.acc.newConnections += fresh / 4 + this.connectionPool * this.reconnectPerMinute * f;
+    this.acc.newConnections += fresh / 4 + CONNECTION_POOL * RECONNECT_PER_MINUTE * f;
     for (const side of ['source', 'target'] as const) {
       const n = keepAlive * this.pinned[side] + fresh * shares[side];
       if (!routable[side]) {
@@ -188,7 +187,7 @@ export abstract class SimTraffic {
   }
 
   private profileOf(side: Side, t: number): TrafficProfile {
-    const base = this.profiles[side];
+    const base = PROFILES[side];
     const profile = { ...base };
     if (side === 'target' && this.errorSpike !== undefined) {
       profile.error5xx = this.errorSpike;
@@ -231,7 +230,7 @@ export abstract class SimTraffic {
       source,
       target,
       newConnections,
-      activeConnections: newConnections > 0 || source.requests + target.requests > 0 ? this.connectionPool + newConnections : 0,
+      activeConnections: newConnections > 0 || source.requests + target.requests > 0 ? CONNECTION_POOL + newConnections : 0,
       elb5xx: r.round(this.acc.elb5xx),
     });
     // A day of minutes is plenty for any window the bot asks for.

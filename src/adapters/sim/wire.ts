@@ -33,16 +33,7 @@ export function decodeQuery(body: string): QueryObject {
       }
     }
   }
-  return compactLists(root) as QueryObject;
-}
-
-/** Lists decoded from 1-based indexes may have holes if a client skipped one; drop them. */
-function compactLists(value: QueryValue): QueryValue {
-  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(compactLists);
-  if (typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compactLists(v)]));
-  }
-  return value;
+  return root;
 }
 
 function escapeXml(text: string): string {
