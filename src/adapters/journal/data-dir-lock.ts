@@ -176,20 +176,14 @@ export class DataDirLock {
   }
 
   private async create(me: LockHolder): Promise<boolean> {
-    let handle: fs.FileHandle;
     try {
-      handle = await fs.open(this.file, 'wx');
+      // 'wx': created only if there is none (atomic); flush: synced before it counts as taken.
+      await fs.writeFile(this.file, `${JSON.stringify(me)}\n`, { flag: 'wx', flush: true });
+      return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw error;
     }
-    try {
-      await handle.writeFile(`${JSON.stringify(me)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    return true;
   }
 
   /** Who holds the lock and how long since they refreshed it; no age when there is no lock file. */

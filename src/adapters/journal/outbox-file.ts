@@ -74,13 +74,7 @@ export class JsonFileOutbox<S extends z.ZodType> {
       }
       await fs.mkdir(path.dirname(this.file), { recursive: true });
       const temporary = `${this.file}.${process.pid}.tmp`;
-      const handle = await fs.open(temporary, 'w');
-      try {
-        await handle.writeFile(text);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await fs.writeFile(temporary, text, { flush: true }); // on disk before the rename makes it the list
       await fs.rename(temporary, this.file);
     });
   }
