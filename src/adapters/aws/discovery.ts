@@ -148,9 +148,7 @@ export class AwsStageResolver implements StageResolver {
 
   private async findLoadBalancer(stage: string, names: StageNames, region: string, from: string): Promise<LoadBalancer> {
     const notFound = () =>
-      new StageNotFoundError(
-        `Stage \`${stage}\` not found: no load balancer named \`${names.loadBalancerName}\`${from} in ${region}. ${FIX}`,
-      );
+      new StageNotFoundError(`Stage \`${stage}\` not found: no load balancer named \`${names.loadBalancerName}\`${from} in ${region}. ${FIX}`);
     try {
       // By name: one page (AWS pages listings; a lookup by name answers at most as many as it names).
       const out = await awsCall('elasticloadbalancing:DescribeLoadBalancers', names.loadBalancerName, () =>

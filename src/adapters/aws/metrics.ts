@@ -4,6 +4,7 @@
 import {
   type CloudWatchClient,
   type Dimension,
+  type Metric,
   paginateGetMetricData,
   type MetricDataQuery,
   type MetricDataResult,
@@ -20,6 +21,9 @@ import type {
 } from '../../core/types';
 import { MINUTE_MS } from '../../core/types';
 import { AwsCallError, awsCall, toAwsCallError } from './errors';
+
+/** The SDK's shapes of a query, for the simulated CloudWatch (which imports no SDK client). */
+export type { Metric, MetricDataQuery };
 
 const NAMESPACE = 'AWS/ApplicationELB';
 

@@ -1,14 +1,16 @@
 // The simulated CloudWatch API (AWS JSON 1.0): GetMetricData over the stages' per-minute ALB metrics, with
 // only the dimension sets AWS/ApplicationELB publishes, its statistics, pages and per-query failures.
 import type { Side } from '../../core/types';
-import { SimAwsError, type MinuteRecord, type SimStack, type SimStage } from './stack';
+import { loadBalancerDimension, targetGroupDimension } from '../aws/listener-actions';
+import type { Metric, MetricDataQuery } from '../aws/metrics';
+import { SimAwsError, type MinuteRecord, type SimStack } from './stack';
 import { epochSeconds as seconds } from './wire';
 
 export function cloudwatch(stack: SimStack, operation: string, input: Record<string, unknown>): unknown {
   if (operation !== 'GetMetricData') {
     throw new SimAwsError('InvalidAction', `${operation} is not supported by the simulated stack`);
   }
-  const queries = Array.isArray(input.MetricDataQueries) ? (input.MetricDataQueries as MetricDataQueryJson[]) : [];
+  const queries = Array.isArray(input.MetricDataQueries) ? (input.MetricDataQueries as MetricDataQuery[]) : [];
   if (queries.length === 0 || queries.length > 500) {
     throw new SimAwsError('ValidationError', 'The collection MetricDataQueries must not be empty and must not have a size greater than 500.');
   }
@@ -52,27 +54,16 @@ export function cloudwatch(stack: SimStack, operation: string, input: Record<str
   };
 }
 
-function datapoints(stack: SimStack, metric: MetricJson, period: number, stat: string, start: number, end: number, now: number): { t: number; v: number }[] {
+function datapoints(stack: SimStack, metric: Metric, period: number, stat: string, start: number, end: number, now: number): { t: number; v: number }[] {
   if (metric.Namespace !== 'AWS/ApplicationELB' || !metric.MetricName) return [];
   const dims = new Map((metric.Dimensions ?? []).map((d) => [d.Name, d.Value]));
-  let stage: SimStage | undefined;
-  let side: Side | undefined;
   const tgDim = dims.get('TargetGroup');
-  const lbDim = dims.get('LoadBalancer');
-  if (tgDim) {
-    const found = [...stack.stages.values()].flatMap((s) =>
-      (['source', 'target'] as const).filter((x) => `targetgroup/${s.targetGroups[x].arn.split(':targetgroup/')[1]}` === tgDim).map((x) => ({ s, x })),
-    )[0];
-    if (!found) return [];
-    // Like CloudWatch: AWS/ApplicationELB publishes per-target-group metrics only with the dimension set
-    // {TargetGroup, LoadBalancer} (and with AvailabilityZone added), never {TargetGroup} alone; a query for
-    // a combination that is not published finds no metric and silently returns no datapoints.
-    if (lbDim === undefined || lbDim !== lbDimension(found.s)) return [];
-    stage = found.s;
-    side = found.x;
-  } else if (lbDim) {
-    stage = [...stack.stages.values()].find((s) => lbDimension(s) === lbDim);
-  }
+  const stage = [...stack.stages.values()].find((s) => loadBalancerDimension(s.loadBalancer.arn) === dims.get('LoadBalancer'));
+  const side = (['source', 'target'] as const).find((x) => stage && targetGroupDimension(stage.targetGroups[x].arn) === tgDim);
+  // Like CloudWatch: AWS/ApplicationELB publishes per-target-group metrics only with the dimension set
+  // {TargetGroup, LoadBalancer} (and with AvailabilityZone added), never {TargetGroup} alone; a query for
+  // a combination that is not published finds no metric and silently returns no datapoints.
+  if (tgDim !== undefined && !side) return [];
   if (!stage || [...dims.keys()].some((k) => k !== 'TargetGroup' && k !== 'LoadBalancer')) return [];
 
   const periodMs = Math.max(60, period) * 1000;
@@ -89,22 +80,6 @@ function datapoints(stack: SimStack, metric: MetricJson, period: number, stat: s
   }
   return out;
 }
-interface MetricJson {
-  Namespace?: string;
-  MetricName?: string;
-  Dimensions?: { Name: string; Value: string }[];
-}
-
-interface MetricDataQueryJson {
-  Id?: string;
-  Label?: string;
-  MetricStat?: { Metric?: MetricJson; Period?: number; Stat?: string };
-}
-
-function lbDimension(stage: SimStage): string {
-  return stage.loadBalancer.arn.split(':loadbalancer/')[1]!;
-}
-
 function timeOf(value: unknown): number {
   if (typeof value === 'number') return value * 1000;
   if (typeof value === 'string') return /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);

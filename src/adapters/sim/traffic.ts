@@ -48,26 +48,12 @@ export interface MinuteRecord {
   elb5xx: number;
 }
 
-interface SideAccumulator {
-  requests: number;
-  latencyWeighted: number;
-  p99Max: number;
-  e5: number;
-  e4: number;
-  e3: number;
-  connErrors: number;
-}
-
-interface Accumulator {
-  source: SideAccumulator;
-  target: SideAccumulator;
-  newConnections: number;
-  elb5xx: number;
-}
-
-function emptySide(): SideAccumulator {
+/** One side's sums over the minute so far, from which its CloudWatch figures are made when it ends. */
+function emptySide() {
   return { requests: 0, latencyWeighted: 0, p99Max: 0, e5: 0, e4: 0, e3: 0, connErrors: 0 };
 }
+
+type Accumulator = Record<Side, ReturnType<typeof emptySide>> & { newConnections: number; elb5xx: number };
 
 export abstract class SimTraffic {
   /** Share of traffic carried by long-lived keep-alive connections (they only move when clients reconnect). */
