@@ -43,11 +43,6 @@ function bodyText(body: unknown): string {
   throw new Error('the simulated AWS transport only takes string or byte request bodies');
 }
 
-function header(headers: Record<string, string>, name: string): string | undefined {
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : headers[key];
-}
-
 export class SimTransport {
   readonly metadata = { handlerProtocol: 'http/1.1' };
   private requestCounter = 0;
@@ -63,7 +58,7 @@ export class SimTransport {
   destroy(): void {}
 
   async handle(request: SimHttpRequest, options?: { abortSignal?: unknown }): Promise<{ response: SimHttpResponse }> {
-    const target = header(request.headers, 'x-amz-target') ?? '';
+    const target = request.headers['x-amz-target'] ?? ''; // lower case from the SDK and from Node alike
     const text = bodyText(request.body);
     const json = (['ecs', 'cloudwatch'] as const).find((p) => target.startsWith(JSON_PROTOCOLS[p].target));
     const protocol: Protocol = json ?? 'query';
