@@ -71,13 +71,11 @@ export class DataDirLockLostError extends Error {
   }
 }
 
+const DEFAULTS = { heartbeatMs: 5_000, staleAfterMs: 30_000, waitMs: 60_000, pollMs: 1_000, now: Date.now };
+
 export class DataDirLock {
   readonly file: string;
-  private readonly heartbeatMs: number;
-  private readonly staleAfterMs: number;
-  private readonly waitMs: number;
-  private readonly pollMs: number;
-  private readonly now: () => number;
+  private readonly settings: typeof DEFAULTS;
   private held: LockHolder | undefined;
   /** When the holder last saw the lease as its own, refreshed (now()). */
   private confirmedAt = 0;
@@ -89,11 +87,7 @@ export class DataDirLock {
     private readonly options: DataDirLockOptions = {},
   ) {
     this.file = path.join(dir, LOCK_FILE);
-    this.heartbeatMs = options.heartbeatMs ?? 5_000;
-    this.staleAfterMs = options.staleAfterMs ?? 30_000;
-    this.waitMs = options.waitMs ?? 60_000;
-    this.pollMs = options.pollMs ?? 1_000;
-    this.now = options.now ?? Date.now;
+    this.settings = { ...DEFAULTS, ...options };
   }
 
   /** Takes the lock, waiting for its holder to release it or abandon it; throws DataDirLockHeldError after waitMs. */
@@ -107,14 +101,14 @@ export class DataDirLock {
       if (await this.create(me)) {
         this.held = me;
         this.lost = undefined;
-        this.confirmedAt = this.now();
-        this.heartbeat = setInterval(() => void this.refresh(), this.heartbeatMs);
+        this.confirmedAt = this.settings.now();
+        this.heartbeat = setInterval(() => void this.refresh(), this.settings.heartbeatMs);
         this.heartbeat.unref();
         return;
       }
       const { holder, ageMs } = await this.inspect();
       if (ageMs === undefined) continue; // released between our attempt and our look: try again at once
-      if (ageMs > this.staleAfterMs) {
+      if (ageMs > this.settings.staleAfterMs) {
         // Not atomic with the create below: two newcomers taking over one abandoned lock at the same instant
         // could both remove it, the later removing the other's fresh lock. Narrow, and not handled.
         this.options.logger?.warn({ holder, ageMs }, 'taking over the data directory lock of a bot that is gone');
@@ -122,12 +116,12 @@ export class DataDirLock {
         continue;
       }
       const waited = Date.now() - started;
-      if (waited >= this.waitMs) throw new DataDirLockHeldError(this.file, holder, waited);
+      if (waited >= this.settings.waitMs) throw new DataDirLockHeldError(this.file, holder, waited);
       if (!said) {
         this.options.logger?.info({ holder, file: this.file }, 'waiting for another switchover-bot to release the data directory');
         said = true;
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(this.pollMs, this.waitMs - waited)));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(this.settings.pollMs, this.settings.waitMs - waited)));
     }
   }
 
@@ -143,7 +137,7 @@ export class DataDirLock {
 
   /** Whether this bot holds the lock and refreshed it lately, read without touching the disk (health reports). */
   get holds(): boolean {
-    return this.held !== undefined && this.lost === undefined && this.now() - this.confirmedAt <= this.staleAfterMs / 2;
+    return this.held !== undefined && this.lost === undefined && this.settings.now() - this.confirmedAt <= this.settings.staleAfterMs / 2;
   }
 
   /**
@@ -156,8 +150,8 @@ export class DataDirLock {
     if (!me) throw this.lose('the lock was never taken or was released');
     // Half the takeover age: whoever takes a stale lease over waits staleAfterMs, so a holder that has not
     // refreshed for half of it stops first, with room for the write it was about to make.
-    const sinceConfirmed = this.now() - this.confirmedAt;
-    if (sinceConfirmed > this.staleAfterMs / 2) {
+    const sinceConfirmed = this.settings.now() - this.confirmedAt;
+    if (sinceConfirmed > this.settings.staleAfterMs / 2) {
       throw this.lose(`its lease was not refreshed for ${Math.round(sinceConfirmed / 1000)} s (the process was paused or the disk hung), so another bot may have taken it over`);
     }
     const { holder } = await this.inspect();
@@ -208,7 +202,7 @@ export class DataDirLock {
     const now = new Date();
     try {
       await fs.utimes(this.file, now, now);
-      this.confirmedAt = this.now();
+      this.confirmedAt = this.settings.now();
     } catch (error) {
       // Retried at the next beat; assertHeld() refuses writes once too many have failed in a row.
       this.options.logger?.warn({ err: error, file: this.file }, 'could not refresh the data directory lock');
