@@ -5,7 +5,7 @@
 // Behaviour copied from AWS: tasks start after a delay and register as `initial`, then turn `healthy`;
 // scaling down or restarting drains targets for the deregistration delay; a target group without registered
 // targets makes the ALB answer 503 itself.
-import type { Side, Weights } from '../../core/types';
+import type { Side, TargetHealthEntry, Weights } from '../../core/types';
 import { type Action, forwardTargets, type Rule, weightsOf } from '../aws/listener-actions';
 import type { SimStageConfig, SimTimings } from './config';
 import type { Random } from './random';
@@ -60,13 +60,8 @@ export interface SimTargetGroup {
   side: Side;
 }
 
-export interface TargetHealthView {
-  id: string;
-  port: number;
-  state: 'initial' | 'healthy' | 'unhealthy' | 'draining';
-  reason?: string;
-  description?: string;
-}
+/** A registered target as DescribeTargetHealth describes it (always with its port). */
+export type TargetHealthView = TargetHealthEntry & { port: number };
 
 export class SimStage extends SimTraffic {
   readonly loadBalancer: { name: string; arn: string; dnsName: string; createdAt: number };
