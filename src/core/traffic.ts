@@ -92,11 +92,6 @@ export function minutesOf(window: MetricsWindow): number[] {
   return out;
 }
 
-/** The last `minutes` minutes of the snapshot's window (fewer when the window is shorter). */
-export function lastMinutes(snapshot: MetricsSnapshot, minutes: number): MetricsWindow {
-  return { start: Math.max(snapshot.window.start, snapshot.window.end - minutes * MINUTE_MS), end: snapshot.window.end };
-}
-
 /** A side over several minutes (requests, 5xx and their rate as a minute's, summed). */
 export interface SideTotals extends Pick<MinuteFigures, 'requests' | 'http5xx' | 'errorRate5xx'> {
   minutes: number;
@@ -158,8 +153,7 @@ export interface ObservedSplit {
   targetPercent: number | null;
 }
 
-export function observedSplit(snapshot: MetricsSnapshot, minutes: number | MetricsWindow = 5): ObservedSplit {
-  const window = typeof minutes === 'number' ? lastMinutes(snapshot, minutes) : minutes;
+export function observedSplit(snapshot: MetricsSnapshot, window: MetricsWindow): ObservedSplit {
   return splitOf(window, sideTotals(snapshot, 'source', window).requests, sideTotals(snapshot, 'target', window).requests);
 }
 

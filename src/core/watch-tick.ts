@@ -179,7 +179,7 @@ export function analyzeTick(args: {
     configuredPercent: targetPercent(watch.appliedWeights),
     source: hasMinute ? sideMinute(data, 'source', newest) : null,
     target: hasMinute ? sideMinute(data, 'target', newest) : null,
-    splitLastMinute: snapshot && hasMinute ? observedSplit(data, 1) : null,
+    splitLastMinute: snapshot && hasMinute ? observedSplit(data, { start: newest, end: newest + MINUTE_MS }) : null,
     splitRecent: snapshot && recent.start < recent.end ? observedSplit(data, recent) : null,
     evaluation,
     health,

@@ -1,7 +1,10 @@
-import { lastMinutes, loadBalancerAverage, nextSettledMoment, noDataSince, observedSplit, settledWindow, sideMinute, sideTotals } from '../../src/core/traffic';
+import { loadBalancerAverage, nextSettledMoment, noDataSince, observedSplit, settledWindow, sideMinute, sideTotals } from '../../src/core/traffic';
 import type { MetricsSnapshot } from '../../src/core/types';
 import { MINUTE_MS } from '../../src/core/types';
 import { scripted } from '../support/traffic-script';
+
+/** The last `minutes` minutes of the snapshot's window. */
+const lastMinutes = (s: MetricsSnapshot, minutes: number) => ({ start: Math.max(s.window.start, s.window.end - minutes * MINUTE_MS), end: s.window.end });
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const window = { start: T0, end: T0 + 10 * MINUTE_MS };
@@ -41,15 +44,15 @@ describe('observedSplit', () => {
     const s = snapshot((t) =>
       t < T0 + 5 * MINUTE_MS ? { source: { requests: 100 } } : { source: { requests: 90 }, target: { requests: 10 } },
     );
-    const split = observedSplit(s, 5);
+    const split = observedSplit(s, lastMinutes(s, 5));
     expect(split).toMatchObject({ sourceRequests: 450, targetRequests: 50, targetPercent: 10 });
     expect(split.window).toEqual({ start: T0 + 5 * MINUTE_MS, end: T0 + 10 * MINUTE_MS });
   });
 
   it('has no percentage without traffic or without the requests series', () => {
-    expect(observedSplit(snapshot(() => ({})), 5).targetPercent).toBeNull();
+    expect(observedSplit(snapshot(() => ({})), window).targetPercent).toBeNull();
     const failed: MetricsSnapshot = { window, source: {}, target: {}, loadBalancer: {}, missing: ['x'] };
-    expect(observedSplit(failed, 5)).toMatchObject({ sourceRequests: null, targetRequests: null, targetPercent: null });
+    expect(observedSplit(failed, lastMinutes(failed, 5))).toMatchObject({ sourceRequests: null, targetRequests: null, targetPercent: null });
   });
 });
 
