@@ -3,6 +3,7 @@
 // Here: the rules of a plan's shape, and the plan's state as a pure fold of the journal.
 import type { JournalRecord, PlanEndReason, PlanPauseReason } from '../journal';
 import { MINUTE_MS, type Weights } from '../types';
+import { RequestBook } from '../requests/request-book';
 
 export const MAX_PLAN_STEPS = 10;
 export const MIN_BAKE_MINUTES = 2;
@@ -105,24 +106,13 @@ export function expectedEnd(plan: Pick<Plan, 'steps' | 'step' | 'bakeEndsAt' | '
   return plan.bakeEndsAt + (plan.steps.length - plan.step) * plan.bakeMinutes * MINUTE_MS;
 }
 
-interface PlanRequest {
-  id: string;
-  stage: string;
-  channel: string;
-  requester: string;
-  steps: number[];
-  bakeMinutes: number;
-  messageTs?: string;
-  approver?: string;
-}
-
 /**
- * Every plan of every stage, folded from the journal: the plan request's records (created, posted, approved,
- * applied = its first step) and the plan's own records. Records that make no sense for the plan's state
- * change nothing; an ended plan is never reopened.
+ * Every plan of every stage, folded from the journal: a plan starts when its request (kind plan, folded by a
+ * request book of its own) is applied (its first step), then follows its own records. Records that make no sense
+ * for the plan's state change nothing; an ended plan is never reopened.
  */
 export class PlanBook {
-  private readonly requests = new Map<string, PlanRequest>();
+  private readonly requests = new RequestBook();
   private readonly plans = new Map<string, Plan>();
 
   static fold(records: readonly JournalRecord[]): PlanBook {
@@ -132,38 +122,13 @@ export class PlanBook {
   }
 
   apply(record: JournalRecord): void {
-    if (record.type === 'request.created') {
-      if (record.kind !== 'plan' || !record.plan || this.requests.has(record.requestId)) return;
-      this.requests.set(record.requestId, {
-        id: record.requestId,
-        stage: record.stage,
-        channel: record.channel,
-        requester: record.requester,
-        steps: [...record.plan.steps],
-        bakeMinutes: record.plan.bakeMinutes,
-      });
-      return;
-    }
+    this.requests.apply(record);
     if (!('requestId' in record)) return;
-    const request = this.requests.get(record.requestId);
-    if (!request) return;
     const at = Date.parse(record.at);
-    if (record.type === 'request.posted') {
-      request.channel = record.channel;
-      request.messageTs = record.messageTs;
-      const plan = this.plans.get(record.requestId);
-      if (plan) {
-        plan.channel = record.channel;
-        plan.messageTs = record.messageTs;
-      }
-      return;
-    }
-    if (record.type === 'request.approved') {
-      request.approver = record.approver;
-      return;
-    }
+    const plan = this.plans.get(record.requestId);
     if (record.type === 'request.applied') {
-      if (this.plans.has(record.requestId)) return;
+      const request = this.requests.get(record.requestId);
+      if (plan || request?.kind !== 'plan' || !request.plan) return;
       this.plans.set(record.requestId, {
         id: request.id,
         stage: request.stage,
@@ -171,18 +136,22 @@ export class PlanBook {
         ...(request.messageTs ? { messageTs: request.messageTs } : {}),
         requester: request.requester,
         ...(request.approver ? { approver: request.approver } : {}),
-        steps: [...request.steps],
-        bakeMinutes: request.bakeMinutes,
+        steps: [...request.plan.steps],
+        bakeMinutes: request.plan.bakeMinutes,
         status: 'running',
         step: 1,
         weights: { ...record.after },
         stepAppliedAt: at,
-        bakeEndsAt: at + request.bakeMinutes * MINUTE_MS,
+        bakeEndsAt: at + request.plan.bakeMinutes * MINUTE_MS,
         holds: 0,
       });
       return;
     }
-    const plan = this.plans.get(record.requestId);
+    if (record.type === 'request.posted' && plan) {
+      plan.channel = record.channel;
+      plan.messageTs = record.messageTs;
+      return;
+    }
     if (!plan || plan.status === 'ended') return;
     switch (record.type) {
       case 'plan.step-started':
