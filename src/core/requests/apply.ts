@@ -8,7 +8,7 @@ import { holdsWeights, otherGroupRefusal } from '../listener';
 import type { ListenerState, StageResources, Weights } from '../types';
 import { describeWeights, sameWeights } from '../weights';
 import type { RequestsContext } from './context';
-import type { SettledOutcome } from './outcomes';
+import type { SettledOutcome, WriteOutcome } from './outcomes';
 import type { SwitchoverRequest } from './request';
 
 /** The per-stage lock the service serializes changes with (only its `run` is needed). */
@@ -19,11 +19,6 @@ export interface StageLock {
 /** Default waits between re-reads of an unconfirmed change: 30 s, doubling, at most 5 min. */
 export const REREAD_DELAYS_MS = [30_000, 60_000, 120_000, 240_000, 300_000];
 const AWS_CALL_TIMEOUT_MS = 30_000;
-
-/** Whether the listener read back holds what the request asked for (core/listener.ts holdsWeights). */
-export function holdsRequested(listener: Pick<ListenerState, 'weights' | 'groups'>, request: Pick<SwitchoverRequest, 'to'>): boolean {
-  return holdsWeights(listener, request.to);
-}
 
 type ReadBack = { listener: ListenerState } | { error: string };
 
@@ -51,11 +46,6 @@ export interface WeightsChange {
   needsHealthyTarget: boolean;
 }
 
-export type WriteOutcome =
-  | { outcome: 'applied'; before: Weights; after: Weights; note?: string }
-  | { outcome: 'failed'; error: string; after?: Weights }
-  | { outcome: 'unconfirmed'; reason: string };
-
 /**
  * The one way the bot changes traffic (call under the stage's lock): re-read the listener, refuse if it moved
  * since the change was decided or another group carries traffic, one write, read back. A write AWS did not
@@ -64,7 +54,6 @@ export type WriteOutcome =
 export async function writeWeights(ctx: RequestsContext, resources: StageResources, change: WeightsChange): Promise<WriteOutcome> {
   const { loadBalancer } = ctx.deps;
   const aws = <T>(work: Promise<T>) => boundedAws(ctx, work);
-  const wanted = { to: change.to };
   let current: ListenerState;
   try {
     current = await aws(loadBalancer.readListener(resources));
@@ -103,7 +92,7 @@ export async function writeWeights(ctx: RequestsContext, resources: StageResourc
     if ('error' in read) {
       return { outcome: 'unconfirmed', reason: `AWS did not answer the change (${errorMessage(writeError)}) and the listener could not be read back (${read.error})` };
     }
-    if (holdsRequested(read.listener, wanted)) {
+    if (holdsWeights(read.listener, change.to)) {
       return {
         outcome: 'applied',
         before: current.weights,
@@ -124,7 +113,7 @@ export async function writeWeights(ctx: RequestsContext, resources: StageResourc
     };
   }
   const shown = read.listener.weights;
-  const note = holdsRequested(read.listener, wanted) ? undefined : `AWS reports ${describeWeights(shown)}, not the requested ${describeWeights(change.to)}.`;
+  const note = holdsWeights(read.listener, change.to) ? undefined : `AWS reports ${describeWeights(shown)}, not the requested ${describeWeights(change.to)}.`;
   return { outcome: 'applied', before: current.weights, after: shown, ...(note === undefined ? {} : { note }) };
 }
 
@@ -158,7 +147,7 @@ export class Applier {
     if (request.kind === 'forceReconnect') {
       return this.lock.run(request.stage, () =>
         this.whileApproved(request.id, (r) =>
-          this.fail(r, 'the bot restarted while restarting the capture proxy; check its deployments in ECS, and request again if it did not restart.'),
+          this.settle(r, { outcome: 'failed', error: 'the bot restarted while restarting the capture proxy; check its deployments in ECS, and request again if it did not restart.' }),
         ),
       );
     }
@@ -173,18 +162,18 @@ export class Applier {
           return this.unconfirmed(r, reason);
         }
         const weights = read.listener.weights;
-        if (holdsRequested(read.listener, r)) {
+        if (holdsWeights(read.listener, r.to)) {
           const note =
             after === 'restart'
               ? 'Recorded after the bot restarted while applying: AWS shows the requested weights.'
               : `Confirmed by a later read of the listener: AWS shows the requested weights (its answer to the change was lost: ${r.unconfirmed ?? 'no answer'}).`;
-          return this.succeed(r, r.from, weights, note);
+          return this.settle(r, { outcome: 'applied', before: r.from, after: weights, note });
         }
         const error =
           after === 'restart'
             ? `the bot restarted while applying; AWS shows ${describeWeights(weights)}; request again.`
             : `AWS did not confirm the change, and a later read of the listener shows ${describeWeights(weights)}, not the requested ${describeWeights(r.to)}; request again if it is still wanted.`;
-        return this.fail(r, error, weights);
+        return this.settle(r, { outcome: 'failed', error, after: weights });
       }),
     );
   }
@@ -213,45 +202,25 @@ export class Applier {
   private async applyClaimed(request: SwitchoverRequest): Promise<SettledOutcome> {
     let resources: StageResources;
     try {
-      resources = await this.aws(this.ctx.deps.resolver.resolve(request.stage));
+      resources = await boundedAws(this.ctx, this.ctx.deps.resolver.resolve(request.stage));
     } catch (error) {
-      return this.fail(request, `${errorMessage(error)}; nothing changed.`);
+      return this.settle(request, { outcome: 'failed', error: `${errorMessage(error)}; nothing changed.` });
     }
     if (request.kind === 'forceReconnect') {
       try {
-        await this.aws(this.ctx.deps.ecs.restartCaptureProxy(resources));
+        await boundedAws(this.ctx, this.ctx.deps.ecs.restartCaptureProxy(resources));
       } catch (error) {
-        return this.fail(request, `the capture proxy restart (${resources.captureProxyService}) could not be started: ${errorMessage(error)}.`);
+        return this.settle(request, { outcome: 'failed', error: `the capture proxy restart (${resources.captureProxyService}) could not be started: ${errorMessage(error)}.` });
       }
-      return this.succeed(request, request.from, request.from, `A rolling restart of ${resources.captureProxyService} has started.`);
+      return this.settle(request, { outcome: 'applied', before: request.from, after: request.from, note: `A rolling restart of ${resources.captureProxyService} has started.` });
     }
-    const result = await writeWeights(this.ctx, resources, {
-      from: request.from,
-      to: request.to,
-      decidedBy: 'the request',
-      needsHealthyTarget: request.kind !== 'fallback' && request.to.target > 0,
-    });
-    switch (result.outcome) {
-      case 'applied':
-        return this.succeed(request, result.before, result.after, result.note);
-      case 'failed':
-        return this.fail(request, result.error, result.after);
-      case 'unconfirmed':
-        return this.unconfirmed(request, result.reason);
-    }
-  }
-
-  private aws<T>(work: Promise<T>): Promise<T> {
-    return boundedAws(this.ctx, work);
-  }
-
-  private readBack(resources: StageResources): Promise<ReadBack> {
-    return readBack(this.ctx, resources);
+    const needsHealthyTarget = request.kind !== 'fallback' && request.to.target > 0;
+    return this.settle(request, await writeWeights(this.ctx, resources, { from: request.from, to: request.to, decidedBy: 'the request', needsHealthyTarget }));
   }
 
   private async readListener(stage: string): Promise<ReadBack> {
     try {
-      return this.readBack(await this.aws(this.ctx.deps.resolver.resolve(stage)));
+      return readBack(this.ctx, await boundedAws(this.ctx, this.ctx.deps.resolver.resolve(stage)));
     } catch (error) {
       return { error: errorMessage(error) };
     }
@@ -276,43 +245,23 @@ export class Applier {
     return { outcome: 'unconfirmed', request: this.ctx.request(request.id), reason: journalProblem ? `${text} ${journalProblem}` : text };
   }
 
-  private async succeed(request: SwitchoverRequest, before: Weights, after: Weights, note?: string): Promise<SettledOutcome> {
-    const journalProblem = await this.ctx.appendAfterActing({
-      type: 'request.applied',
-      at: this.ctx.nowIso(),
-      stage: request.stage,
-      requestId: request.id,
-      before: { ...before },
-      after: { ...after },
-      ...(note === undefined ? {} : { note }),
-    });
+  /**
+   * Journals what the change came to (a record of what AWS already did: the book follows even if the journal
+   * fails, and the problem is added to the outcome); an unconfirmed change waits for a re-read.
+   */
+  private async settle(request: SwitchoverRequest, outcome: WriteOutcome): Promise<SettledOutcome> {
+    if (outcome.outcome === 'unconfirmed') return this.unconfirmed(request, outcome.reason);
+    const base = { at: this.ctx.nowIso(), stage: request.stage, requestId: request.id };
+    const journalProblem = await this.ctx.appendAfterActing(
+      outcome.outcome === 'applied'
+        ? { ...base, type: 'request.applied', before: { ...outcome.before }, after: { ...outcome.after }, ...(outcome.note === undefined ? {} : { note: outcome.note }) }
+        : { ...base, type: 'request.failed', error: outcome.error, ...(outcome.after ? { after: { ...outcome.after } } : {}) },
+    );
     this.rereads.delete(request.id);
-    const notes = [note, journalProblem].filter((n): n is string => n !== undefined);
-    return {
-      outcome: 'applied',
-      request: this.ctx.request(request.id),
-      before: { ...before },
-      after: { ...after },
-      ...(notes.length ? { note: notes.join(' ') } : {}),
-    };
-  }
-
-  private async fail(request: SwitchoverRequest, error: string, after?: Weights): Promise<SettledOutcome> {
-    const journalProblem = await this.ctx.appendAfterActing({
-      type: 'request.failed',
-      at: this.ctx.nowIso(),
-      stage: request.stage,
-      requestId: request.id,
-      error,
-      ...(after ? { after: { ...after } } : {}),
-    });
-    this.rereads.delete(request.id);
-    return {
-      outcome: 'failed',
-      request: this.ctx.request(request.id),
-      error: journalProblem ? `${error} ${journalProblem}` : error,
-      ...(after ? { after: { ...after } } : {}),
-    };
+    const settled = { ...outcome, request: this.ctx.request(request.id) };
+    if (!journalProblem) return settled;
+    if (settled.outcome === 'failed') return { ...settled, error: `${settled.error} ${journalProblem}` };
+    return { ...settled, note: settled.note ? `${settled.note} ${journalProblem}` : journalProblem };
   }
 }
 

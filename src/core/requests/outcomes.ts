@@ -18,27 +18,30 @@ export type CreateOutcome =
   | { outcome: 'created'; request: SwitchoverRequest; preview: Preview }
   | (Refused & { /** The stage's open request, when that is the reason. */ openRequest?: SwitchoverRequest });
 
-export type ApproveOutcome =
+/** What a change of the switchover listener's weights came to (apply.ts writeWeights). */
+export type WriteOutcome =
   | {
       outcome: 'applied';
-      request: SwitchoverRequest;
       before: Weights;
       /** What AWS reports after the change. */
       after: Weights;
       /** E.g. the read-back differs from the request, or the journal could not record the outcome. */
       note?: string;
     }
-  | { outcome: 'failed'; request: SwitchoverRequest; error: string; after?: Weights }
+  | { outcome: 'failed'; error: string; after?: Weights }
   | {
       /**
        * AWS did not answer the write and the listener could not be read back: the change may or may not be in
-       * place. The request stays "applying" and is re-read until a read settles it.
+       * place. A request stays "applying" and is re-read until a read settles it.
        */
       outcome: 'unconfirmed';
-      request: SwitchoverRequest;
       reason: string;
-    }
-  | Refused;
+    };
+
+/** What an approval came to: every outcome but a refusal. */
+export type SettledOutcome = WriteOutcome & { request: SwitchoverRequest };
+
+export type ApproveOutcome = SettledOutcome | Refused;
 
 export type EligibilityOutcome = { outcome: 'eligible'; request: SwitchoverRequest } | Refused;
 
@@ -65,6 +68,3 @@ export function isRefused(value: SwitchoverRequest | Refused): value is Refused 
 export function unknownRequest(requestId: string): Refused {
   return refused(`There is no request ${requestId} (it may belong to another deployment of the bot, or its journal was lost).`);
 }
-
-/** What an approval came to: every outcome but a refusal. */
-export type SettledOutcome = Exclude<ApproveOutcome, Refused>;

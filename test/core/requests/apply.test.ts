@@ -3,7 +3,7 @@
 // and is re-read with backoff, outside the stage's lock, until a read settles it. A restart settles the same way.
 import { ManualClock } from '../../../src/adapters/clock';
 import { ApprovalService, type ApprovalSettings } from '../../../src/core/requests/approval-service';
-import { holdsRequested } from '../../../src/core/requests/apply';
+import { holdsWeights } from '../../../src/core/listener';
 import type { CreateOutcome } from '../../../src/core/requests/outcomes';
 import { FakeCharts, FakeEcs, FakeLoadBalancer, FakeMetrics, FakePeople, FakeResolver, MemoryJournal } from '../../support/fake-ports';
 import type { ListenerState, Weights } from '../../../src/core/types';
@@ -183,13 +183,13 @@ describe('settling at restart', () => {
   });
 });
 
-describe('holdsRequested', () => {
+describe('the read-back (holdsWeights)', () => {
   it('compares the weights read back with the requested ones', () => {
     const to = { source: 75, target: 25 };
-    expect(holdsRequested({ weights: { source: 75, target: 25 }, groups: [] }, { to })).toBe(true);
-    expect(holdsRequested({ weights: { source: 3, target: 1 }, groups: [] }, { to })).toBe(false);
+    expect(holdsWeights({ weights: { source: 75, target: 25 }, groups: [] }, to)).toBe(true);
+    expect(holdsWeights({ weights: { source: 3, target: 1 }, groups: [] }, to)).toBe(false);
     const third = { arn: 'arn:tg/blue', name: 'blue', role: 'other' as const, weight: 5 };
-    expect(holdsRequested({ weights: to, groups: [third] }, { to })).toBe(false);
-    expect(holdsRequested({ weights: to, groups: [{ ...third, weight: 0 }] }, { to })).toBe(true);
+    expect(holdsWeights({ weights: to, groups: [third] }, to)).toBe(false);
+    expect(holdsWeights({ weights: to, groups: [{ ...third, weight: 0 }] }, to)).toBe(true);
   });
 });
