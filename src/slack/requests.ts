@@ -9,7 +9,7 @@ import { requestMessage } from '../blocks/request';
 import { errorMessage, formatTime, mention } from '../core/format';
 import { describeChange } from '../core/requests/describe';
 import type { ApprovalService } from '../core/requests/approval-service';
-import type { CreateOutcome, SettledOutcome } from '../core/requests/outcomes';
+import type { SettledOutcome } from '../core/requests/outcomes';
 import type { Preview } from '../core/requests/preview';
 import { isActive, stepWatchUntil, type Plan, type PlanSpec } from '../core/plan/plan';
 import { describePlanShort } from '../core/plan/words';
@@ -51,21 +51,13 @@ export class RequestMessages {
   async create(input: NewRequest, user: string, channel: string): Promise<RequestAnswer> {
     const { approvals } = this.deps;
     const base = { stage: input.stage, requester: user, channel };
-    let outcome: CreateOutcome;
-    switch (input.kind) {
-      case 'shift':
-        outcome = await approvals.requestShift({ ...base, percent: input.percent });
-        break;
-      case 'plan':
-        outcome = await approvals.requestPlan({ ...base, spec: input.spec });
-        break;
-      case 'fallback':
-        outcome = await approvals.requestFallback(base);
-        break;
-      case 'forceReconnect':
-        outcome = await approvals.requestForceReconnect(base);
-        break;
-    }
+    const outcome = await (input.kind === 'shift'
+      ? approvals.requestShift({ ...base, percent: input.percent })
+      : input.kind === 'plan'
+        ? approvals.requestPlan({ ...base, spec: input.spec })
+        : input.kind === 'fallback'
+          ? approvals.requestFallback(base)
+          : approvals.requestForceReconnect(base));
     if (outcome.outcome === 'refused') return { posted: false, text: outcome.reason };
     const { request, preview } = outcome;
     const log = this.deps.logger.child({ stage: request.stage, requestId: request.id, user });
@@ -144,68 +136,42 @@ export class RequestMessages {
     await this.show(request);
     const where = this.where(request);
     const approver = mention(request.approver ?? 'unknown');
+    const inThread = (text: string, loud = false) => this.say(where?.channel ?? request.channel, where?.ts, textMessage(text), loud);
     if (outcome.outcome === 'unconfirmed') {
       // Said in the channel too: until a read settles it, nobody should change the listener by hand unawares.
-      await this.say(
-        request.channel,
-        where?.ts,
-        textMessage(`:hourglass: ${describeChange(request)} (approved by ${approver}) is applying, unconfirmed: ${outcome.reason}`),
-        true,
-      );
+      await inThread(`:hourglass: ${describeChange(request)} (approved by ${approver}) is applying, unconfirmed: ${outcome.reason}`, true);
       return;
     }
     if (options.afterRestart && outcome.outcome === 'applied') {
-      await this.say(
-        request.channel,
-        where?.ts,
-        textMessage(`${approver}: the bot stopped while applying the change you approved; after its restart the listener shows it in place, so it is applied.`),
-      );
+      await inThread(`${approver}: the bot stopped while applying the change you approved; after its restart the listener shows it in place, so it is applied.`);
     }
     if (outcome.outcome === 'failed') {
-      await this.say(
-        request.channel,
-        where?.ts,
-        textMessage(
-          `:x: ${describeChange(request)} failed (approved by ${mention(request.approver ?? 'unknown')}): ${outcome.error}` +
-            (outcome.after ? ` AWS now has ${describeWeights(outcome.after)}.` : ''),
-        ),
-        true,
-      );
+      const now = outcome.after ? ` AWS now has ${describeWeights(outcome.after)}.` : '';
+      await inThread(`:x: ${describeChange(request)} failed (approved by ${approver}): ${outcome.error}${now}`, true);
       return;
     }
     if (outcome.note && outcome.note !== request.note) {
       // E.g. the journal could not record the outcome: the approver must know, the message alone does not say it.
-      await this.say(request.channel, where?.ts, textMessage(`:warning: ${outcome.note}`), true);
+      await inThread(`:warning: ${outcome.note}`, true);
     }
     if (request.status !== 'applied') return;
+    const plan = this.planOf(request);
     if (request.kind === 'forceReconnect') {
-      await this.say(request.channel, where?.ts, textMessage(`The capture proxy of ${request.stage} is restarting; clients reconnect as their connections close.`));
-    } else if (where && watching && 'until' in watching && this.planOf(request)) {
-      const plan = this.planOf(request)!;
-      await this.say(
-        where.channel,
-        where.ts,
-        textMessage(
-          `:arrow_forward: Plan approved by ${approver}: ${describePlanShort(plan)}; AWS now has ${describeWeights(plan.weights)}. ` +
-            `Progress every minute and every step in this thread; a guardrail breach falls back to the source proxy automatically. ` +
-            `\`/switchover pause ${request.stage}\`, \`resume\` and \`cancel\` at any moment.`,
-        ),
+      await inThread(`The capture proxy of ${request.stage} is restarting; clients reconnect as their connections close.`);
+    } else if (!where || !watching) {
+      return;
+    } else if ('error' in watching) {
+      await inThread(`The change is applied, but watching it could not start (${watching.error}). Use \`/switchover status ${request.stage}\` to follow it.`, true);
+    } else if (plan) {
+      await inThread(
+        `:arrow_forward: Plan approved by ${approver}: ${describePlanShort(plan)}; AWS now has ${describeWeights(plan.weights)}. ` +
+          `Progress every minute and every step in this thread; a guardrail breach falls back to the source proxy automatically. ` +
+          `\`/switchover pause ${request.stage}\`, \`resume\` and \`cancel\` at any moment.`,
       );
-    } else if (where && watching && 'until' in watching) {
-      await this.say(
-        where.channel,
-        where.ts,
-        textMessage(
-          `Watching ${request.stage} until ${formatTime(watching.until)}: progress every minute in this thread, alerts in the channel. ` +
-            `\`/switchover status ${request.stage}\` shows it any time.`,
-        ),
-      );
-    } else if (where && watching && 'error' in watching) {
-      await this.say(
-        where.channel,
-        where.ts,
-        textMessage(`The change is applied, but watching it could not start (${watching.error}). Use \`/switchover status ${request.stage}\` to follow it.`),
-        true,
+    } else {
+      await inThread(
+        `Watching ${request.stage} until ${formatTime(watching.until)}: progress every minute in this thread, alerts in the channel. ` +
+          `\`/switchover status ${request.stage}\` shows it any time.`,
       );
     }
   }
