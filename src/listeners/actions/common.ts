@@ -2,6 +2,7 @@
 // for buttons that ask for a change (the same channel and operator rules as the slash commands).
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { isRequestId } from '../../core/requests/request-id';
+import { isValidStageName } from '../../core/stage';
 import type { Logger } from '../../logger';
 import { describeSlackError } from '../../slack/errors';
 import type { NewRequest } from '../../slack/requests';
@@ -56,18 +57,7 @@ export async function requestFromButton(
       await answer(args, 'This button only works on a message in a channel.', log);
       return;
     }
-    const where = checkChannel(deps.config, channel, typed);
-    if (!where.allowed) {
-      log.info({ outcome: 'refused', refusal: 'channel' }, 'button refused outside the switchover channels');
-      await answer(args, where.reason, log);
-      return;
-    }
-    const who = await checkRole(deps.people, deps.config.access.operators, 'operator', user, doing);
-    if (!who.allowed) {
-      log.info({ outcome: 'refused', refusal: 'operator' }, 'button refused: not an operator');
-      await answer(args, who.reason, log);
-      return;
-    }
+    if (!(await mayOperate(deps, args, typed, doing, log))) return;
     const result = await deps.requestMessages.create(input, user, channel);
     log.info({ outcome: result.posted ? 'requested' : 'refused', ...(result.posted ? { requestId: result.request.id } : {}) }, 'request from a button');
     await answer(args, result.text, log);
@@ -75,6 +65,33 @@ export async function requestFromButton(
     log.error({ err: error, outcome: 'failed' }, 'request from a button failed');
     await answer(args, `${typed} failed: ${describeSlackError(error)} Nothing was requested.`, log);
   }
+}
+
+/**
+ * Whether the clicker may do what the button does (`typed`) here: the channel rule and SWITCHOVER_OPERATORS, as
+ * for the command. If not, they are answered why.
+ */
+export async function mayOperate(deps: AppDeps, args: ButtonArgs, typed: string, doing: string, log: Logger): Promise<boolean> {
+  const where = checkChannel(deps.config, args.body.channel?.id ?? '', typed);
+  if (!where.allowed) {
+    log.info({ outcome: 'refused', refusal: 'channel' }, 'button refused outside the switchover channels');
+    await answer(args, where.reason, log);
+    return false;
+  }
+  const who = await checkRole(deps.people, deps.config.access.operators, 'operator', args.body.user.id, doing);
+  if (!who.allowed) {
+    log.info({ outcome: 'refused', refusal: 'operator' }, 'button refused: not an operator');
+    await answer(args, who.reason, log);
+  }
+  return who.allowed;
+}
+
+/** The stage the button carries; a value that is no stage name is answered (never echoed) with `usage` to type instead. */
+export async function stageOfButton(deps: AppDeps, args: ButtonArgs, usage?: string): Promise<string | undefined> {
+  const stage = args.action.value ?? '';
+  if (isValidStageName(stage)) return stage;
+  await answer(args, `This button names no valid stage${usage ? `; use ${usage} instead` : ''}.`, clickLogger(deps, args));
+  return undefined;
 }
 
 /**
