@@ -95,22 +95,13 @@ describe('request messages and the approval dialog', () => {
   const request = switchoverRequest;
   function preview(targets: TargetHealthEntry[], notes: string[]): Preview {
     return {
-      stage: 'dev',
-      kind: 'shift',
-      percent: 25,
-      current: { source: 1, target: 0 },
-      proposed: { source: 75, target: 25 },
       currentText: '',
-      proposedText: '',
-      stickiness: { enabled: false },
       sourceGroup: 'ALBSourceProxy-dev-TG',
       targetGroup: 'ALBTargetProxy-dev-TG',
       sourceHealth: summarizeHealth({ targetGroup: group, targets }),
       targetHealth: summarizeHealth({ targetGroup: group, targets }),
-      captureProxy: { service: 'capture', desired: 2, running: 2, pending: 0 },
-      targetProxy: { service: 'target', desired: 2, running: 1, pending: 1 },
-      requester: 'U0REQ',
-      expiresAt: T0 + 15 * 60_000,
+      captureProxy: { desired: 2, running: 2, pending: 0 },
+      targetProxy: { desired: 2, running: 1, pending: 1 },
       notes,
     };
   }

@@ -20,16 +20,8 @@ const request = switchoverRequest;
 
 function preview(overrides: Partial<Preview> = {}): Preview {
   const group = { arn: 'arn', name: 'g', dimension: 'd' };
-  const current = overrides.current ?? { source: 1, target: 0 };
   return {
-    stage: 'dev',
-    kind: 'shift',
-    percent: 25,
-    current: { source: 1, target: 0 },
-    proposed: { source: 75, target: 25 },
-    currentText: describeWeights(current),
-    proposedText: '',
-    stickiness: { enabled: false },
+    currentText: describeWeights({ source: 1, target: 0 }),
     sourceGroup: 'ALBSourceProxy-dev-TG',
     targetGroup: 'ALBTargetProxy-dev-TG',
     sourceHealth: summarizeHealth({ targetGroup: group, targets: [{ id: '10.0.0.1', port: 9200, state: 'healthy' }] }),
@@ -40,10 +32,8 @@ function preview(overrides: Partial<Preview> = {}): Preview {
         { id: '10.0.1.2', port: 9200, state: 'unhealthy', reason: 'Target.FailedHealthChecks' },
       ],
     }),
-    captureProxy: { service: 'capture', desired: 2, running: 2, pending: 0 },
-    targetProxy: { service: 'target', desired: 2, running: 1, pending: 1 },
-    requester: 'U0REQ',
-    expiresAt: T0 + 15 * 60_000,
+    captureProxy: { desired: 2, running: 2, pending: 0 },
+    targetProxy: { desired: 2, running: 1, pending: 1 },
     notes: ['Health of X is unknown: <script>&'],
     ...overrides,
   };
@@ -168,7 +158,7 @@ describe('requestMessage', () => {
 
   it('describes a force reconnect as a capture proxy restart with weights unchanged', () => {
     const r = request({ kind: 'forceReconnect', percent: 0, from: { source: 0, target: 1 }, to: { source: 0, target: 1 } });
-    const open = allText(requestMessage(r, preview({ current: { source: 0, target: 1 } })).blocks);
+    const open = allText(requestMessage(r, preview({ currentText: describeWeights({ source: 0, target: 1 }) })).blocks);
     expect(open).toContain('Request: restart the capture proxy so pinned clients reconnect on dev');
     expect(open).toContain('*Weights (unchanged):* source 0 / target 1');
     const applied = allText(requestMessage({ ...r, status: 'applied', approver: 'U0APP', after: r.to }).blocks);

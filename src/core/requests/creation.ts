@@ -9,7 +9,7 @@ import { describeWeights, FALLBACK_WEIGHTS, sameWeights, targetPercent, weightsF
 import type { RequestsContext } from './context';
 import { describeRequest, describeStatus } from './describe';
 import { refused, type CreateOutcome } from './outcomes';
-import { proxyTasks, type Preview } from './preview';
+import type { Preview } from './preview';
 import { newRequestId } from './request-id';
 import type { PlanSpec } from '../plan/plan';
 import { describePlanShort } from '../plan/words';
@@ -72,9 +72,9 @@ export async function createRequest(
   }
   const now = ctx.deps.clock.now();
   const expiresAt = now + ctx.settings.ttlMinutes * 60_000;
-  const preview = await readPreview(ctx, resources, kind, percent, listener, proposed, input.requester, expiresAt);
+  const preview = await readPreview(ctx, resources, listener, proposed);
   if ((kind === 'shift' || kind === 'plan') && percent > 0) {
-    const refusal = noHealthyTargetRefusal(preview);
+    const refusal = noHealthyTargetRefusal(preview, input.stage);
     if (refusal) return refused(`${refusal} Nothing was requested.`);
   }
   const record: RequestCreated = {
@@ -103,16 +103,7 @@ export async function createRequest(
  * Health of both groups and the proxies' task counts, read in parallel and each allowed to fail or time out:
  * fallback must go out when only the listener can be read. A shift's own health requirement is checked after.
  */
-async function readPreview(
-  ctx: RequestsContext,
-  resources: StageResources,
-  kind: RequestKind,
-  percent: number,
-  listener: ListenerState,
-  proposed: Weights,
-  requester: string,
-  expiresAt: number,
-): Promise<Preview> {
+async function readPreview(ctx: RequestsContext, resources: StageResources, listener: ListenerState, proposed: Weights): Promise<Preview> {
   // Bounds a read the preview can do without, so a hanging API never holds up a fallback.
   const optional = <T>(work: Promise<T>) => ctx.deadline(work, ctx.settings.optionalReadTimeoutMs ?? 10_000);
   const [source, target, proxies] = await Promise.allSettled([
@@ -140,22 +131,13 @@ async function readPreview(
     notes.push(`Not every target proxy target is healthy: ${describeHealth(targetHealth)}.`);
   }
   return {
-    stage: resources.stage,
-    kind,
-    percent,
-    current: { ...listener.weights },
-    proposed: { ...proposed },
     currentText: describeListener(listener),
-    proposedText: describeWeights(proposed),
-    stickiness: { ...listener.stickiness },
     sourceGroup: resources.sourceProxyTargetGroup.name,
     targetGroup: resources.targetProxyTargetGroup.name,
     sourceHealth,
     targetHealth,
-    captureProxy: proxies.status === 'fulfilled' ? proxyTasks(proxies.value.captureProxy) : null,
-    targetProxy: proxies.status === 'fulfilled' ? proxyTasks(proxies.value.targetProxy) : null,
-    requester,
-    expiresAt,
+    captureProxy: proxies.status === 'fulfilled' ? proxies.value.captureProxy : null,
+    targetProxy: proxies.status === 'fulfilled' ? proxies.value.targetProxy : null,
     notes,
   };
 }
@@ -187,7 +169,7 @@ function sameShare(a: Weights, b: Weights): boolean {
 }
 
 /** Why a shift to the target proxy must not be requested, if it must not. */
-function noHealthyTargetRefusal(preview: Preview): string | undefined {
+function noHealthyTargetRefusal(preview: Preview, stage: string): string | undefined {
   const health = preview.targetHealth;
   if (!health) {
     const why = preview.notes.find((n) => n.startsWith(`Health of ${preview.targetGroup}`)) ?? 'its health is unknown.';
@@ -198,7 +180,7 @@ function noHealthyTargetRefusal(preview: Preview): string | undefined {
   const more = health.problems.length > NAMED_PROBLEMS ? ` and ${health.problems.length - NAMED_PROBLEMS} more` : '';
   return (
     `The target proxy group ${preview.targetGroup} has no healthy target (${describeHealth(health)}${problems ? `: ${problems}${more}` : ''}). ` +
-    `Run \`/switchover prep ${preview.stage}\` or fix the target proxy first.`
+    `Run \`/switchover prep ${stage}\` or fix the target proxy first.`
   );
 }
 

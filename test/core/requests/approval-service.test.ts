@@ -78,19 +78,15 @@ describe('ApprovalService: requests', () => {
       expiresAt: deps.clock.now() + 15 * MINUTE,
     });
     expect(request.id).toMatch(/^r-/);
+    // What the change is (from, to, who, until when) is the request's; the preview is what was read beside it.
     expect(preview).toMatchObject({
-      current: { source: 1, target: 0 },
-      proposed: { source: 75, target: 25 },
       currentText: 'source 1 / target 0 (all new traffic to the source proxy)',
-      proposedText: 'source 75 / target 25 (25% of new traffic to the target proxy)',
       sourceGroup: 'ALBSourceProxy-dev-TG',
       targetGroup: 'ALBTargetProxy-dev-TG',
       sourceHealth: { total: 1, healthy: 1 },
       targetHealth: { total: 1, healthy: 1 },
       captureProxy: { desired: 2, running: 2 },
       targetProxy: { desired: 2, running: 2 },
-      requester: REQUESTER,
-      expiresAt: request.expiresAt,
       notes: [],
     });
     expect(deps.journal.records).toEqual([
