@@ -48,9 +48,8 @@ export function requestMessage(request: SwitchoverRequest, preview?: Preview, pl
   }
 }
 
-/** The dialog Approve opens: exactly what will change, submitted with "Apply". */
 /**
- * The approval dialog. `unchecked` says the clicker's eligibility could not be decided before the click's
+ * The dialog Approve opens: exactly what will change, submitted with "Apply". `unchecked` says the clicker's eligibility could not be decided before the click's
  * trigger expired (a slow approver-list lookup); it is decided when they press Apply.
  */
 export function approveConfirmView(request: SwitchoverRequest, unchecked = false): types.ModalView {
@@ -126,7 +125,7 @@ function openMessage(request: SwitchoverRequest, preview?: Preview): SlackMessag
   blocks.push(context(`Request ${request.id} · needs approval by someone other than ${mention(request.requester)}`));
   return {
     text: `Switchover request on ${request.stage}: ${describeKind(request.kind, request.percent, request.plan)}, asked by ${mention(request.requester)}; approve or reject before ${formatTime(request.expiresAt)}.`,
-    blocks: capBlocks(blocks),
+    blocks: blocks.slice(0, MAX_BLOCKS),
   };
 }
 
@@ -202,8 +201,4 @@ export function slackDate(epochMs: number): string {
 
 function field(text: string) {
   return { type: 'mrkdwn' as const, text: clipText(text, FIELD_TEXT_MAX) };
-}
-
-function capBlocks(blocks: types.KnownBlock[]): types.KnownBlock[] {
-  return blocks.slice(0, MAX_BLOCKS);
 }

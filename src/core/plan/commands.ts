@@ -5,7 +5,7 @@ import { errorMessage, mention } from '../format';
 import { holdsWeightedForward } from '../listener';
 import { describeWeights } from '../weights';
 import { readBack } from '../requests/apply';
-import { nameApprovers, onApproverList } from '../requests/eligibility';
+import { closerProblem } from '../requests/eligibility';
 import { refused } from '../requests/outcomes';
 import type { Plan } from './plan';
 import { PlanRunnerBase, type PlanFields, type PlanOutcome } from './runner-base';
@@ -98,14 +98,8 @@ export abstract class PlanCommands extends PlanRunnerBase {
   cancel(input: { stage: string; userId: string }): Promise<PlanOutcome> {
     return this.command(input.stage, async (plan) => {
       if (!plan) return refused(`${input.stage} has no open request or running plan to cancel.`);
-      const may = input.userId === plan.requester || (await onApproverList(this.ctx, input.userId));
-      if (may !== true) {
-        const why =
-          may === false
-            ? `only its requester (${mention(plan.requester)}) or an approver (${nameApprovers(this.ctx.settings.approvers)}) may cancel it`
-            : `the approver list could not be checked (${may.error}); try again`;
-        return refused(`You cannot cancel the plan on ${input.stage}: ${why}. The plan goes on.`);
-      }
+      const why = await closerProblem(this.ctx, plan.requester, input.userId, 'cancel');
+      if (why !== undefined) return refused(`You cannot cancel the plan on ${input.stage}: ${why}. The plan goes on.`);
       return this.journaled(plan, { type: 'plan.ended', reason: 'cancelled', by: input.userId }, 'cancellation', 'the plan goes on', async (ended) =>
         `${mention(input.userId)} cancelled the plan at ${stepText(ended)}. The weights stay as they are (${describeWeights(ended.weights)}); the watch goes on.`,
       );

@@ -154,16 +154,13 @@ export class PlanRunner extends PlanCommands implements TickObserver {
     const resources = await this.resolve(plan.stage);
     const read = 'error' in resources ? resources : await readBack(this.ctx, resources);
     const lead = `Step ${pending.step} of ${plan.steps.length} (${stepPercent(plan, pending.step)} %), which the bot was applying when it stopped,`;
-    if ('error' in read) return this.stepOutcome(plan, pending.step, { outcome: 'unconfirmed', reason: `the listener could not be read after the restart (${read.error})` }, lead);
-    if (holdsWeightedForward(read.listener, pending.to)) {
-      return this.stepOutcome(plan, pending.step, { outcome: 'applied', before: pending.from, after: read.listener.weights, note: 'Recorded after the bot restarted while applying it: AWS shows the step.' }, lead);
-    }
-    return this.stepOutcome(
-      plan,
-      pending.step,
-      { outcome: 'failed', error: `the bot restarted while applying it and AWS shows ${describeWeights(read.listener.weights)}`, after: read.listener.weights },
-      lead,
-    );
+    const outcome: WriteOutcome =
+      'error' in read
+        ? { outcome: 'unconfirmed', reason: `the listener could not be read after the restart (${read.error})` }
+        : holdsWeightedForward(read.listener, pending.to)
+          ? { outcome: 'applied', before: pending.from, after: read.listener.weights, note: 'Recorded after the bot restarted while applying it: AWS shows the step.' }
+          : { outcome: 'failed', error: `the bot restarted while applying it and AWS shows ${describeWeights(read.listener.weights)}`, after: read.listener.weights };
+    return this.stepOutcome(plan, pending.step, outcome, lead);
   }
 
   /**

@@ -35,19 +35,18 @@ export async function approverRefusal(ctx: RequestsContext, request: SwitchoverR
 }
 
 /** Why `userId` may not reject or cancel the request (only its requester or an approver may), if they may not. */
-export async function closerRefusal(
-  ctx: RequestsContext,
-  request: SwitchoverRequest,
-  userId: string,
-  verb: 'reject' | 'cancel',
-): Promise<Refused | undefined> {
-  const may = userId === request.requester || (await onApproverList(ctx, userId));
+export async function closerRefusal(ctx: RequestsContext, request: SwitchoverRequest, userId: string, verb: 'reject' | 'cancel'): Promise<Refused | undefined> {
+  const why = await closerProblem(ctx, request.requester, userId, verb);
+  return why === undefined ? undefined : refused(`You cannot ${verb} ${describeRequest(request)}: ${why}. The request stays open.`, true, request);
+}
+
+/** Why `userId` may not reject or cancel what `requester` asked for (a request, a plan), if they may not. */
+export async function closerProblem(ctx: RequestsContext, requester: string, userId: string, verb: 'reject' | 'cancel'): Promise<string | undefined> {
+  const may = userId === requester || (await onApproverList(ctx, userId));
   if (may === true) return undefined;
-  const why =
-    may !== false
-      ? `the approver list could not be checked (${may.error}); try again`
-      : `only the requester (${mention(request.requester)}) or an approver (${nameApprovers(ctx.settings.approvers)}) may ${verb} it`;
-  return refused(`You cannot ${verb} ${describeRequest(request)}: ${why}. The request stays open.`, true, request);
+  return may !== false
+    ? `the approver list could not be checked (${may.error}); try again`
+    : `only the requester (${mention(requester)}) or an approver (${nameApprovers(ctx.settings.approvers)}) may ${verb} it`;
 }
 
 /** Whether the user is an approver (anyone is when no approver list is set); `error` when that could not be checked. */

@@ -91,7 +91,8 @@ export class RequestBook {
 
   /** The stage's request that is open or being applied (at most one). */
   inProgress(stage: string): SwitchoverRequest | undefined {
-    return this.find((r) => r.stage === stage && isInProgress(r));
+    for (const r of this.requests.values()) if (r.stage === stage && isInProgress(r)) return structuredClone(r);
+    return undefined;
   }
 
   /** The stage's most recently applied request. */
@@ -113,10 +114,5 @@ export class RequestBook {
 
   all(): SwitchoverRequest[] {
     return [...this.requests.values()].map((r) => structuredClone(r));
-  }
-
-  private find(predicate: (r: SwitchoverRequest) => boolean): SwitchoverRequest | undefined {
-    for (const r of this.requests.values()) if (predicate(r)) return structuredClone(r);
-    return undefined;
   }
 }

@@ -4,14 +4,13 @@
 import type { CommandOf } from '../../../commands/parse';
 import type { SubcommandHandler } from './types';
 
-export const pause: SubcommandHandler<CommandOf<'pause'>> = async (ctx) => {
-  const outcome = await ctx.deps.approvals.plans.pause({ stage: ctx.command.stage, userId: ctx.user });
-  ctx.log.info({ outcome: outcome.outcome === 'done' ? 'paused' : 'refused' }, 'plan pause');
-  await ctx.reply(outcome.outcome === 'done' ? outcome.text : outcome.reason);
-};
+function planCommand(what: 'pause' | 'resume'): SubcommandHandler<CommandOf<typeof what>> {
+  return async (ctx) => {
+    const outcome = await ctx.deps.approvals.plans[what]({ stage: ctx.command.stage, userId: ctx.user });
+    ctx.log.info({ outcome: outcome.outcome === 'done' ? `${what}d` : 'refused' }, `plan ${what}`);
+    await ctx.reply(outcome.outcome === 'done' ? outcome.text : outcome.reason);
+  };
+}
 
-export const resume: SubcommandHandler<CommandOf<'resume'>> = async (ctx) => {
-  const outcome = await ctx.deps.approvals.plans.resume({ stage: ctx.command.stage, userId: ctx.user });
-  ctx.log.info({ outcome: outcome.outcome === 'done' ? 'resumed' : 'refused' }, 'plan resume');
-  await ctx.reply(outcome.outcome === 'done' ? outcome.text : outcome.reason);
-};
+export const pause = planCommand('pause');
+export const resume = planCommand('resume');
