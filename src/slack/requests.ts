@@ -65,8 +65,7 @@ export class RequestMessages {
       await this.postOpen(request, preview);
     } catch (error) {
       log.error({ err: error }, 'could not post the request message; withdrawing the request');
-      const withdrawn = await approvals.cancel({ stage: request.stage, userId: user }).catch((e: unknown) => e);
-      const gone = typeof withdrawn === 'object' && withdrawn !== null && 'outcome' in withdrawn && withdrawn.outcome === 'cancelled';
+      const gone = await approvals.cancel({ stage: request.stage, userId: user }).then((o) => o.outcome === 'cancelled', () => false);
       return {
         posted: false,
         text:

@@ -3,7 +3,7 @@
 // This is the service's surface and its locking; each phase lives in its own module: creation (and preview),
 // eligibility, apply (and recovery), closing.
 import { stageHistory, type HistoryPage } from '../history';
-import type { JournalRecord, RequestKind } from '../journal';
+import type { RequestKind } from '../journal';
 import type { CoreDeps } from '../ports';
 import type { StageResources } from '../types';
 import { errorMessage } from '../format';
@@ -206,12 +206,9 @@ export class ApprovalService {
 
   /** The stage's audit trail, newest first (page 1 = newest). Throws only when the journal cannot be read. */
   async history(stage: string, page = 1, pageSize = 10): Promise<HistoryPage> {
-    let records: JournalRecord[];
-    try {
-      records = await this.ctx.deps.journal.readAll();
-    } catch (error) {
+    const records = await this.ctx.deps.journal.readAll().catch((error: unknown) => {
       throw new Error(`could not read the journal: ${errorMessage(error)}`);
-    }
+    });
     return stageHistory(records, stage, page, pageSize);
   }
 

@@ -46,9 +46,8 @@ export function describeStatus(request: SwitchoverRequest): string {
         request.approvedAt === undefined ? '' : ` at ${formatTime(request.approvedAt)}`
       })`;
     case 'applied':
-      return request.kind === 'forceReconnect'
-        ? `applied: approved by ${mention(request.approver ?? 'unknown')}${when}`
-        : `applied: approved by ${mention(request.approver ?? 'unknown')}${when}; AWS now has ${describeWeights(request.after ?? request.to)}`;
+      // A capture proxy restart leaves the weights as they were.
+      return `applied: approved by ${mention(request.approver ?? 'unknown')}${when}${request.kind === 'forceReconnect' ? '' : `; AWS now has ${describeWeights(request.after ?? request.to)}`}`;
     case 'failed':
       return `failed${when}${request.approver ? ` (approved by ${mention(request.approver)})` : ''}: ${request.error ?? 'unknown error'}`;
     case 'rejected':
