@@ -8,7 +8,7 @@ import type { Weights } from '../types';
 import type { AlertNote, TickObserver } from '../watch';
 import type { WatchInfo, WatchTick } from '../watch-tick';
 import { describeWeights, FALLBACK_WEIGHTS } from '../weights';
-import { readBack, writeWeights } from '../requests/apply';
+import { readBack, writeWeights, type WeightsChange } from '../requests/apply';
 import type { WriteOutcome } from '../requests/outcomes';
 import { close } from '../requests/closing';
 import { PlanCommands } from './commands';
@@ -102,11 +102,7 @@ export class PlanRunner extends PlanCommands implements TickObserver {
       this.reporter?.log('error', `could not journal step ${step} of the plan on ${plan.stage}; nothing written, trying again next minute`, error);
       return undefined;
     }
-    const resources = await this.resolve(plan.stage);
-    const outcome: WriteOutcome =
-      'error' in resources
-        ? { outcome: 'failed', error: `${resources.error}; nothing changed.` }
-        : await writeWeights(this.ctx, resources, { from: plan.weights, to, decidedBy: "the plan's last step", needsHealthyTarget: true });
+    const outcome = await this.write(plan.stage, { from: plan.weights, to, decidedBy: "the plan's last step", needsHealthyTarget: true }, '; nothing changed.');
     return this.stepOutcome(this.ctx.plans.get(plan.id)!, step, outcome, `${stepText(plan)} was healthy: ${verdict}. Step ${step} of ${plan.steps.length}: ${percent} %`);
   }
 
@@ -173,11 +169,7 @@ export class PlanRunner extends PlanCommands implements TickObserver {
     if (plan.status !== 'falling-back') {
       journalProblem = await this.ctx.appendAfterActing(this.record(plan, { type: 'plan.fallback-started', guardrail: why, detail: detail ?? why }));
     }
-    const resources = await this.resolve(plan.stage);
-    const outcome: WriteOutcome =
-      'error' in resources
-        ? { outcome: 'failed', error: resources.error }
-        : await writeWeights(this.ctx, resources, { to: FALLBACK_WEIGHTS, decidedBy: 'the breach', needsHealthyTarget: false });
+    const outcome = await this.write(plan.stage, { to: FALLBACK_WEIGHTS, decidedBy: 'the breach', needsHealthyTarget: false });
     const approved = `approved by ${mention(plan.approver ?? 'unknown')} with the plan`;
     if (outcome.outcome === 'applied') {
       await this.ctx.appendAfterActing(
@@ -203,5 +195,11 @@ export class PlanRunner extends PlanCommands implements TickObserver {
       `AUTOMATIC FALLBACK FAILED (${approved}): ${why}, but ${error}. The plan has ended; request a fallback now ` +
       `(\`/switchover fallback ${plan.stage}\`) or set the listener's weights in the console.`;
     return { plan: ended, say: `:x: ${note}`, loud: true, alertNote: { text: note, fellBack: false } };
+  }
+
+  /** Writes the change through requests/apply.ts writeWeights; a stage that cannot be resolved fails it (`unresolved` added). */
+  private async write(stage: string, change: WeightsChange, unresolved = ''): Promise<WriteOutcome> {
+    const resources = await this.resolve(stage);
+    return 'error' in resources ? { outcome: 'failed', error: `${resources.error}${unresolved}` } : writeWeights(this.ctx, resources, change);
   }
 }

@@ -60,28 +60,22 @@ export async function writeWeights(ctx: RequestsContext, resources: StageResourc
   } catch (error) {
     return { outcome: 'failed', error: `the switchover listener could not be re-read before the change (${errorMessage(error)}); nothing changed.` };
   }
+  // Refused before the write: the listener stays as read.
+  const refuse = (error: string): WriteOutcome => ({ outcome: 'failed', error, after: current.weights });
   if (change.from && !sameWeights(current.weights, change.from)) {
-    return {
-      outcome: 'failed',
-      error: `the weights changed since ${change.decidedBy} (now ${describeWeights(current.weights)}, ${change.decidedBy === 'the request' ? 'requested from' : 'it left'} ${describeWeights(change.from)}); nothing changed. Request again if the change is still wanted.`,
-      after: current.weights,
-    };
+    const was = `${change.decidedBy === 'the request' ? 'requested from' : 'it left'} ${describeWeights(change.from)}`;
+    return refuse(`the weights changed since ${change.decidedBy} (now ${describeWeights(current.weights)}, ${was}); nothing changed. Request again if the change is still wanted.`);
   }
   const otherGroup = otherGroupRefusal(current, resources.stage);
-  if (otherGroup) return { outcome: 'failed', error: `${otherGroup} Nothing changed.`, after: current.weights };
+  if (otherGroup) return refuse(`${otherGroup} Nothing changed.`);
   if (change.needsHealthyTarget) {
     // Health can change between request and approval; a shift never sends clients to a group with nothing healthy.
     try {
       const health = summarizeHealth(await aws(loadBalancer.targetHealth(resources.targetProxyTargetGroup)));
-      if (health.healthy === 0) {
-        return {
-          outcome: 'failed',
-          error: `the target proxy group ${resources.targetProxyTargetGroup.name} has no healthy target now (${describeHealth(health)}); nothing changed.`,
-          after: current.weights,
-        };
-      }
+      const group = resources.targetProxyTargetGroup.name;
+      if (health.healthy === 0) return refuse(`the target proxy group ${group} has no healthy target now (${describeHealth(health)}); nothing changed.`);
     } catch (error) {
-      return { outcome: 'failed', error: `the target proxy group's health could not be checked (${errorMessage(error)}); nothing changed.`, after: current.weights };
+      return refuse(`the target proxy group's health could not be checked (${errorMessage(error)}); nothing changed.`);
     }
   }
   try {
@@ -105,12 +99,8 @@ export async function writeWeights(ctx: RequestsContext, resources: StageResourc
   }
   const read = await readBack(ctx, resources);
   if ('error' in read) {
-    return {
-      outcome: 'applied',
-      before: current.weights,
-      after: change.to,
-      note: `AWS accepted the change, but reading it back failed (${read.error}); the weights shown are the ones written.`,
-    };
+    const note = `AWS accepted the change, but reading it back failed (${read.error}); the weights shown are the ones written.`;
+    return { outcome: 'applied', before: current.weights, after: change.to, note };
   }
   const shown = read.listener.weights;
   const note = holdsWeights(read.listener, change.to) ? undefined : `AWS reports ${describeWeights(shown)}, not the requested ${describeWeights(change.to)}.`;
