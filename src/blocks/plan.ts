@@ -35,12 +35,10 @@ export function planPreviewBlocks(spec: PlanSpec, stage: string, now: number): B
   );
   const total = spec.steps.length * spec.bakeMinutes;
   return [
-    section(clipText(`*Steps* (each applied like a shift: re-read, one change, read back):\n${lines.join('\n')}`)),
+    section(`*Steps* (each applied like a shift: re-read, one change, read back):\n${lines.join('\n')}`),
     section(
-      clipText(
-        `*Expected end:* ${total} min after approval (about ${formatTime(now + total * MINUTE_MS)} if approved now), if every bake is healthy.\n` +
-          planApprovalWords(spec, stage),
-      ),
+      `*Expected end:* ${total} min after approval (about ${formatTime(now + total * MINUTE_MS)} if approved now), if every bake is healthy.\n` +
+        planApprovalWords(spec, stage),
     ),
   ];
 }
@@ -71,8 +69,8 @@ export function planMessage(plan: Plan): SlackMessage {
   }
   const blocks: Block[] = [
     header(`Plan on ${plan.stage}: ${plan.steps.join(' → ')} %`),
-    section(clipText(lines.join('\n'))),
-    section(clipText(steps.join('   '))),
+    section(lines.join('\n')),
+    section(steps.join('   ')),
   ];
   if (isActive(plan)) {
     blocks.push(planActions(plan));
