@@ -182,18 +182,9 @@ export class RequestMessages {
     if (!where) return undefined;
     // A plan's first step is watched through its bake and holds; the plan runner watches the later steps.
     const plan = this.planOf(request);
+    const watch = { stage: request.stage, requestId: request.id, channel: where.channel, threadTs: where.ts, appliedAt: appliedAt(request) };
     try {
-      return await this.deps.watcher.start(
-        {
-          stage: request.stage,
-          requestId: request.id,
-          channel: where.channel,
-          threadTs: where.ts,
-          appliedWeights: { ...(request.after ?? request.to) },
-          appliedAt: appliedAt(request),
-        },
-        plan ? { until: stepWatchUntil(plan) } : {},
-      );
+      return await this.deps.watcher.start({ ...watch, appliedWeights: { ...(request.after ?? request.to) } }, plan ? { until: stepWatchUntil(plan) } : {});
     } catch (error) {
       this.deps.logger.error({ err: error, requestId: request.id }, 'could not start watching the change');
       return { error: errorMessage(error) };

@@ -65,11 +65,9 @@ export class ApprovalService {
     return { requests: this.ctx.book.all().length, recovered };
   }
 
-  requestShift(input: RequestInput & { percent: number }): Promise<CreateOutcome> {
+  async requestShift(input: RequestInput & { percent: number }): Promise<CreateOutcome> {
     if (!Number.isInteger(input.percent) || input.percent < 0 || input.percent > 100) {
-      return Promise.resolve(
-        refused(`${input.percent} is not a percentage of traffic: give a whole number from 0 to 100 (100 = full switchover).`),
-      );
+      return refused(`${input.percent} is not a percentage of traffic: give a whole number from 0 to 100 (100 = full switchover).`);
     }
     return this.create('shift', input, input.percent);
   }
