@@ -2,7 +2,7 @@
 // every Web API call, the real AWS adapters over the simulated stack, and a ManualClock so the minutes prep
 // waits for the target proxy pass in milliseconds.
 import { ManualClock } from '../../../src/adapters/clock';
-import { DEFAULT_STAGES, createSimulatedAws, type SimStageConfig, type SimulatedAws } from '../../../src/adapters/sim';
+import { DEFAULT_STAGES, createSimulatedAws, type SimStageConfig, type SimTimings, type SimulatedAws } from '../../../src/adapters/sim';
 import type { JournalRecord } from '../../../src/core/journal';
 import { TINY_PNG } from '../../support/fake-chart-server';
 import type { FakeMessage } from '../../support/fake-slack';
@@ -27,9 +27,9 @@ interface Setup {
 
 let current: Setup | undefined;
 
-async function setup(env: Env = {}): Promise<Setup> {
+async function setup(env: Env = {}, timings?: Partial<SimTimings>): Promise<Setup> {
   const clock = new ManualClock();
-  const sim = createSimulatedAws({ clock, stages: STAGES });
+  const sim = createSimulatedAws({ clock, stages: STAGES, timings });
   const h = await startHarness(env, { clock }, { simulation: sim });
   current = { h, clock, sim };
   return current;
@@ -249,9 +249,11 @@ describe('/switchover prep: a target proxy that does not become ready', () => {
   });
 
   it('blocks on a target that is still draining, naming it', async () => {
-    const s = await setup({ SWITCHOVER_PREP_TIMEOUT_MINUTES: '2' });
+    // The drain outlasts any jump of the test clock: drive() moves it on while other timers sleep too, so a
+    // 300 s drain could end before the prep's 2-minute wait does, and the prep would rightly say READY.
+    const s = await setup({ SWITCHOVER_PREP_TIMEOUT_MINUTES: '2' }, { deregistrationDelayMs: 6 * 3_600_000 });
     const { h, sim, clock } = s;
-    sim.stack.stage('drain').setDesired('target', 2, clock.now()); // one of three targets starts draining (300 s)
+    sim.stack.stage('drain').setDesired('target', 2, clock.now()); // one of three targets starts draining (6 h)
     await h.slash('prep drain');
     await prepDone(s);
     expect(sim.stack.calls.UpdateService).toBeUndefined();
