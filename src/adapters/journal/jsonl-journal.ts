@@ -24,9 +24,10 @@ export class JsonlJournal implements JournalPort {
   readonly file: string;
   private readonly turns = new Mutex();
   private handle: fs.FileHandle | undefined;
-  /** Set at open and after a failed write: the tail must be checked for a torn line before the next append. */
-  private tailUnchecked = true;
-  /** Bytes of complete records in the file, known once the tail was checked. */
+  /**
+   * Bytes of complete records in the file; unknown (at open, and after a failed write that could not be undone)
+   * until the tail was checked for a torn line, which happens before the next append.
+   */
   private size: number | undefined;
   /** Lines already warned about: the file only grows, so every read would repeat the same warning. */
   private readonly skippedLines = new Set<number>();
@@ -48,7 +49,7 @@ export class JsonlJournal implements JournalPort {
     const line = `${JSON.stringify(record)}\n`;
     return this.turns.runExclusive(async () => {
       const handle = await this.open();
-      if (this.tailUnchecked || this.size === undefined) await this.setTornTailAside(handle);
+      if (this.size === undefined) await this.setTornTailAside(handle);
       const before = this.size!;
       const data = Buffer.from(line, 'utf8');
       try {
@@ -81,7 +82,6 @@ export class JsonlJournal implements JournalPort {
     return this.turns.runExclusive(async () => {
       const handle = this.handle;
       this.handle = undefined;
-      this.tailUnchecked = true;
       this.size = undefined;
       await handle?.close();
     });
@@ -117,7 +117,6 @@ export class JsonlJournal implements JournalPort {
     // A new file's directory entry must be durable too, or a crash could lose the whole file (synced at every
     // open, once a run: cheaper than telling a new file apart).
     await syncDirectory(this.dir);
-    this.tailUnchecked = true;
     return this.handle;
   }
 
@@ -147,17 +146,15 @@ export class JsonlJournal implements JournalPort {
     } else {
       this.size = 0;
     }
-    this.tailUnchecked = false;
   }
 
   private async rollBack(handle: fs.FileHandle, size: number): Promise<void> {
     try {
       await handle.truncate(size);
       await handle.sync();
-      this.tailUnchecked = false;
     } catch {
       // Whatever is left at the end is checked (and set aside if torn) before the next append.
-      this.tailUnchecked = true;
+      this.size = undefined;
     }
   }
 }
