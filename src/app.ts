@@ -42,13 +42,6 @@ export interface SwitchoverApp {
   stop(): Promise<void>;
 }
 
-export class StartError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StartError';
-  }
-}
-
 export function createApp(config: Config, deps: AppDeps, options: CreateAppOptions = {}): SwitchoverApp {
   const logger = boltLogger(deps.logger);
   const clientOptions = slackClientOptions(config, deps.logger, options.clientOptions);
@@ -123,9 +116,9 @@ export function createApp(config: Config, deps: AppDeps, options: CreateAppOptio
 }
 
 function httpReceiver(config: Config, deps: AppDeps): Receiver {
-  if (!config.slack.signingSecret) throw new StartError('SLACK_SIGNING_SECRET is required in HTTP mode');
   return new SlackHttpReceiver({
-    signingSecret: config.slack.signingSecret,
+    // loadConfig refuses HTTP mode (no SLACK_APP_TOKEN) without SLACK_SIGNING_SECRET.
+    signingSecret: config.slack.signingSecret!,
     eventsPath: EVENTS_PATH,
     healthPath: HEALTH_PATH,
     health: () => ({ dataDirHeld: deps.dataDirHeld() }),

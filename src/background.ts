@@ -4,7 +4,7 @@ import type { Logger } from './logger';
 
 export interface BackgroundTask {
   name: string;
-  start(): Promise<void>;
+  start(): Promise<unknown>;
   stop(): Promise<void>;
 }
 

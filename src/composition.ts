@@ -132,22 +132,12 @@ export function buildDeps(config: Config, logger: Logger, options: BuildOptions 
     // The drawing worker stops after everything that draws (the watch, the outbox's shared charts).
     { name: 'charts', start: async () => undefined, stop: async () => charts.close?.() },
     // What the last run could not send goes first; its sweep runs beside everything else until stopped.
-    {
-      name: 'outbox',
-      start: () => outbox.start(),
-      stop: () => outbox.stop(),
-    },
+    { name: 'outbox', start: () => outbox.start(), stop: () => outbox.stop() },
     // State first: requests are rebuilt from the journal before anything reads or sweeps them.
     new RequestSweeper({ approvals, messages: requestMessages, clock, logger }),
     // A prep the bot was running when it stopped has its progress message say so (never "running" forever).
     new InterruptedPreps({ journal: core.journal, slack, clock, logger }),
-    {
-      name: 'watcher',
-      start: async () => {
-        await watcher.resume();
-      },
-      stop: () => watcher.stop(),
-    },
+    { name: 'watcher', start: () => watcher.resume(), stop: () => watcher.stop() },
   ];
 
   const reads = new Semaphore(READS_AT_ONCE);

@@ -1,6 +1,6 @@
 // Entry point: .env, configuration, composition, start; SIGTERM/SIGINT stop the app cleanly.
 import { config as loadDotenv } from 'dotenv';
-import { createApp, StartError } from './app';
+import { createApp } from './app';
 import { BotTokenError } from './slack/bot-identity';
 import { AppTokenError } from './slack/socket-mode';
 import { StagesFileError } from './adapters/aws/stages-file';
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     await bot.start();
   } catch (error) {
     if (stopping) return; // a signal came during start-up: the shutdown above exits
-    const plain = [StartError, BotTokenError, DataDirLockHeldError, AppTokenError].some((kind) => error instanceof kind);
+    const plain = [BotTokenError, DataDirLockHeldError, AppTokenError].some((kind) => error instanceof kind);
     // A refusal needs no stack trace: the message says what to fix.
     if (plain) logger.fatal((error as Error).message);
     else logger.fatal({ err: error }, 'switchover-bot could not start');
