@@ -38,6 +38,8 @@ export class ApprovalService {
   /** The stage locks; once one is released, the stage's plan hears of the requests closed under it. */
   private readonly lock: StageLock;
   private readonly applier: Applier;
+  /** Requests expired on the way by create() or cancel(), for the next sweep to show. */
+  private readonly expiredOnTheWay: SwitchoverRequest[] = [];
   /** Running plans: same journal, same stage locks, same way of writing weights. */
   readonly plans: PlanRunner;
 
@@ -158,7 +160,7 @@ export class ApprovalService {
    */
   async cancel(input: { stage: string; userId: string }): Promise<CloseOutcome | PlanOutcome> {
     const outcome = await this.lock.run(input.stage, async (): Promise<CloseOutcome | undefined> => {
-      await expireStage(this.ctx, input.stage);
+      await this.expireOnTheWay(input.stage);
       const request = this.ctx.book.inProgress(input.stage);
       if (!request) {
         if (this.ctx.plans.active(input.stage)) return undefined;
@@ -174,7 +176,7 @@ export class ApprovalService {
 
   /** Expires every open request past its expiry; returns them so their messages can be updated. */
   async expireDue(): Promise<SwitchoverRequest[]> {
-    const expired: SwitchoverRequest[] = [];
+    const expired = this.expiredOnTheWay.splice(0);
     const now = this.ctx.deps.clock.now();
     const due = this.ctx.book.withStatus('open').filter((r) => now >= r.expiresAt);
     for (const stage of new Set(due.map((r) => r.stage))) {
@@ -218,9 +220,18 @@ export class ApprovalService {
       return refused(`${errorMessage(error)}. Nothing was requested.`);
     }
     return this.lock.run(input.stage, async () => {
-      await expireStage(this.ctx, input.stage);
+      await this.expireOnTheWay(input.stage);
       return createRequest(this.ctx, resources, kind, input, percent, plan);
     });
+  }
+
+  /**
+   * Expires the stage's due request before a new request or a cancel (under the stage's lock). Nobody is answered
+   * about it there, so the next sweep (expireDue) takes it and its message is updated like any expired one.
+   */
+  private async expireOnTheWay(stage: string): Promise<void> {
+    const expired = await expireStage(this.ctx, stage);
+    if (expired) this.expiredOnTheWay.push(expired);
   }
 
   /** Runs `work` under the lock of the request's stage; an unknown request is refused at once. */

@@ -467,6 +467,22 @@ describe('ApprovalService: expiry, reject, cancel', () => {
     expect(service.openRequest('dev')?.id).toBe(second.request.id);
   });
 
+  it('hands a request that a new request or a cancel expired on the way to the next sweep, so its message is updated', async () => {
+    const { deps, service } = setup();
+    deps.resolver.stages.push('gamma');
+    const first = await shift(service, 10);
+    await deps.clock.advance(16 * MINUTE);
+    const second = await shift(service, 20);
+    expect((await service.expireDue()).map((r) => [r.id, r.status])).toEqual([[first.request.id, 'expired']]);
+    expect(await service.expireDue()).toEqual([]);
+
+    const third = await shift(service, 10, 'gamma');
+    await deps.clock.advance(16 * MINUTE);
+    await service.cancel({ stage: 'gamma', userId: REQUESTER });
+    // dev's second request came due meanwhile and is expired by the sweep itself.
+    expect((await service.expireDue()).map((r) => r.id)).toEqual([third.request.id, second.request.id]);
+  });
+
   it('lets the requester or an approver reject, and refuses anyone else', async () => {
     const { deps, service } = setup({ approvers: ['U0LEAD'] });
     const { request } = await shift(service);
