@@ -26,6 +26,16 @@ describe('toAwsCallError', () => {
     });
   });
 
+  it('tells a connection lost without an answer from throttling, as the SDK classifies them', () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', $metadata: { attempts: 5 } });
+    expect(toAwsCallError(reset, 'elasticloadbalancing:ModifyListener', 'arn:l').message).toBe(
+      'elasticloadbalancing:ModifyListener did not get an answer from AWS after 5 attempts (ECONNRESET: socket hang up). Try again shortly.',
+    );
+    expect(toAwsCallError(sdkError('SlowDown', 'Too many requests', 429), 'cloudwatch:GetMetricData', '*').message).toBe(
+      'cloudwatch:GetMetricData was throttled by AWS (SlowDown: Too many requests). Try again in a minute.',
+    );
+  });
+
   it('points at credentials when they are missing or expired', () => {
     expect(toAwsCallError(sdkError('ExpiredTokenException', 'expired', 400), 'ecs:DescribeServices', 'x').message).toContain('no valid AWS credentials');
   });
