@@ -31,7 +31,7 @@ export function planApprovalWords(spec: PlanSpec, stage: string): string {
 /** The steps of the plan preview, with their bakes and when each would end if approved now. */
 export function planPreviewBlocks(spec: PlanSpec, stage: string, now: number): Block[] {
   const lines = spec.steps.map(
-    (percent, i) => `${i + 1}. ${percent} % of new traffic to the target proxy, baked ${spec.bakeMinutes} min (until about ${hhmm(now + (i + 1) * spec.bakeMinutes * MINUTE_MS)} UTC)`,
+    (percent, i) => `${i + 1}. ${percent}% of new traffic to the target proxy, baked ${spec.bakeMinutes} min (until about ${hhmm(now + (i + 1) * spec.bakeMinutes * MINUTE_MS)} UTC)`,
   );
   const total = spec.steps.length * spec.bakeMinutes;
   return [
@@ -51,7 +51,7 @@ export function planMessage(plan: Plan): SlackMessage {
   const steps = plan.steps.map((percent, i) => {
     const step = i + 1;
     const mark = step < plan.step || (step === plan.step && plan.status === 'ended' && plan.ended?.reason === 'completed') ? MARKS.done : step === plan.step ? MARKS.current : MARKS.next;
-    return `${mark} ${step}. ${percent} %`;
+    return `${mark} ${step}. ${percent}%`;
   });
   const lines = [
     `*Now:* ${escapeText(where)}`,
@@ -68,7 +68,7 @@ export function planMessage(plan: Plan): SlackMessage {
     lines.push(`*Ended* ${formatTime(plan.ended.at)}${by}: ${endWords(plan.ended.reason)}${weights}${plan.ended.detail ? `. ${escapeText(plan.ended.detail)}` : ''}`);
   }
   const blocks: Block[] = [
-    header(`Plan on ${plan.stage}: ${plan.steps.join(' → ')} %`),
+    header(`Plan on ${plan.stage}: ${plan.steps.join(' → ')}%`),
     section(lines.join('\n')),
     section(steps.join('   ')),
   ];
@@ -79,7 +79,7 @@ export function planMessage(plan: Plan): SlackMessage {
     blocks.push(context(`Plan ${plan.id}`));
   }
   return {
-    text: clipText(`Plan on ${plan.stage} (${plan.steps.join(', ')} %): ${where}.`),
+    text: clipText(`Plan on ${plan.stage} (${plan.steps.join(', ')}%): ${where}.`),
     blocks,
   };
 }

@@ -86,7 +86,7 @@ export function approveConfirmView(request: SwitchoverRequest, unchecked = false
 /** What approving a plan approves besides its first step. */
 function planThen(plan: PlanSpec): string {
   const later = plan.steps.slice(1);
-  const then = later.length > 0 ? `*Then:* ${later.join(' %, ')} %, every ${plan.bakeMinutes} min, each only if the judge finds the step before healthy. ` : '';
+  const then = later.length > 0 ? `*Then:* ${later.join('%, ')}%, every ${plan.bakeMinutes} min, each only if the judge finds the step before healthy. ` : '';
   return `${then}*You also approve the automatic fallback* to the source proxy on a guardrail breach.`;
 }
 

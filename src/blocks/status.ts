@@ -196,7 +196,7 @@ export function statusMessage(status: StageStatus): SlackMessage {
 
 /** The plan in status: where it stands, and the judgement so far (the watch line above has the newest minute). */
 export function planStatusText(plan: Plan): string {
-  const parts = [`${escapeText(describePlanShort(plan))} (${plan.steps.join(' → ')} %, every ${plan.bakeMinutes} min, ${plan.id})`];
+  const parts = [`${escapeText(describePlanShort(plan))} (${plan.steps.join(' → ')}%, every ${plan.bakeMinutes} min, ${plan.id})`];
   const end = expectedEndText(plan);
   if (end) parts.push(end);
   if (plan.status === 'running' && plan.holds > 0 && plan.lastVerdict) parts.push(`held because ${escapeMrkdwn(plan.lastVerdict)}`);

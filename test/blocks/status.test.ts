@@ -135,13 +135,13 @@ describe('watchStateText', () => {
       ended: { reason: 'window-elapsed', at: T + 60 * MINUTE_MS },
       breaches: [
         { guardrail: 'p99-latency', detail: 'target p99 <x3>', since: T + 5 * MINUTE_MS, ongoing: null, alert: { channel: 'C1', messageTs: '1.2' } },
-        { guardrail: 'error-rate', detail: 'target 5xx 20 %', since: T + 9 * MINUTE_MS, ongoing: null },
+        { guardrail: 'error-rate', detail: 'target 5xx 20%', since: T + 9 * MINUTE_MS, ongoing: null },
       ],
     });
     expect(text.split('\n')).toEqual([
       ':rotating_light: *guardrail breached:* p99 latency, 5xx rate (as the watch alerted; no minute judged since the bot started)',
       '• *p99 latency* since 12:05 UTC (as alerted): target p99 &lt;x3&gt;. Alert in <#C1>.',
-      '• *5xx rate* since 12:09 UTC (as alerted): target 5xx 20 %.',
+      '• *5xx rate* since 12:09 UTC (as alerted): target 5xx 20%.',
       '_Watch after r-0000000001, applied 12:00 UTC, ended 13:00 UTC: its window elapsed._',
     ]);
   });

@@ -53,9 +53,9 @@ describe('watchProgressMessage', () => {
     expect(body).toContain(
       ':white_check_mark: *healthy:* every signal is confidently within its margin\\n' +
         ':white_check_mark: target 5xx 0 of 5,700 (0%) vs source before the change 0 of 10,000 (0%) over 6 minutes, 12:00-12:06 UTC: ' +
-        'healthy at 95 % confidence (not more than 1 point worse, over the window and over its last 3 minutes)\\n' +
+        'healthy at 95% confidence (not more than 1 point worse, over the window and over its last 3 minutes)\\n' +
         ':white_check_mark: target connection errors 0 of 5,700 (0%) vs source before the change 0 of 10,000 (0%) over 6 minutes, 12:00-12:06 UTC: ' +
-        'healthy at 95 % confidence (not more than 1 point worse, over the window and over its last 3 minutes)\\n' +
+        'healthy at 95% confidence (not more than 1 point worse, over the window and over its last 3 minutes)\\n' +
         ':white_check_mark: load balancer 5xx 0 of 5,800 (0%) vs before the change 0 of 10,000 (0%)',
     );
     expect(body).toContain(':white_check_mark: target p99 median 100 ms vs source before the change median 100 ms (x2 tolerance: 200 ms)');
@@ -95,7 +95,7 @@ describe('watchProgressMessage', () => {
 
 describe('alert, pinned, completed and ended messages', () => {
   it('puts a Request fallback button on a guardrail alert', () => {
-    const detail = 'target 5xx 25 of 500 (5%) vs source 1 of 500 (0.2%) in 12:01-12:02 UTC: breach at 99 % confidence (more than 1 point worse)';
+    const detail = 'target 5xx 25 of 500 (5%) vs source 1 of 500 (0.2%) in 12:01-12:02 UTC: breach at 99% confidence (more than 1 point worse)';
     const message = guardrailAlertMessage(watch, { guardrail: 'error-rate', detail });
     expect(message.text).toBe(`Guardrail breached on dev: 5xx rate. ${detail}`);
     const actions = message.blocks.find((b) => b.type === 'actions') as unknown as { elements: Array<Record<string, unknown>> };

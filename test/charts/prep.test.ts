@@ -54,7 +54,7 @@ describe('prepChart', () => {
     expect(requests!.data[10]).toBeNull(); // no datapoint: no traffic, not zero
     const rate = panel('yErrors').find((d) => d.label === 'source proxy')!;
     expect(rate.data[3]).toBe(2); // 4 of 200
-    expect(rate.data[4]).toBe(0); // requests but no 5xx datapoint: 0 %
+    expect(rate.data[4]).toBe(0); // requests but no 5xx datapoint: 0%
     expect(rate.data[10]).toBeNull(); // no requests: no rate
     expect(panel('yLatency').find((d) => d.label === 'source proxy')!.data[0]).toBe(300);
     expect(config.options.plugins.title.text).toEqual([

@@ -67,7 +67,7 @@ describe('switchoverChart', () => {
 
   it("states the figures of the minutes since the newest change, never straddling it, and says which", () => {
     const snapshot = switchoverSnapshot();
-    snapshot.window.end = at(43); // the 100% shift at 11:40:05; the last 5 minutes would mix 10 % and 100 %
+    snapshot.window.end = at(43); // the 100% shift at 11:40:05; the last 5 minutes would mix 10% and 100%
     const config = switchoverChart({ stage: 'dev', moment: 'alert', snapshot, changes: CHANGES, breach: 'breach: 5xx rate' })!.config as unknown as Config;
     expect(config.options.plugins.title.text[0]).toBe('GUARDRAIL BREACH · dev · 100% of requests on the target');
     expect(config.options.plugins.subtitle.text).toEqual([
@@ -79,7 +79,7 @@ describe('switchoverChart', () => {
   });
 
   it('draws it: the right size, on white, each panel with its sides, limits and markers', async () => {
-    const spec = switchoverChart({ stage: 'dev', moment: 'alert', snapshot: switchoverSnapshot(), changes: CHANGES, breach: 'target 5xx 6 % (60 of 1000)', limits: guardrailLimits(baseline, { errorRatePoints: 1, p99Factor: 2 }) })!;
+    const spec = switchoverChart({ stage: 'dev', moment: 'alert', snapshot: switchoverSnapshot(), changes: CHANGES, breach: 'target 5xx 6% (60 of 1000)', limits: guardrailLimits(baseline, { errorRatePoints: 1, p99Factor: 2 }) })!;
     const picture = await readPng(await renderer.render(spec));
     expect([picture.width, picture.height]).toEqual([spec.width * 2, spec.height * 2]);
     expect(picture.at(1, 1)).toEqual([255, 255, 255, 255]);

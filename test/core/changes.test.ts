@@ -20,7 +20,7 @@ describe('switchoverStart', () => {
     expect(switchoverStart(changes, at(15))).toBe(at(0)); // before the second attempt
   });
 
-  it('is the oldest change known when none starts from 0 %, and undefined without changes', () => {
+  it('is the oldest change known when none starts from 0%, and undefined without changes', () => {
     expect(switchoverStart([mark(5, 10, 50), mark(9, 50, 100)], at(10))).toBe(at(5));
     expect(switchoverStart([], at(10))).toBeUndefined();
   });

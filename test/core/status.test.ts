@@ -165,7 +165,7 @@ describe('statusVerdict', () => {
       '50% configured, 20% observed (12:39-12:44 UTC, the last 5 settled minutes): the source proxy served 80% of requests against 50% configured (~300 requests/min over its share)',
     );
   });
-  it('calls requests at 0 % or 100 % kept-alive connections only after a change that took the weight away', () => {
+  it('calls requests at 0% or 100% kept-alive connections only after a change that took the weight away', () => {
     const fallback: StatusContext = {
       changes: [],
       lastApplied: { id: 'r-2', kind: 'fallback', percent: 0, before: { source: 0, target: 100 }, after: { source: 100, target: 0 }, appliedAt: T - 3 * MINUTE_MS - 20_000 },

@@ -193,7 +193,7 @@ describe('Watcher', () => {
     await minutes(1); // reads minute 1: 25 of 500 against 1 of 500 is a breach in one minute
     expect(reporter.alerts.map((b) => b.guardrail)).toEqual(['error-rate']);
     expect(reporter.alerts[0]!.detail).toBe(
-      'target 5xx 25 of 500 (5%) vs source 1 of 500 (0.2%) in 12:01-12:02 UTC: breach at 99 % confidence (more than 1 point worse)',
+      'target 5xx 25 of 500 (5%) vs source 1 of 500 (0.2%) in 12:01-12:02 UTC: breach at 99% confidence (more than 1 point worse)',
     );
     await minutes(6); // still breaching, then healed: no new alert
     expect(reporter.alerts).toHaveLength(1);
@@ -212,7 +212,7 @@ describe('Watcher', () => {
       { source: 50, target: 50 },
     );
     await start('r-0000000001', { source: 50, target: 50 });
-    await minutes(9); // reads up to minute 6: six slow minutes cannot reach 99 %
+    await minutes(9); // reads up to minute 6: six slow minutes cannot reach 99%
     expect(reporter.alerts).toEqual([]);
     await minutes(1);
     expect(reporter.alerts.map((b) => b.guardrail)).toEqual(['p99-latency']);

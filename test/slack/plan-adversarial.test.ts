@@ -35,7 +35,7 @@ describe('a plan under stress', () => {
     await minutes(h, 1);
     const fallback = await request(h, 'fallback staging');
     expect(h.deps.approvals.plans.get(id)).toMatchObject({ status: 'paused', pause: { reason: 'fallback-requested', by: ALICE } });
-    await h.fake.waitFor(() => inThread(h, ts, /The plan paused at step 1 of 3 · 25 %: <@U0ALICE> requested a fallback/)[0], 'the pause in the thread');
+    await h.fake.waitFor(() => inThread(h, ts, /The plan paused at step 1 of 3 · 25%: <@U0ALICE> requested a fallback/)[0], 'the pause in the thread');
     // Long past the bake: no step while the fallback waits, and no resume either.
     await minutes(h, 8);
     expect(h.stack.stage('staging').weights()).toEqual({ source: 75, target: 25 });
@@ -66,11 +66,11 @@ describe('a plan under stress', () => {
     const shift = await request(h, 'shift staging 30');
     await approveAll(h, shift.request.id, shift.message.ts, BOB);
     const down = await command(h, 'plan staging 1,5,25,50,100 every 5m');
-    expect(down).toContain('already sends 30 % of new traffic to the target proxy (source 70 / target 30');
-    expect(down).toContain('its first step (1 %) would move traffic back to the source proxy');
+    expect(down).toContain('already sends 30% of new traffic to the target proxy (source 70 / target 30');
+    expect(down).toContain('its first step (1%) would move traffic back to the source proxy');
     expect(down).toContain('`/switchover plan staging 50,100 every 5m`');
     expect(down).toContain('Nothing was requested.');
-    expect(await command(h, 'plan staging 30,100')).toContain('its first step (30 %) would change nothing');
+    expect(await command(h, 'plan staging 30,100')).toContain('its first step (30%) would change nothing');
     expect(await command(h, 'plan staging 5,25')).toContain('There is no step above it; `/switchover shift staging &lt;percent&gt;`');
     expect(h.deps.approvals.openRequest('staging')).toBeUndefined();
     expect(h.stack.stage('staging').weights()).toEqual({ source: 70, target: 30 });
@@ -96,7 +96,7 @@ describe('a plan across a long outage of the bot', () => {
       // The bake that ended long ago is judged on its whole window, and the plan goes on.
       expect(second.deps.approvals.plans.get(id)).toMatchObject({ status: 'running', step: 2 });
       expect(second.stack.stage('staging').weights()).toEqual({ source: 50, target: 50 });
-      await second.fake.waitFor(() => inThread(second, ts, /Step 2 of 3: 50 % applied/)[0], 'the step in the thread');
+      await second.fake.waitFor(() => inThread(second, ts, /Step 2 of 3: 50% applied/)[0], 'the step in the thread');
       expect((await records(second, 'watch.ended')).filter((r) => 'requestId' in r && r.requestId === id)).toHaveLength(0);
     } finally {
       await second.stop();

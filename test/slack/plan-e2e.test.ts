@@ -42,8 +42,8 @@ describe('a gradual switchover plan, end to end', () => {
     const { message, reply } = await request(h, 'plan staging 25,50,100 every 5m');
     expect(reply).toContain('is posted in');
     const text = shown(message);
-    expect(text).toContain('Request: switch over gradually: 25 → 50 → 100 %, every 5 min, fallen back automatically on a breach on staging');
-    expect(text).toContain('1. 25 % of new traffic to the target proxy, baked 5 min (until about 12:05 UTC)');
+    expect(text).toContain('Request: switch over gradually: 25 → 50 → 100%, every 5 min, fallen back automatically on a breach on staging');
+    expect(text).toContain('1. 25% of new traffic to the target proxy, baked 5 min (until about 12:05 UTC)');
     expect(text).toContain('*Expected end:* 15 min after approval');
     expect(text).toContain('Approving this plan also approves an automatic fallback to the source proxy');
     expect(text).toContain('inconclusive (never a pass) holds the step');
@@ -56,16 +56,16 @@ describe('a gradual switchover plan, end to end', () => {
 
   it('runs the whole plan: each healthy bake applies the next step and says it in the thread', async () => {
     const { id, ts, final } = await approvedPlan(h, 'plan staging 25,50,100 every 5m');
-    expect(shown(final)).toContain('step 1 of 3 · 25 % · next step at 12:05 UTC if healthy');
+    expect(shown(final)).toContain('step 1 of 3 · 25% · next step at 12:05 UTC if healthy');
     expect(h.stack.stage('staging').weights()).toEqual({ source: 75, target: 25 });
     await minutes(h, 40);
     const records = (await planRecords(h)).map((r) => r.type);
     expect(records).toContain('plan.ended');
     expect(h.stack.stage('staging').weights()).toEqual({ source: 0, target: 100 });
-    expect(inThread(h, ts, /Step 2 of 3: 50 % applied/)).toHaveLength(1);
-    expect(inThread(h, ts, /Step 3 of 3: 100 % applied/)).toHaveLength(1);
+    expect(inThread(h, ts, /Step 2 of 3: 50% applied/)).toHaveLength(1);
+    expect(inThread(h, ts, /Step 3 of 3: 100% applied/)).toHaveLength(1);
     expect(inThread(h, ts, /The plan is complete/)).toHaveLength(1);
-    expect(shown(planMessage(h, ts))).toContain('completed at step 3 of 3 · 100 %');
+    expect(shown(planMessage(h, ts))).toContain('completed at step 3 of 3 · 100%');
     expect(h.deps.approvals.plans.get(id)).toMatchObject({ status: 'ended', ended: { reason: 'completed' } });
   });
 
@@ -101,7 +101,7 @@ describe('a gradual switchover plan, end to end', () => {
 
   it('pause and resume by command; cancel ends the plan and leaves the weights', async () => {
     const { id, ts } = await approvedPlan(h, 'plan staging 25,50,100 every 5m');
-    expect(await command(h, 'pause staging')).toContain('paused the plan at step 1 of 3 · 25 %');
+    expect(await command(h, 'pause staging')).toContain('paused the plan at step 1 of 3 · 25%');
     await minutes(h, 12);
     expect(h.stack.stage('staging').weights()).toEqual({ source: 75, target: 25 });
     expect(await command(h, 'pause staging')).toContain('already paused');
@@ -144,7 +144,7 @@ describe('a gradual switchover plan, end to end', () => {
     setWeightsBehindTheBot(h.stack, 'staging', { source: 40, target: 60 });
     await minutes(h, 1);
     expect(h.deps.approvals.plans.get(id)).toMatchObject({ status: 'paused', pause: { reason: 'outside-change' } });
-    expect(inThread(h, ts, /The plan paused at step 1 of 3 · 25 %: the switchover listener was changed outside the bot/)).toHaveLength(1);
+    expect(inThread(h, ts, /The plan paused at step 1 of 3 · 25%: the switchover listener was changed outside the bot/)).toHaveLength(1);
     await minutes(h, 6);
     expect(h.stack.stage('staging').weights()).toEqual({ source: 40, target: 60 });
     expect(await command(h, 'resume staging')).toContain('the plan cannot resume from there');
@@ -172,15 +172,15 @@ describe('a gradual switchover plan, end to end', () => {
     h.fake.fail('chat.update', 'service_unavailable');
     await minutes(h, 8);
     expect(h.stack.stage('staging').weights()).toEqual({ source: 50, target: 50 });
-    expect(inThread(h, ts, /Step 2 of 3: 50 % applied/)).toHaveLength(0);
+    expect(inThread(h, ts, /Step 2 of 3: 50% applied/)).toHaveLength(0);
     h.fake.clearFailures();
     // The outbox tries again every 15 s of the clock once its last attempt is done (writing its file takes a moment).
-    for (let i = 0; i < 5 && inThread(h, ts, /Step 2 of 3: 50 % applied/).length === 0; i++) {
+    for (let i = 0; i < 5 && inThread(h, ts, /Step 2 of 3: 50% applied/).length === 0; i++) {
       await minutes(h, 1);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    await h.fake.waitFor(() => inThread(h, ts, /Step 2 of 3: 50 % applied/)[0], 'the step said in the thread');
-    expect(inThread(h, ts, /Step 2 of 3: 50 % applied/)).toHaveLength(1);
+    await h.fake.waitFor(() => inThread(h, ts, /Step 2 of 3: 50% applied/)[0], 'the step said in the thread');
+    expect(inThread(h, ts, /Step 2 of 3: 50% applied/)).toHaveLength(1);
   });
 });
 
@@ -200,7 +200,7 @@ describe('a plan across a restart of the bot', () => {
       await minutes(second, 1);
       expect(second.deps.approvals.plans.get(id)).toMatchObject({ status: 'running', step: 2 });
       expect(second.stack.stage('staging').weights()).toEqual({ source: 50, target: 50 });
-      await second.fake.waitFor(() => inThread(second, ts, /Step 2 of 3: 50 % applied/)[0], 'the step in the thread');
+      await second.fake.waitFor(() => inThread(second, ts, /Step 2 of 3: 50% applied/)[0], 'the step in the thread');
     } finally {
       await second.stop();
       await shared.fake.stop();

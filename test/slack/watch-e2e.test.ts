@@ -51,7 +51,7 @@ describe('watching after a change, end to end', () => {
     // 5xx is about to be shown healthy (the newer half of the window needs a minute more); a p99 of the
     // target's ~70 requests a minute is about their maximum, so latency stays inconclusive (never a pass).
     expect(latest).toMatch(
-      /:hourglass: target 5xx 0 of [\d,]+ \(0%\) vs source [\d,]+ of [\d,]+ \([\d.]+%\) over 7 minutes, .*: inconclusive; if the rates hold, about 1 more minute at this traffic \(\d+ more target requests\) would show it healthy at 95 % confidence/,
+      /:hourglass: target 5xx 0 of [\d,]+ \(0%\) vs source [\d,]+ of [\d,]+ \([\d.]+%\) over 7 minutes, .*: inconclusive; if the rates hold, about 1 more minute at this traffic \(\d+ more target requests\) would show it healthy at 95% confidence/,
     );
     expect(latest).toContain('only 0 minutes with at least 100 target requests, whose p99 can show it healthy');
     expect(latest).toMatch(/Target proxy targets:\* 2\/2 healthy/);
@@ -61,7 +61,7 @@ describe('watching after a change, end to end', () => {
     expect(alerts()).toEqual([]);
     // As it said: one more minute, and 5xx is healthy.
     await minutes(bench, 1);
-    expect(shown(progressMessages(h, threadTs)[0])).toMatch(/:white_check_mark: target 5xx 0 of [\d,]+ \(0%\) vs source .* over 8 minutes, .*: healthy at 95 % confidence/);
+    expect(shown(progressMessages(h, threadTs)[0])).toMatch(/:white_check_mark: target 5xx 0 of [\d,]+ \(0%\) vs source .* over 8 minutes, .*: healthy at 95% confidence/);
   });
 
   it('alerts once per guardrail on an error spike, in the channel, with a Request fallback button', async () => {

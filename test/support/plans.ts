@@ -3,7 +3,7 @@ import type { Plan } from '../../src/core/plan/plan';
 import { MINUTE_MS } from '../../src/core/types';
 import { REQUEST_T0 } from './requests';
 
-/** A plan on `dev` (1 → 5 → 25 → 100 %, every 10 min) running its first step, applied at REQUEST_T0. */
+/** A plan on `dev` (1 → 5 → 25 → 100%, every 10 min) running its first step, applied at REQUEST_T0. */
 export function runningPlan(overrides: Partial<Plan> = {}): Plan {
   return {
     id: 'r-0000000001',

@@ -8,7 +8,7 @@ export const at = (m: number) => START + m * MINUTE_MS;
 const series = (from: number, to: number, v: (m: number) => number) =>
   Array.from({ length: to - from }, (_, i) => ({ t: at(from + i), v: v(from + i) }));
 
-/** 60 minutes: all on the source, 10 % on the target from minute 20, 100 % from 40; target 5xx jumps at 50. */
+/** 60 minutes: all on the source, 10% on the target from minute 20, 100% from 40; target 5xx jumps at 50. */
 export function switchoverSnapshot(): MetricsSnapshot {
   const share = (m: number) => (m < 20 ? 0 : m < 40 ? 0.1 : 1);
   return {
@@ -35,7 +35,7 @@ export const CHANGES: ChartChange[] = [
 
 const iso = (t: number) => new Date(t).toISOString();
 
-/** The journal of the switchover above: prep's baseline at 10:50, then CHANGES applied (10 %, then 100 %). */
+/** The journal of the switchover above: prep's baseline at 10:50, then CHANGES applied (10%, then 100%). */
 export function switchoverJournal(stage = 'dev'): JournalRecord[] {
   const baseline: Baseline = {
     start: at(-40),

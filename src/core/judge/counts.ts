@@ -173,7 +173,7 @@ function neededText(needed: Needed | undefined, subjectLabel: string, settings: 
   return (
     `; if the rates hold, about ${countText(needed.minutes)} more minute${needed.minutes === 1 ? '' : 's'} at this traffic` +
     (needed.requests !== undefined ? ` (${countText(needed.requests)} more ${subjectLabel} requests)` : '') +
-    ` would show it ${needed.toShow === 'healthy' ? 'healthy' : 'a breach'} at ${confidence} % confidence`
+    ` would show it ${needed.toShow === 'healthy' ? 'healthy' : 'a breach'} at ${confidence}% confidence`
   );
 }
 
@@ -218,7 +218,7 @@ export function judgeCounts(input: CountSignalInput, settings: JudgeSettings): C
         subject,
         referenceCounts: reference,
         text:
-          `${sentence(input, subject, reference)} ${windowText(window)}: breach at ${settings.breachConfidence} % confidence ` +
+          `${sentence(input, subject, reference)} ${windowText(window)}: breach at ${settings.breachConfidence}% confidence ` +
           `(more than ${pointsText(settings.errorRatePoints)} worse)`,
       };
     }
@@ -240,7 +240,7 @@ export function judgeCounts(input: CountSignalInput, settings: JudgeSettings): C
       subject,
       referenceCounts: reference,
       text:
-        `${sentence(input, subject, reference)} ${windowText(window)}: healthy at ${settings.healthyConfidence} % confidence ` +
+        `${sentence(input, subject, reference)} ${windowText(window)}: healthy at ${settings.healthyConfidence}% confidence ` +
         `(not more than ${pointsText(settings.errorRatePoints)} worse${newer.length < minutes.length ? `, ${newerHalfText(minutes.length, newer.length)}` : ''})`,
     };
   }

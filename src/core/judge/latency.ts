@@ -113,7 +113,7 @@ export function judgeLatency(input: LatencyInput, settings: JudgeSettings): Late
         confidence: settings.breachConfidence,
         ...d.figures,
         p,
-        text: `${d.sentence}: breach at ${settings.breachConfidence} % confidence (above ${factor}x, rank test p = ${pText(p)})`,
+        text: `${d.sentence}: breach at ${settings.breachConfidence}% confidence (above ${factor}x, rank test p = ${pText(p)})`,
       };
     }
   }
@@ -151,7 +151,7 @@ export function judgeLatency(input: LatencyInput, settings: JudgeSettings): Late
       confidence: settings.healthyConfidence,
       ...d.figures,
       p,
-      text: `${d.sentence}: healthy at ${settings.healthyConfidence} % confidence (below ${factor}x${over}, rank test p = ${pText(p)})`,
+      text: `${d.sentence}: healthy at ${settings.healthyConfidence}% confidence (below ${factor}x${over}, rank test p = ${pText(p)})`,
     };
   }
 

@@ -59,7 +59,7 @@ export function stepGate(evaluation: GuardrailEvaluation, healthError?: string):
   const lowVolume = evaluation.signals.filter((s) => s.kind === 'latency' && s.verdict === 'inconclusive' && s.lowVolume);
   const others = evaluation.signals.filter((s) => s.verdict !== 'healthy' && !lowVolume.includes(s));
   const confidence = healthy.find((s) => s.confidence !== null)?.confidence;
-  const healthyText = healthy.length > 0 ? `${healthy.map((s) => NAMES[s.signal]).join(', ')} healthy${confidence ? ` at ${confidence} % confidence` : ''}` : '';
+  const healthyText = healthy.length > 0 ? `${healthy.map((s) => NAMES[s.signal]).join(', ')} healthy${confidence ? ` at ${confidence}% confidence` : ''}` : '';
   if (others.length > 0 || healthError) {
     const why = [...others.map((s) => `${NAMES[s.signal]} ${s.verdict === 'no-data' ? 'no data' : 'inconclusive'} (${s.text})`), ...(healthError ? [`target health unknown (${healthError})`] : [])];
     return { pass: false, text: `${why.join('; ')}${healthyText ? `; ${healthyText}` : ''}. Inconclusive is never a pass` };

@@ -37,7 +37,7 @@ export function planProblem(spec: PlanSpec): string | undefined {
 
 /** E.g. "1 → 5 → 25 → 100 %, every 10 min". */
 export function describeSpec(spec: PlanSpec): string {
-  return `${spec.steps.join(' → ')} %, every ${spec.bakeMinutes} min`;
+  return `${spec.steps.join(' → ')}%, every ${spec.bakeMinutes} min`;
 }
 
 /**

@@ -103,7 +103,7 @@ export class PlanRunner extends PlanCommands implements TickObserver {
       return undefined;
     }
     const outcome = await this.write(plan.stage, { from: plan.weights, to, decidedBy: "the plan's last step", needsHealthyTarget: true }, '; nothing changed.');
-    return this.stepOutcome(this.ctx.plans.get(plan.id)!, step, outcome, `${stepText(plan)} was healthy: ${verdict}. Step ${step} of ${plan.steps.length}: ${percent} %`);
+    return this.stepOutcome(this.ctx.plans.get(plan.id)!, step, outcome, `${stepText(plan)} was healthy: ${verdict}. Step ${step} of ${plan.steps.length}: ${percent}%`);
   }
 
   /** Records a step's outcome and starts watching it when applied. */
@@ -149,7 +149,7 @@ export class PlanRunner extends PlanCommands implements TickObserver {
     const pending = plan.pending!;
     const resources = await this.resolve(plan.stage);
     const read = 'error' in resources ? resources : await readBack(this.ctx, resources);
-    const lead = `Step ${pending.step} of ${plan.steps.length} (${stepPercent(plan, pending.step)} %), which the bot was applying when it stopped,`;
+    const lead = `Step ${pending.step} of ${plan.steps.length} (${stepPercent(plan, pending.step)}%), which the bot was applying when it stopped,`;
     const outcome: WriteOutcome =
       'error' in read
         ? { outcome: 'unconfirmed', reason: `the listener could not be read after the restart (${read.error})` }

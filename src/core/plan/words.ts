@@ -30,7 +30,7 @@ export function endWords(reason: PlanEndReason): string {
 
 /** E.g. "step 3 of 5 · 25 %". */
 export function stepText(plan: Pick<Plan, 'step' | 'steps'>): string {
-  return `step ${plan.step} of ${plan.steps.length} · ${stepPercent(plan, plan.step)} %`;
+  return `step ${plan.step} of ${plan.steps.length} · ${stepPercent(plan, plan.step)}%`;
 }
 
 /**

@@ -155,8 +155,8 @@ function planBelowRefusal(stage: string, plan: PlanSpec, current: Weights): stri
       ? `Plan from there instead, e.g. \`/switchover plan ${stage} ${above.join(',')} every ${plan.bakeMinutes}m\`.`
       : `There is no step above it; \`/switchover shift ${stage} &lt;percent&gt;\` or \`/switchover fallback ${stage}\` moves traffic back.`;
   return (
-    `The switchover listener of ${stage} already sends ${now} % of new traffic to the target proxy (${describeWeights(current)}), ` +
-    `and a plan's steps must all be above that: its first step (${plan.steps[0]} %) would ${plan.steps[0] === now ? 'change nothing' : 'move traffic back to the source proxy'}. ${instead}`
+    `The switchover listener of ${stage} already sends ${now}% of new traffic to the target proxy (${describeWeights(current)}), ` +
+    `and a plan's steps must all be above that: its first step (${plan.steps[0]}%) would ${plan.steps[0] === now ? 'change nothing' : 'move traffic back to the source proxy'}. ${instead}`
   );
 }
 

@@ -32,11 +32,11 @@ describe('judgeCounts', () => {
     expect(v.subject).toEqual({ events: 5, requests: 24 });
     expect(v.referenceCounts).toEqual({ events: 4, requests: 2376 });
     expect(v.text).toBe(
-      'target 5xx 5 of 24 (20.8%) vs source 4 of 2,376 (0.17%) over 2 minutes, 12:20-12:22 UTC: breach at 99 % confidence (more than 1 point worse)',
+      'target 5xx 5 of 24 (20.8%) vs source 4 of 2,376 (0.17%) over 2 minutes, 12:20-12:22 UTC: breach at 99% confidence (more than 1 point worse)',
     );
   });
 
-  it('does not call one 500 in a dozen requests a breach: at 1 % that is noise, not evidence', () => {
+  it('does not call one 500 in a dozen requests a breach: at 1% that is noise, not evidence', () => {
     const v = judgeCounts(input([[0, 12], [1, 12]], sameMinutes([[2, 1188], [3, 1188]])), settings);
     expect(v.verdict).toBe('inconclusive');
   });
@@ -45,10 +45,10 @@ describe('judgeCounts', () => {
     const v = judgeCounts(input(repeat(10, [1, 300] as [number, number]), sameMinutes(repeat(10, [60, 30000] as [number, number]))), settings);
     expect(v).toMatchObject({ verdict: 'healthy', confidence: 95, subject: { events: 10, requests: 3000 } });
     expect(v.window!.minutes).toBe(10);
-    expect(v.text).toContain(': healthy at 95 % confidence (not more than 1 point worse, over the window and over its last 5 minutes)');
+    expect(v.text).toContain(': healthy at 95% confidence (not more than 1 point worse, over the window and over its last 5 minutes)');
   });
 
-  it('never says a rate that is not 0 as 0 %', () => {
+  it('never says a rate that is not 0 as 0%', () => {
     expect(countsText({ events: 1, requests: 30_000 })).toBe('1 of 30,000 (0.003%)');
     expect(countsText({ events: 0, requests: 30_000 })).toBe('0 of 30,000 (0%)');
     expect(countsText({ events: 9, requests: 1_000 })).toBe('9 of 1,000 (0.9%)');
@@ -80,7 +80,7 @@ describe('judgeCounts', () => {
     // the window must show it too: some 50 minutes of 12 in all.
     expect(v.needed!.minutes).toBeGreaterThanOrEqual(35);
     expect(v.needed!.minutes).toBeLessThanOrEqual(55);
-    expect(v.text).toMatch(/inconclusive; if the rates hold, about \d+ more minutes at this traffic \(\d+ more target requests\) would show it healthy at 95 % confidence$/);
+    expect(v.text).toMatch(/inconclusive; if the rates hold, about \d+ more minutes at this traffic \(\d+ more target requests\) would show it healthy at 95% confidence$/);
   });
 
   it('never calls healthy a rise that sits on the margin, however much traffic', () => {
@@ -91,16 +91,16 @@ describe('judgeCounts', () => {
     expect(v.text).toContain('inconclusive; at the rates and traffic seen, not even a day more would settle it');
   });
 
-  it('judges a 100 % shift against the prep baseline counts', () => {
+  it('judges a 100% shift against the prep baseline counts', () => {
     const reference: CountReference = { kind: 'baseline', label: 'prep baseline', counts: { events: 198, requests: 99_000 } };
     const v = judgeCounts(input([[9, 1000], [60, 1000]], reference), settings);
     expect(v).toMatchObject({ verdict: 'breach', reference: 'baseline', subject: { events: 60, requests: 1000 } });
     expect(v.text).toBe(
-      'target 5xx 60 of 1,000 (6%) vs prep baseline 198 of 99,000 (0.2%) in 12:01-12:02 UTC: breach at 99 % confidence (more than 1 point worse)',
+      'target 5xx 60 of 1,000 (6%) vs prep baseline 198 of 99,000 (0.2%) in 12:01-12:02 UTC: breach at 99% confidence (more than 1 point worse)',
     );
   });
 
-  it('holds the rate against 0 % when there is nothing to compare with', () => {
+  it('holds the rate against 0% when there is nothing to compare with', () => {
     const v = judgeCounts(input([[30, 1000]], { kind: 'none', label: 'nothing to compare with' }), settings);
     expect(v).toMatchObject({ verdict: 'breach', referenceCounts: null });
     expect(v.text).toContain('vs 0% (nothing to compare with)');
@@ -122,7 +122,7 @@ describe('judgeCounts', () => {
     expect(v.text).toContain('inconclusive; no target requests yet');
   });
 
-  it('asks for more evidence when told to be surer: 3 of 12 in a minute is a breach at 99 %, not at 99.99 %', () => {
+  it('asks for more evidence when told to be surer: 3 of 12 in a minute is a breach at 99%, not at 99.99%', () => {
     const data = input([[0, 12], [3, 12]], sameMinutes([[2, 1188], [2, 1188]]));
     expect(judgeCounts(data, settings).verdict).toBe('breach');
     expect(judgeCounts(data, { ...settings, breachConfidence: 99.99 }).verdict).toBe('inconclusive');

@@ -24,12 +24,12 @@ function verdict(signal: SignalVerdict['signal'], v: Verdict, text = `${signal} 
 describe('evaluateGuardrails', () => {
   it('turns each breaching signal into a breach carrying its sentence and window', () => {
     const result = evaluateGuardrails(
-      [verdict('error-rate', 'breach', 'target 5xx 5 of 24 (20.8%) vs ...: breach at 99 % confidence'), verdict('p99-latency', 'healthy')],
+      [verdict('error-rate', 'breach', 'target 5xx 5 of 24 (20.8%) vs ...: breach at 99% confidence'), verdict('p99-latency', 'healthy')],
       { side: 'target', summary: healthy() },
     );
     expect(result.state).toBe('breach');
     expect(result.breaches).toEqual([
-      { guardrail: 'error-rate', detail: 'target 5xx 5 of 24 (20.8%) vs ...: breach at 99 % confidence', since: T0, minutes: 2 },
+      { guardrail: 'error-rate', detail: 'target 5xx 5 of 24 (20.8%) vs ...: breach at 99% confidence', since: T0, minutes: 2 },
     ]);
   });
 

@@ -26,7 +26,7 @@ describe('judgeLatency', () => {
     expect(v.text).toContain('fewer than 3 minutes with a p99 on a side (target 2, source 2)');
   });
 
-  it('calls a breach in the same minutes once the rank test can reach 99 %: every minute above 2x the source', () => {
+  it('calls a breach in the same minutes once the rank test can reach 99%: every minute above 2x the source', () => {
     const slow = SOURCE_P99S.map((p) => p * 3);
     // 6 against 6 can at best reach p = 1/924: not below its share of 1 %; 7 against 7 (1/3432) is.
     expect(judgeLatency({ subjectLabel: 'target', subject: at(slow.slice(0, 6)), reference: source(SOURCE_P99S.slice(0, 6)) }, settings).verdict).toBe(
@@ -36,7 +36,7 @@ describe('judgeLatency', () => {
     expect(v).toMatchObject({ verdict: 'breach', confidence: 99, subjectMinutes: 7, referenceMinutes: 7 });
     expect(v.p).toBeCloseTo(1 / 3432, 10);
     expect(v.text).toBe(
-      'target p99 median 600 ms vs source median 200 ms (x2 tolerance: 400 ms) over 7 minutes, 12:00-12:07 UTC: breach at 99 % confidence (above 2x, rank test p = 2.9e-4)',
+      'target p99 median 600 ms vs source median 200 ms (x2 tolerance: 400 ms) over 7 minutes, 12:00-12:07 UTC: breach at 99% confidence (above 2x, rank test p = 2.9e-4)',
     );
   });
 
@@ -54,7 +54,7 @@ describe('judgeLatency', () => {
     const v = judgeLatency({ subjectLabel: 'target', subject: at(p99s), reference: source(SOURCE_P99S.slice(0, 6)) }, settings);
     expect(v).toMatchObject({ verdict: 'healthy', confidence: 95 });
     expect(v.p).toBeCloseTo(0.05, 10);
-    expect(v.text).toContain(': healthy at 95 % confidence (below 2x over the window and over its last 3 minutes, rank test p = 0.05)');
+    expect(v.text).toContain(': healthy at 95% confidence (below 2x over the window and over its last 3 minutes, rank test p = 0.05)');
   });
 
   it('never counts a p99 of fewer than 100 requests towards healthy (it is about their maximum), but lets it show a breach', () => {

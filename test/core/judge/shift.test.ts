@@ -60,7 +60,7 @@ describe('judgeShift', () => {
     expect(verdicts[0]).toMatchObject({ kind: 'count', subject: { events: 0, requests: 1000 }, referenceCounts: { events: 20, requests: 9000 } });
   });
 
-  it('at 100 % judges against the prep baseline counts and p99 minutes', () => {
+  it('at 100% judges against the prep baseline counts and p99 minutes', () => {
     const [errors, , , p99] = judgeShift(shift(allToTarget, { sameMinutes: false, baseline: BASELINE }), settings);
     expect(errors).toMatchObject({ verdict: 'breach', reference: 'baseline', referenceCounts: { events: 60, requests: 30_000 } });
     expect(p99).toMatchObject({ reference: 'baseline', referenceMinutes: 30, verdict: 'healthy' });

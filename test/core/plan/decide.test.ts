@@ -89,7 +89,7 @@ describe('decide', () => {
 
 describe('stepGate: when a step may advance', () => {
   it('passes when every signal is healthy', () => {
-    expect(stepGate(evaluation('healthy'))).toMatchObject({ pass: true, text: expect.stringContaining('healthy at 95 % confidence') });
+    expect(stepGate(evaluation('healthy'))).toMatchObject({ pass: true, text: expect.stringContaining('healthy at 95% confidence') });
   });
 
   it('passes with p99 inconclusive only for lack of volume, and says latency was only watched for a breach', () => {

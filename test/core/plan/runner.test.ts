@@ -101,13 +101,13 @@ describe('PlanRunner', () => {
       expect(s.service.plans.get(plan.id)).toMatchObject({ status: 'running', step, stepAppliedAt: at });
       // The watch goes on from the step's weights, in the same thread and progress message.
       expect(s.watch.started.at(-1)).toMatchObject({ request: { appliedWeights: { source: 100 - percent, target: percent }, appliedAt: at, threadTs: '100.1' }, options: { continuing: true } });
-      expect(s.reporter.said.at(-1)!.text).toContain(`Step ${step} of 4: ${percent} % applied`);
+      expect(s.reporter.said.at(-1)!.text).toContain(`Step ${step} of 4: ${percent}% applied`);
     }
     at += 10 * MINUTE_MS;
     await tickAt(s, at);
     expect(s.service.plans.get(plan.id)).toMatchObject({ status: 'ended', ended: { reason: 'completed' } });
     expect(s.deps.loadBalancer.writes).toHaveLength(4);
-    expect(s.reporter.said.at(-1)).toMatchObject({ text: expect.stringContaining('The plan is complete at step 4 of 4 · 100 %'), loud: true });
+    expect(s.reporter.said.at(-1)).toMatchObject({ text: expect.stringContaining('The plan is complete at step 4 of 4 · 100%'), loud: true });
 
     // Every step was journaled before its write, and every record is one the journal accepts.
     const types = planRecords(s.deps.journal).map((r) => `${r.type}${'step' in r ? ` ${r.step}` : ''}`);
@@ -229,7 +229,7 @@ describe('PlanRunner', () => {
     const s = setup();
     const plan = await approvedPlan(s);
     const input = { stage: 'dev', requester: ALICE, channel: 'C1' };
-    expect(await s.service.requestShift({ ...input, percent: 50 })).toMatchObject({ outcome: 'refused', reason: expect.stringContaining('dev has a running plan (step 1 of 4 · 1 %') });
+    expect(await s.service.requestShift({ ...input, percent: 50 })).toMatchObject({ outcome: 'refused', reason: expect.stringContaining('dev has a running plan (step 1 of 4 · 1%') });
     expect(await s.service.requestPlan({ ...input, spec: SPEC })).toMatchObject({ outcome: 'refused' });
     const fallback = await s.service.requestFallback(input);
     expect(fallback.outcome).toBe('created');
@@ -272,7 +272,7 @@ describe('PlanRunner', () => {
     if (first.outcome !== 'created') throw new Error(first.reason);
     expect(await s.service.reject({ requestId: first.request.id, userId: BOB })).toMatchObject({ outcome: 'rejected' });
     expect(s.reporter.said.at(-1)!.text).toBe(
-      `:double_vertical_bar: The fallback request ${first.request.id} was rejected by <@${BOB}> at 2026-01-01 12:00 UTC: the plan stays paused at step 1 of 4 · 1 %. ` +
+      `:double_vertical_bar: The fallback request ${first.request.id} was rejected by <@${BOB}> at 2026-01-01 12:00 UTC: the plan stays paused at step 1 of 4 · 1%. ` +
         '`/switchover resume dev` continues it, `/switchover cancel dev` ends it; a breach still falls back automatically.',
     );
     expect(s.reporter.shown.at(-1)).toMatchObject({ id: plan.id, status: 'paused' });

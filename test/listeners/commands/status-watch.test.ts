@@ -47,7 +47,7 @@ describe('/switchover status during a watched change', () => {
     const [watch, traffic] = sections(message);
     expect(watch).toMatch(/^\*Watch:\* :rotating_light: \*guardrail breached:\* 5xx rate \(minute 12:04-12:05 UTC\)/);
     // The judge's verdicts, in the progress message's words, then the breach with its alert.
-    expect(watch).toMatch(/\n:rotating_light: target 5xx \d+ of \d+ \([\d.]+%\) vs source .*: breach at 99 % confidence/);
+    expect(watch).toMatch(/\n:rotating_light: target 5xx \d+ of \d+ \([\d.]+%\) vs source .*: breach at 99% confidence/);
     expect(watch).toContain('• *5xx rate* since 12:03 UTC (ongoing).');
     expect(watch).toContain(`<https://example.slack.com/archives/${CHANNEL}/p${alert!.ts.replace('.', '')}|Alert message>`);
     expect(watch).toMatch(/_Watching after r-\S+, applied 12:00 UTC, until 13:00 UTC\._/);
