@@ -8,7 +8,7 @@ import type { CoreDeps } from '../ports';
 import type { StageResources } from '../types';
 import { errorMessage } from '../format';
 import { planProblem, type PlanSpec } from '../plan/plan';
-import { Applier, type StageLock } from './apply';
+import { Applier, boundedAws, type StageLock } from './apply';
 import { close, expireStage, openOrRefusal } from './closing';
 import { RequestsContext, type ApprovalSettings } from './context';
 import { createRequest, type RequestInput } from './creation';
@@ -215,7 +215,7 @@ export class ApprovalService {
   private async create(kind: RequestKind, input: RequestInput, percent: number, plan?: PlanSpec): Promise<CreateOutcome> {
     let resources: StageResources;
     try {
-      resources = await this.ctx.deps.resolver.resolve(input.stage);
+      resources = await boundedAws(this.ctx, this.ctx.deps.resolver.resolve(input.stage));
     } catch (error) {
       return refused(`${errorMessage(error)}. Nothing was requested.`);
     }

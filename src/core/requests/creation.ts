@@ -6,6 +6,7 @@ import type { RequestCreated, RequestKind } from '../journal';
 import { describeListener, otherGroupRefusal, ruleWarnings } from '../listener';
 import type { ListenerState, StageResources, Weights } from '../types';
 import { describeWeights, FALLBACK_WEIGHTS, sameWeights, targetPercent, weightsForPercent } from '../weights';
+import { boundedAws } from './apply';
 import type { RequestsContext } from './context';
 import { describeRequest, describeStatus } from './describe';
 import { refused, type CreateOutcome } from './outcomes';
@@ -52,7 +53,8 @@ export async function createRequest(
   }
   let listener: ListenerState;
   try {
-    listener = await ctx.deps.loadBalancer.readListener(resources);
+    // Under the stage's lock: a read that never answers must not hold the stage.
+    listener = await boundedAws(ctx, ctx.deps.loadBalancer.readListener(resources));
   } catch (error) {
     return refused(`Could not read the switchover listener of ${input.stage}: ${errorMessage(error)}. Nothing was requested.`);
   }

@@ -225,6 +225,24 @@ describe('ApprovalService: fallback', () => {
     expect(preview.targetHealth).not.toBeNull();
     expect(deps.clock.pending).toBe(0);
   });
+
+  it('gives up on a listener read that hangs at request time, saying so, and frees the stage for the next command', async () => {
+    const { deps, service } = setup({ awsCallTimeoutMs: 30_000 });
+    const hung = jest.spyOn(deps.loadBalancer, 'readListener').mockReturnValueOnce(new Promise(() => undefined));
+    const pending = service.requestShift({ stage: 'dev', percent: 10, requester: REQUESTER, channel: CHANNEL });
+    await deps.clock.advance(30_000);
+    expect(await pending).toMatchObject({ outcome: 'refused', reason: 'Could not read the switchover listener of dev: no answer within 30 s. Nothing was requested.' });
+    hung.mockRestore();
+    created(await service.requestShift({ stage: 'dev', percent: 10, requester: REQUESTER, channel: CHANNEL }));
+  });
+
+  it('gives up on a stage lookup that hangs at request time, saying so', async () => {
+    const { deps, service } = setup({ awsCallTimeoutMs: 30_000 });
+    jest.spyOn(deps.resolver, 'resolve').mockReturnValueOnce(new Promise(() => undefined));
+    const pending = service.requestShift({ stage: 'dev', percent: 10, requester: REQUESTER, channel: CHANNEL });
+    await deps.clock.advance(30_000);
+    expect(await pending).toMatchObject({ outcome: 'refused', reason: expect.stringContaining('Nothing was requested') });
+  });
 });
 
 describe('ApprovalService: approval', () => {
