@@ -71,11 +71,9 @@ export class DataDirLockLostError extends Error {
   }
 }
 
-const DEFAULTS = { heartbeatMs: 5_000, staleAfterMs: 30_000, waitMs: 60_000, pollMs: 1_000, now: Date.now };
-
 export class DataDirLock {
   readonly file: string;
-  private readonly settings: typeof DEFAULTS;
+  private readonly settings: Required<Pick<DataDirLockOptions, 'heartbeatMs' | 'staleAfterMs' | 'waitMs' | 'pollMs' | 'now'>>;
   private held: LockHolder | undefined;
   /** When the holder last saw the lease as its own, refreshed (now()). */
   private confirmedAt = 0;
@@ -87,7 +85,9 @@ export class DataDirLock {
     private readonly options: DataDirLockOptions = {},
   ) {
     this.file = path.join(dir, LOCK_FILE);
-    this.settings = { ...DEFAULTS, ...options };
+    // Defaults by destructuring, so an option given as undefined gets its default too (a spread would keep undefined).
+    const { heartbeatMs = 5_000, staleAfterMs = 30_000, waitMs = 60_000, pollMs = 1_000, now = Date.now } = options;
+    this.settings = { heartbeatMs, staleAfterMs, waitMs, pollMs, now };
   }
 
   /** Takes the lock, waiting for its holder to release it or abandon it; throws DataDirLockHeldError after waitMs. */

@@ -47,6 +47,14 @@ describe('DataDirLock', () => {
     await expect(fs.stat(lockFile())).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('takes an option given as undefined as its default', async () => {
+    const l = new DataDirLock(dir, { heartbeatMs: undefined, staleAfterMs: undefined, waitMs: undefined, pollMs: undefined, now: undefined });
+    locks.push(l);
+    await l.acquire();
+    expect(l.holds).toBe(true);
+    await expect(l.assertHeld()).resolves.toBeUndefined();
+  });
+
   it('creates the data directory if it does not exist yet', async () => {
     const nested = new DataDirLock(path.join(dir, 'a', 'b'), FAST);
     locks.push(nested);
