@@ -1,10 +1,9 @@
 // A plan under a nervous operator, a careless one and a hostile world, through Slack on the simulated stack:
 // what must hold when the plan is paused for long, the bot is down for long, a fallback is requested while the
 // plan runs, and a plan is asked for below where traffic already is.
-import { MINUTE_MS } from '../../src/core/types';
 import { ALICE, approveAll, BOB, CAROL, clickReject, command, request, startRequestHarness, type RequestHarness } from '../listeners/actions/request-support';
-import { approvedPlan, inThread, minutes, records } from './plan-support';
-import { sharedSlackAndDataDir, until } from './watch-e2e-support';
+import { approvedPlan, inThread, minutes, planAcrossRestart, records } from './plan-support';
+import { until } from './watch-e2e-support';
 
 describe('a plan under stress', () => {
   let h: RequestHarness;
@@ -81,26 +80,12 @@ describe('a plan under stress', () => {
 
 describe('a plan across a long outage of the bot', () => {
   it('goes on after the bot was down longer than its step was to be watched', async () => {
-    const { fake, dataDir } = await sharedSlackAndDataDir();
-    const first = await startRequestHarness({ SWITCHOVER_SETTLE_SECONDS: '0' }, { fake, dataDir });
-    const { id, ts } = await approvedPlan(first, 'plan staging 25,50,100 every 5m');
-    await minutes(first, 3);
-    const { clock } = first;
-    const shared = { dataDir, simulation: first.deps.simulation!, fake };
-    await first.stop();
-    await clock.advance(90 * MINUTE_MS);
-    const second = await startRequestHarness({ SWITCHOVER_SETTLE_SECONDS: '0' }, { ...shared, clock });
-    try {
-      await until(() => second.deps.watcher.active().length === 1, 'the watch to resume');
-      await minutes(second, 1);
+    await planAcrossRestart('plan staging 25,50,100 every 5m', 90, async (second, { id, ts }) => {
       // The bake that ended long ago is judged on its whole window, and the plan goes on.
       expect(second.deps.approvals.plans.get(id)).toMatchObject({ status: 'running', step: 2 });
       expect(second.stack.stage('staging').weights()).toEqual({ source: 50, target: 50 });
       await second.fake.waitFor(() => inThread(second, ts, /Step 2 of 3: 50% applied/)[0], 'the step in the thread');
       expect((await records(second, 'watch.ended')).filter((r) => 'requestId' in r && r.requestId === id)).toHaveLength(0);
-    } finally {
-      await second.stop();
-      await shared.fake.stop();
-    }
+    });
   });
 });

@@ -3,7 +3,6 @@
 // mid-bake, an outside change, a restart mid-plan, Slack down during a step change, AWS failing on a step.
 import { PLAN_PAUSE_ACTION, PLAN_RESUME_ACTION } from '../../src/blocks/plan';
 import type { JournalRecord } from '../../src/core/journal';
-import { MINUTE_MS } from '../../src/core/types';
 import type { FakeMessage } from '../support/fake-slack';
 import { CHANNEL } from '../support/slack-harness';
 import {
@@ -18,8 +17,8 @@ import {
   startRequestHarness,
   type RequestHarness,
 } from '../listeners/actions/request-support';
-import { approvedPlan, inThread, minutes } from './plan-support';
-import { sharedSlackAndDataDir, until } from './watch-e2e-support';
+import { approvedPlan, inThread, minutes, planAcrossRestart } from './plan-support';
+import { until } from './watch-e2e-support';
 
 function planMessage(h: RequestHarness, ts: string): FakeMessage {
   return h.fake.messages.find((m) => m.ts === ts && m.channel === CHANNEL)!;
@@ -186,47 +185,23 @@ describe('a gradual switchover plan, end to end', () => {
 
 describe('a plan across a restart of the bot', () => {
   it('judges a bake that ended while the bot was down on its whole window, and goes on', async () => {
-    const { fake, dataDir } = await sharedSlackAndDataDir();
-    const first = await startRequestHarness({ SWITCHOVER_SETTLE_SECONDS: '0' }, { fake, dataDir });
-    const { id, ts } = await approvedPlan(first, 'plan staging 25,50,100 every 5m');
-    await minutes(first, 3);
-    const { clock } = first;
-    const shared = { dataDir, simulation: first.deps.simulation!, fake };
-    await first.stop();
-    await clock.advance(7 * MINUTE_MS);
-    const second = await startRequestHarness({ SWITCHOVER_SETTLE_SECONDS: '0' }, { ...shared, clock });
-    try {
-      await until(() => second.deps.watcher.active().length === 1, 'the watch to resume');
-      await minutes(second, 1);
+    await planAcrossRestart('plan staging 25,50,100 every 5m', 7, async (second, { id, ts }) => {
       expect(second.deps.approvals.plans.get(id)).toMatchObject({ status: 'running', step: 2 });
       expect(second.stack.stage('staging').weights()).toEqual({ source: 50, target: 50 });
       await second.fake.waitFor(() => inThread(second, ts, /Step 2 of 3: 50% applied/)[0], 'the step in the thread');
-    } finally {
-      await second.stop();
-      await shared.fake.stop();
-    }
+    });
   });
 
   it('falls back at its first minute back when the target broke while the bot was down', async () => {
-    const { fake, dataDir } = await sharedSlackAndDataDir();
-    const first = await startRequestHarness({ SWITCHOVER_SETTLE_SECONDS: '0' }, { fake, dataDir });
-    const { id } = await approvedPlan(first, 'plan staging 25,50,100 every 30m');
-    await minutes(first, 3);
-    const { clock } = first;
-    const shared = { dataDir, simulation: first.deps.simulation!, fake };
-    await first.stop();
-    shared.simulation.stack.setErrorSpike('staging', 0.2);
-    await clock.advance(4 * MINUTE_MS);
-    const second = await startRequestHarness({ SWITCHOVER_SETTLE_SECONDS: '0' }, { ...shared, clock });
-    try {
-      await until(() => second.deps.watcher.active().length === 1, 'the watch to resume');
-      await minutes(second, 1);
-      expect(second.deps.approvals.plans.get(id)).toMatchObject({ status: 'ended', ended: { reason: 'fell-back' } });
-      expect(second.stack.stage('staging').weights()).toEqual({ source: 100, target: 0 });
-      await second.fake.waitFor(() => second.fake.messages.find((m) => !m.threadTs && /Automatic fallback/.test(m.text ?? '')), 'the alert');
-    } finally {
-      await second.stop();
-      await shared.fake.stop();
-    }
+    await planAcrossRestart(
+      'plan staging 25,50,100 every 30m',
+      4,
+      async (second, { id }) => {
+        expect(second.deps.approvals.plans.get(id)).toMatchObject({ status: 'ended', ended: { reason: 'fell-back' } });
+        expect(second.stack.stage('staging').weights()).toEqual({ source: 100, target: 0 });
+        await second.fake.waitFor(() => second.fake.messages.find((m) => !m.threadTs && /Automatic fallback/.test(m.text ?? '')), 'the alert');
+      },
+      (stack) => stack.setErrorSpike('staging', 0.2), // the target breaks while the bot is down
+    );
   });
 });
