@@ -38,8 +38,8 @@ export class ApprovalService {
   /** The stage locks; once one is released, the stage's plan hears of the requests closed under it. */
   private readonly lock: StageLock;
   private readonly applier: Applier;
-  /** Requests expired on the way by create() or cancel(), for the next sweep to show. */
-  private readonly expiredOnTheWay: SwitchoverRequest[] = [];
+  /** Requests expired (by the sweep, a new request or a cancel) whose messages the next sweep updates. */
+  private readonly expired: SwitchoverRequest[] = [];
   /** Running plans: same journal, same stage locks, same way of writing weights. */
   readonly plans: PlanRunner;
 
@@ -160,7 +160,7 @@ export class ApprovalService {
    */
   async cancel(input: { stage: string; userId: string }): Promise<CloseOutcome | PlanOutcome> {
     const outcome = await this.lock.run(input.stage, async (): Promise<CloseOutcome | undefined> => {
-      await this.expireOnTheWay(input.stage);
+      await this.expireDueRequest(input.stage);
       const request = this.ctx.book.inProgress(input.stage);
       if (!request) {
         if (this.ctx.plans.active(input.stage)) return undefined;
@@ -174,16 +174,15 @@ export class ApprovalService {
     return outcome ?? this.plans.cancel(input);
   }
 
-  /** Expires every open request past its expiry; returns them so their messages can be updated. */
+  /**
+   * Expires every open request past its expiry; returns them, and those a new request or a cancel expired since
+   * the last sweep, so their messages can be updated.
+   */
   async expireDue(): Promise<SwitchoverRequest[]> {
-    const expired = this.expiredOnTheWay.splice(0);
     const now = this.ctx.deps.clock.now();
     const due = this.ctx.book.withStatus('open').filter((r) => now >= r.expiresAt);
-    for (const stage of new Set(due.map((r) => r.stage))) {
-      const request = await this.lock.run(stage, () => expireStage(this.ctx, stage));
-      if (request) expired.push(request);
-    }
-    return expired;
+    for (const stage of new Set(due.map((r) => r.stage))) await this.lock.run(stage, () => this.expireDueRequest(stage));
+    return this.expired.splice(0);
   }
 
   /** The stage's request that is open or being applied. */
@@ -220,18 +219,18 @@ export class ApprovalService {
       return refused(`${errorMessage(error)}. Nothing was requested.`);
     }
     return this.lock.run(input.stage, async () => {
-      await this.expireOnTheWay(input.stage);
+      await this.expireDueRequest(input.stage);
       return createRequest(this.ctx, resources, kind, input, percent, plan);
     });
   }
 
   /**
-   * Expires the stage's due request before a new request or a cancel (under the stage's lock). Nobody is answered
-   * about it there, so the next sweep (expireDue) takes it and its message is updated like any expired one.
+   * Expires the stage's due request (under the stage's lock). Nobody is answered about it here, so the next sweep
+   * (expireDue) returns it and its message is updated, whichever of the sweep, a new request or a cancel expired it.
    */
-  private async expireOnTheWay(stage: string): Promise<void> {
+  private async expireDueRequest(stage: string): Promise<void> {
     const expired = await expireStage(this.ctx, stage);
-    if (expired) this.expiredOnTheWay.push(expired);
+    if (expired) this.expired.push(expired);
   }
 
   /** Runs `work` under the lock of the request's stage; an unknown request is refused at once. */
