@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 
 export const LOCK_FILE = 'switchover.lock';
@@ -121,7 +122,7 @@ export class DataDirLock {
         this.options.logger?.info({ holder, file: this.file }, 'waiting for another switchover-bot to release the data directory');
         said = true;
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(this.settings.pollMs, this.settings.waitMs - waited)));
+      await sleep(Math.min(this.settings.pollMs, this.settings.waitMs - waited));
     }
   }
 
